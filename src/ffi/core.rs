@@ -1,0 +1,119 @@
+//! `RehabCore`: the object the app opens once on its database file.
+
+use super::listener::{Listeners, SharedListeners};
+use super::{DataChange, DataListener, RehabError, Subscription};
+use crate::clock::{Clock, SystemClock};
+use crate::store::{self, NewProfile, Profile, Store};
+use std::sync::Arc;
+use tokio::runtime::Runtime;
+
+/// The core of the app, opened on one database file.
+///
+/// Open it once at app start and share it. Database work runs on the core's own
+/// small thread pool behind `suspend`/`async` functions, never on the caller's
+/// thread.
+#[derive(uniffi::Object)]
+pub struct RehabCore {
+    store: Arc<Store>,
+    clock: Arc<dyn Clock>,
+    listeners: SharedListeners,
+    /// `Option` only so `Drop` can shut it down without blocking.
+    runtime: Option<Runtime>,
+}
+
+impl RehabCore {
+    /// Opens with an explicit clock (tests, replays). Rust-only.
+    pub fn open_with_clock(path: &str, clock: Arc<dyn Clock>) -> Result<Self, RehabError> {
+        let store = Store::open(path)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(4)
+            .thread_name("rehab-core")
+            .build()
+            .map_err(|e| RehabError::Internal(format!("cannot start worker threads: {e}")))?;
+        Ok(RehabCore {
+            store: Arc::new(store),
+            clock,
+            listeners: SharedListeners::default(),
+            runtime: Some(runtime),
+        })
+    }
+
+    /// Runs blocking store work on the core's pool and awaits it.
+    async fn blocking<T, F>(&self, f: F) -> Result<T, RehabError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> store::Result<T> + Send + 'static,
+    {
+        let store = self.store.clone();
+        let runtime = self.runtime.as_ref().expect("runtime lives until drop");
+        Ok(runtime.spawn_blocking(move || f(&store)).await??)
+    }
+}
+
+#[uniffi::export]
+impl RehabCore {
+    /// Opens (creating or upgrading) the database at `path`.
+    ///
+    /// Throws `DatabaseTooNew` for a file from a newer app version and
+    /// `DatabaseUnreadable` for a file that is not a RehabCore database; neither
+    /// file is modified.
+    #[uniffi::constructor]
+    pub fn open(path: String) -> Result<Arc<Self>, RehabError> {
+        Ok(Arc::new(Self::open_with_clock(
+            &path,
+            Arc::new(SystemClock),
+        )?))
+    }
+
+    /// The schema version of the open database.
+    pub fn schema_version(&self) -> Result<u32, RehabError> {
+        Ok(self.store.schema_version()?)
+    }
+
+    /// The path of the database file.
+    pub fn database_path(&self) -> String {
+        self.store.path().display().to_string()
+    }
+
+    /// Creates a profile for one survivor.
+    pub async fn create_profile(&self, profile: NewProfile) -> Result<Profile, RehabError> {
+        let now = self.clock.now_ms();
+        let created = self
+            .blocking(move |s| s.create_profile(&profile, now))
+            .await?;
+        Listeners::notify(
+            &self.listeners,
+            &DataChange::ProfileAdded {
+                profile: created.clone(),
+            },
+        );
+        Ok(created)
+    }
+
+    /// All profiles on this device, oldest first.
+    pub async fn profiles(&self) -> Result<Vec<Profile>, RehabError> {
+        self.blocking(|s| s.profiles()).await
+    }
+
+    /// One profile by id; throws `NotFound` for an unknown id.
+    pub async fn profile(&self, id: i64) -> Result<Profile, RehabError> {
+        self.blocking(move |s| s.profile(id)).await
+    }
+
+    /// Registers a listener for data changes until the returned handle is
+    /// cancelled or released. The listener must not keep this core alive.
+    pub fn subscribe(&self, listener: Arc<dyn DataListener>) -> Arc<Subscription> {
+        Arc::new(Listeners::add(&self.listeners, listener))
+    }
+}
+
+impl Drop for RehabCore {
+    fn drop(&mut self) {
+        // The app may release the core on any thread (JVM cleaner, Swift deinit),
+        // even one inside an async context: never block or panic here.
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! RehabCore: the shared core of a home stroke-rehabilitation exercise app.
+//!
+//! The domain lives in plain Rust modules; [`ffi`] is the one layer that exports
+//! it to Kotlin and Swift through uniffi. See `DESIGN.md` in the shared folder and
+//! the README for the layering.
+
+pub mod clock;
+pub mod ffi;
+pub mod store;
+
+uniffi::setup_scaffolding!();
