@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every check, in the order a failure is cheapest to find:
+#   toolchains (installed once, cached), rustfmt, clippy -D warnings, cargo test,
+#   bindings drift, Kotlin binding tests (JVM + JNA), Swift binding tests (swiftc).
+# Debug builds only; the figures that need release live in benches/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+start=$(date +%s)
+
+step "toolchains (cached under ${REHAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rehab_core})"
+scripts/toolchains.sh kotlin swift
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --all-targets -- -D warnings"
+cargo clippy --quiet --all-targets -- -D warnings
+
+step "cargo test"
+cargo test --quiet 2>&1 | tee target/cargo-test.log
+# Fail loudly if the suite somehow ran nothing.
+grep -q "test result: ok. [1-9]" target/cargo-test.log
+
+step "bindings drift"
+scripts/bindings.sh --check
+
+step "Kotlin binding tests"
+scripts/test-kotlin.sh
+
+step "Swift binding tests"
+scripts/test-swift.sh
+
+printf '\nall checks passed in %ss\n' "$(($(date +%s) - start))"
