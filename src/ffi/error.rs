@@ -1,5 +1,6 @@
 //! The one exported error, and the one place domain errors map to it.
 
+use crate::progress::ProgressError;
 use crate::store::StoreError;
 
 /// An error the core reports to the app. Each variant carries a readable message
@@ -40,8 +41,17 @@ impl From<StoreError> for RehabError {
             }
             StoreError::NotFound { .. } => RehabError::NotFound(msg),
             StoreError::Invalid { .. } => RehabError::InvalidInput(msg),
-            StoreError::Sqlite(_) | StoreError::Io(_) => RehabError::Storage(msg),
+            StoreError::State(_) => RehabError::InvalidState(msg),
+            StoreError::UpgradeFailed { .. } | StoreError::Sqlite(_) | StoreError::Io(_) => {
+                RehabError::Storage(msg)
+            }
         }
+    }
+}
+
+impl From<ProgressError> for RehabError {
+    fn from(e: ProgressError) -> Self {
+        RehabError::InvalidInput(e.to_string())
     }
 }
 
@@ -55,15 +65,15 @@ impl From<tokio::task::JoinError> for RehabError {
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 pub enum ListenerError {
     /// The listener failed; the core logs nothing and carries on.
-    #[error("listener failed: {message}")]
+    #[error("listener failed: {reason}")]
     Failed {
         /// What went wrong, in the listener's words.
-        message: String,
+        reason: String,
     },
 }
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for ListenerError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
-        ListenerError::Failed { message: e.reason }
+        ListenerError::Failed { reason: e.reason }
     }
 }

@@ -15,6 +15,14 @@ pub enum StoreError {
     /// A lookup named a row that does not exist.
     #[error("no {what} with id {id}")]
     NotFound { what: &'static str, id: i64 },
+    /// An upgrade step from an older schema failed; the whole upgrade was rolled
+    /// back and the file keeps its old version.
+    #[error("upgrading the database from schema version {from} failed ({detail}); it was left at version {from}")]
+    UpgradeFailed { from: u32, detail: String },
+    /// The call does not fit the stored state (a rep for a finished block, a
+    /// second active session for one profile, ...).
+    #[error("{0}")]
+    State(String),
     /// A value was rejected before it reached the database.
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },

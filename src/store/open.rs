@@ -75,11 +75,16 @@ fn user_version(conn: &Connection) -> rusqlite::Result<u32> {
 fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
     let mode: String = conn.pragma_update_and_check(None, "journal_mode", "wal", |r| r.get(0))?;
     debug_assert_eq!(mode.to_ascii_lowercase(), "wal");
-    // FULL: in WAL mode each commit is fsynced, so a rep survives power loss too,
-    // not only an app kill.
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    // Creation and upgrades commit fsynced; see `Durability` for reps.
+    set_full_sync(conn, true)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     Ok(())
+}
+
+/// `synchronous = FULL` (each WAL commit fsynced) or `NORMAL` (fsync only at
+/// checkpoints); both keep committed data through an app kill. Outside any transaction.
+pub(super) fn set_full_sync(conn: &Connection, full: bool) -> rusqlite::Result<()> {
+    conn.pragma_update(None, "synchronous", if full { "FULL" } else { "NORMAL" })
 }
 
 /// Creates the schema on an empty file, or upgrades one version at a time, all in
@@ -96,7 +101,13 @@ fn migrate(mut conn: Connection, path: &Path) -> Result<Connection> {
             version = schema::VERSION;
         }
         while version < schema::VERSION {
-            schema::upgrade_from(&tx, version)?;
+            schema::upgrade_from(&tx, version).map_err(|e| match e {
+                StoreError::Sqlite(e) => StoreError::UpgradeFailed {
+                    from: version,
+                    detail: e.to_string(),
+                },
+                e => e,
+            })?;
             version += 1;
         }
         tx.pragma_update(None, "user_version", schema::VERSION)?;

@@ -160,3 +160,497 @@ fn another_programs_sqlite_file_is_refused() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+// ---- Practice: sessions, blocks, reps, attempts -------------------------------
+
+const T0: i64 = 1_772_409_600_000; // 2026-03-02 00:00 UTC
+
+fn with_profile() -> (tempfile::TempDir, Store, i64) {
+    let (dir, path) = temp();
+    let store = Store::open(&path).unwrap();
+    let id = store.create_profile(&madrid("Ana"), T0).unwrap().id;
+    (dir, store, id)
+}
+
+fn new_session(profile_id: i64, at: i64) -> NewSession {
+    NewSession {
+        profile_id,
+        started_at_ms: at,
+        utc_offset_min: 60,
+        plan_json: r#"{"plan":"morning"}"#.into(),
+    }
+}
+
+fn wrist(at: i64) -> NewBlock {
+    NewBlock {
+        exercise_id: "wrist_flexion".into(),
+        side: Side::Left,
+        target_reps: Some(10),
+        target_range: Some(40.0),
+        started_at_ms: at,
+    }
+}
+
+fn rep(at: i64, amplitude: f64, reached: bool) -> RepRecord {
+    RepRecord {
+        started_at_ms: at,
+        ended_at_ms: at + 1_500,
+        amplitude,
+        peak_speed: 80.0,
+        target_reached: reached,
+    }
+}
+
+#[test]
+fn a_session_records_reps_one_by_one_and_keeps_counters() {
+    let (_d, store, p) = with_profile();
+    let session = store.create_session(&new_session(p, T0)).unwrap();
+    assert_eq!(session.status, SessionStatus::Active);
+    let b1 = store.start_block(session.id, &wrist(T0 + 1_000)).unwrap();
+    let r1 = store.record_rep(b1, &rep(T0 + 2_000, 30.0, false)).unwrap();
+    let r2 = store.record_rep(b1, &rep(T0 + 4_000, 50.0, true)).unwrap();
+    assert!(r2 > r1);
+    store
+        .record_attempt(
+            b1,
+            &AttemptRecord {
+                started_at_ms: T0 + 6_000,
+                ended_at_ms: T0 + 6_800,
+                amplitude: 5.0,
+                peak_speed: 10.0,
+            },
+        )
+        .unwrap();
+    let block = store.finish_block(b1, T0 + 10_000, 8_000).unwrap();
+    assert_eq!((block.position, block.reps, block.reps_reached), (1, 2, 1));
+    assert_eq!((block.attempts, block.mean_range), (1, Some(40.0)));
+    let err = store
+        .record_rep(b1, &rep(T0 + 11_000, 30.0, false))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::State(_)), "{err}");
+
+    let b2 = store.start_block(session.id, &wrist(T0 + 20_000)).unwrap();
+    store.record_rep(b2, &rep(T0 + 21_000, 45.0, true)).unwrap();
+    let end = SessionEnd {
+        ended_at_ms: T0 + 60_000,
+        active_ms: 12_000,
+        status: SessionStatus::Finished,
+    };
+    let done = store.finish_session(session.id, &end).unwrap();
+    assert_eq!((done.reps, done.attempts, done.active_ms), (3, 1, 12_000));
+    assert_eq!(done.status, SessionStatus::Finished);
+    assert_eq!(done.plan_json, r#"{"plan":"morning"}"#);
+    // Finishing the session closed the open block; nothing more can be added.
+    let blocks = store.blocks(session.id).unwrap();
+    assert_eq!(
+        blocks.iter().map(|b| b.position).collect::<Vec<_>>(),
+        [1, 2]
+    );
+    assert_eq!(blocks[1].ended_at_ms, Some(T0 + 60_000));
+    let err = store
+        .record_rep(b2, &rep(T0 + 61_000, 30.0, false))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::State(_)), "{err}");
+    assert!(matches!(
+        store.finish_session(session.id, &end).unwrap_err(),
+        StoreError::State(_)
+    ));
+
+    let reps = store.reps(b1).unwrap();
+    assert_eq!(reps.iter().map(|r| r.id).collect::<Vec<_>>(), [r1, r2]);
+    assert_eq!(reps[1].record, rep(T0 + 4_000, 50.0, true));
+    assert_eq!(reps[1].duration_ms(), 1_500);
+}
+
+#[test]
+fn bad_reps_and_unknown_blocks_are_refused() {
+    let (_d, store, p) = with_profile();
+    let session = store.create_session(&new_session(p, T0)).unwrap();
+    let b = store.start_block(session.id, &wrist(T0)).unwrap();
+    for bad in [
+        rep(T0, f64::NAN, false),
+        rep(T0, -1.0, false),
+        RepRecord {
+            ended_at_ms: T0 - 1,
+            ..rep(T0, 1.0, false)
+        },
+        RepRecord {
+            peak_speed: f64::INFINITY,
+            ..rep(T0, 1.0, false)
+        },
+    ] {
+        let err = store.record_rep(b, &bad).unwrap_err();
+        assert!(matches!(err, StoreError::Invalid { .. }), "{err}");
+    }
+    let err = store.record_rep(9_999, &rep(T0, 1.0, false)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::NotFound {
+                what: "block",
+                id: 9_999
+            }
+        ),
+        "{err}"
+    );
+    assert!(store.reps(b).unwrap().is_empty());
+    let err = store
+        .start_block(
+            session.id,
+            &NewBlock {
+                exercise_id: String::new(),
+                ..wrist(T0)
+            },
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Invalid {
+                field: "exercise_id",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let err = store.create_session(&new_session(777, T0)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::NotFound {
+                what: "profile",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn one_active_session_per_profile_and_a_crashed_one_can_be_closed() {
+    let (_d, store, p) = with_profile();
+    let other = store.create_profile(&madrid("Ben"), T0).unwrap().id;
+    assert_eq!(store.unfinished_session(p).unwrap(), None);
+    let s = store.create_session(&new_session(p, T0)).unwrap();
+    let err = store.create_session(&new_session(p, T0 + 1)).unwrap_err();
+    assert!(matches!(err, StoreError::State(_)), "{err}");
+    // Another profile on the same device is independent.
+    store.create_session(&new_session(other, T0)).unwrap();
+
+    let b = store.start_block(s.id, &wrist(T0 + 1_000)).unwrap();
+    store.record_rep(b, &rep(T0 + 2_000, 30.0, true)).unwrap();
+    store.record_rep(b, &rep(T0 + 5_000, 30.0, true)).unwrap();
+    // The app is killed here; at the next launch:
+    let found = store.unfinished_session(p).unwrap().expect("left active");
+    assert_eq!((found.id, found.reps), (s.id, 2));
+    let closed = store.abandon_session(s.id).unwrap();
+    assert_eq!(closed.status, SessionStatus::Abandoned);
+    assert_eq!(closed.reps, 2);
+    // The open block ends at its last rep (T0 + 6500), having started at T0 + 1000.
+    assert_eq!(closed.ended_at_ms, Some(T0 + 6_500));
+    assert_eq!(closed.active_ms, 5_500);
+    assert_eq!(store.unfinished_session(p).unwrap(), None);
+    store.create_session(&new_session(p, T0 + 10_000)).unwrap();
+}
+
+fn completed(profile_id: i64, at: i64, reps: usize) -> CompletedSession {
+    CompletedSession {
+        profile_id,
+        started_at_ms: at,
+        utc_offset_min: 60,
+        ended_at_ms: at + 600_000,
+        active_ms: 300_000,
+        plan_json: "{}".into(),
+        blocks: vec![CompletedBlock {
+            exercise_id: "elbow_flexion".into(),
+            side: Side::Right,
+            target_reps: None,
+            target_range: None,
+            started_at_ms: at + 1_000,
+            ended_at_ms: at + 500_000,
+            active_ms: 300_000,
+            reps: (0..reps)
+                .map(|i| rep(at + 2_000 + i as i64 * 3_000, 20.0 + i as f64, i % 2 == 0))
+                .collect(),
+            attempts: vec![],
+        }],
+    }
+}
+
+#[test]
+fn completed_sessions_and_their_facts() {
+    let (_d, store, p) = with_profile();
+    // A live session does not stop an import.
+    store
+        .create_session(&new_session(p, T0 + 86_400_000))
+        .unwrap();
+    let s = store.store_completed_session(&completed(p, T0, 5)).unwrap();
+    assert_eq!(
+        (s.status, s.reps, s.active_ms),
+        (SessionStatus::Finished, 5, 300_000)
+    );
+    let blocks = store.blocks(s.id).unwrap();
+    assert_eq!((blocks[0].reps, blocks[0].reps_reached), (5, 3));
+    assert_eq!(blocks[0].mean_range, Some(22.0));
+
+    let facts = store.session_facts(p, T0, T0 + 2 * 86_400_000).unwrap();
+    assert_eq!(facts.len(), 2);
+    let done = facts.iter().find(|f| f.started_at_ms == T0).unwrap();
+    assert_eq!(
+        (done.reps, done.active_ms, done.utc_offset_min),
+        (5, 300_000, 60)
+    );
+    assert!(store
+        .session_facts(p, T0 + 1, T0 + 86_400_000)
+        .unwrap()
+        .is_empty());
+    let blocks = store.block_facts(p, T0, T0 + 1).unwrap();
+    assert_eq!(blocks.len(), 1);
+    assert_eq!(
+        (
+            blocks[0].reps,
+            blocks[0].amplitude_sum,
+            blocks[0].amplitude_max
+        ),
+        (5, 110.0, 24.0)
+    );
+
+    // Invalid content leaves nothing behind.
+    let mut bad = completed(p, T0 + 1_000_000, 3);
+    bad.blocks[0].reps[2].amplitude = f64::NAN;
+    assert!(store.store_completed_session(&bad).is_err());
+    assert_eq!(store.session_facts(p, i64::MIN, i64::MAX).unwrap().len(), 2);
+}
+
+// ---- Check-ins, calibrations, goals, schedule --------------------------------
+
+fn check_in(profile_id: i64, timing: CheckInTiming, pain: Option<u8>) -> NewCheckIn {
+    NewCheckIn {
+        profile_id,
+        timing,
+        recorded_at_ms: T0 + 1_000,
+        utc_offset_min: 60,
+        pain,
+        spasticity: Some(Spasticity::OnePlus),
+        effort: Some(4),
+        note: "shoulder tight".into(),
+    }
+}
+
+#[test]
+fn check_ins_round_trip_and_are_validated() {
+    let (_d, store, p) = with_profile();
+    let other = store.create_profile(&madrid("Ben"), T0).unwrap().id;
+    let s = store.store_completed_session(&completed(p, T0, 2)).unwrap();
+    let before = store
+        .record_check_in(&check_in(
+            p,
+            CheckInTiming::BeforeSession { session_id: s.id },
+            Some(3),
+        ))
+        .unwrap();
+    let alone = store
+        .record_check_in(&check_in(p, CheckInTiming::Standalone, Some(0)))
+        .unwrap();
+    assert_eq!(store.session_check_ins(s.id).unwrap(), vec![before.clone()]);
+    assert_eq!(
+        store.check_ins(p, T0, T0 + 2_000).unwrap(),
+        vec![before, alone]
+    );
+    let facts = store.check_in_facts(p, T0, T0 + 2_000).unwrap();
+    assert_eq!(facts[0].spasticity, Some(Spasticity::OnePlus));
+    assert_eq!(facts[0].pain, Some(3));
+
+    let cases = [
+        check_in(p, CheckInTiming::Standalone, Some(11)),
+        NewCheckIn {
+            effort: Some(12),
+            ..check_in(p, CheckInTiming::Standalone, None)
+        },
+        NewCheckIn {
+            spasticity: None,
+            effort: None,
+            note: " ".into(),
+            ..check_in(p, CheckInTiming::Standalone, None)
+        },
+        check_in(
+            other,
+            CheckInTiming::AfterSession { session_id: s.id },
+            Some(2),
+        ),
+    ];
+    for bad in cases {
+        let err = store.record_check_in(&bad).unwrap_err();
+        assert!(matches!(err, StoreError::Invalid { .. }), "{err}");
+    }
+    let err = store
+        .record_check_in(&check_in(
+            p,
+            CheckInTiming::AfterSession { session_id: 404 },
+            None,
+        ))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::NotFound {
+                what: "session",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert_eq!(store.check_ins(p, i64::MIN, i64::MAX).unwrap().len(), 2);
+}
+
+#[test]
+fn spasticity_grades_round_trip_in_clinical_order() {
+    let all = [
+        Spasticity::Zero,
+        Spasticity::One,
+        Spasticity::OnePlus,
+        Spasticity::Two,
+        Spasticity::Three,
+        Spasticity::Four,
+    ];
+    for g in all {
+        assert_eq!(Spasticity::parse(g.as_str()), Some(g));
+    }
+    assert!(all.windows(2).all(|w| w[0] < w[1]));
+    assert_eq!(Spasticity::parse("5"), None);
+}
+
+#[test]
+fn calibrations_keep_their_history() {
+    let (_d, store, p) = with_profile();
+    let cal = |at: i64, range: f64, side: Side| NewCalibration {
+        profile_id: p,
+        exercise_id: "wrist_flexion".into(),
+        side,
+        recorded_at_ms: at,
+        rest_noise: 0.5,
+        full_range: range,
+        params_json: "{}".into(),
+    };
+    assert_eq!(
+        store
+            .latest_calibration(p, "wrist_flexion", Side::Left)
+            .unwrap(),
+        None
+    );
+    store
+        .record_calibration(&cal(T0, 30.0, Side::Left))
+        .unwrap();
+    store
+        .record_calibration(&cal(T0 + 2, 45.0, Side::Left))
+        .unwrap();
+    store
+        .record_calibration(&cal(T0 + 1, 60.0, Side::Right))
+        .unwrap();
+    let latest = store
+        .latest_calibration(p, "wrist_flexion", Side::Left)
+        .unwrap()
+        .unwrap();
+    assert_eq!(latest.values.full_range, 45.0);
+    let history = store.calibration_history(p, "wrist_flexion").unwrap();
+    let ranges: Vec<_> = history.iter().map(|c| c.values.full_range).collect();
+    assert_eq!(ranges, [30.0, 60.0, 45.0]);
+    let err = store
+        .record_calibration(&cal(T0, 0.0, Side::Left))
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            StoreError::Invalid {
+                field: "full_range",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn goals_keep_history_and_schedules_are_replaced() {
+    use crate::progress::{DailyGoal, ScheduleSlot, Weekday, WeeklySchedule};
+    let (_d, store, p) = with_profile();
+    let day = |s: &str| s.parse().unwrap();
+    let goal = |from: &str, reps| DailyGoal {
+        effective_from: day(from),
+        reps,
+        active_minutes: Some(20),
+    };
+    store
+        .set_daily_goal(p, &goal("2026-03-01", Some(100)), T0)
+        .unwrap();
+    store
+        .set_daily_goal(p, &goal("2026-03-10", Some(150)), T0)
+        .unwrap();
+    store
+        .set_daily_goal(p, &goal("2026-03-10", Some(120)), T0)
+        .unwrap();
+    assert_eq!(
+        store.daily_goals(p).unwrap(),
+        vec![goal("2026-03-01", Some(100)), goal("2026-03-10", Some(120))]
+    );
+    let err = store
+        .set_daily_goal(p, &goal("2026-03-11", Some(0)), T0)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid { .. }), "{err}");
+
+    assert_eq!(store.weekly_schedule(p).unwrap(), None);
+    let slot = |weekday, hour, minute| ScheduleSlot {
+        weekday,
+        hour,
+        minute,
+    };
+    let first = WeeklySchedule {
+        effective_from: day("2026-03-02"),
+        slots: vec![slot(Weekday::Friday, 18, 0), slot(Weekday::Monday, 9, 30)],
+    };
+    store.set_weekly_schedule(p, &first, T0).unwrap();
+    let got = store.weekly_schedule(p).unwrap().unwrap();
+    assert_eq!(
+        got.slots,
+        vec![slot(Weekday::Monday, 9, 30), slot(Weekday::Friday, 18, 0)]
+    );
+    let second = WeeklySchedule {
+        effective_from: day("2026-03-09"),
+        slots: vec![slot(Weekday::Sunday, 23, 59)],
+    };
+    store.set_weekly_schedule(p, &second, T0).unwrap();
+    assert_eq!(store.weekly_schedule(p).unwrap(), Some(second));
+    let bad = WeeklySchedule {
+        effective_from: day("2026-03-09"),
+        slots: vec![slot(Weekday::Sunday, 24, 0)],
+    };
+    assert!(store.set_weekly_schedule(p, &bad, T0).is_err());
+}
+
+#[test]
+fn reps_skip_the_fsync_only_between_milestones() {
+    let (_d, store, p) = with_profile();
+    let full_sync = |s: &Store| -> bool {
+        let w = lock(&s.writer);
+        let level: i64 = w
+            .conn
+            .pragma_query_value(None, "synchronous", |r| r.get(0))
+            .unwrap();
+        assert_eq!(level == 2, w.full_sync, "tracked level is off");
+        level == 2 // FULL; NORMAL is 1
+    };
+    assert!(full_sync(&store));
+    let session = store.create_session(&new_session(p, T0)).unwrap();
+    let b = store.start_block(session.id, &wrist(T0)).unwrap();
+    assert!(full_sync(&store));
+    store.record_rep(b, &rep(T0, 30.0, true)).unwrap();
+    assert!(!full_sync(&store), "a rep commits without fsync by default");
+    store.finish_block(b, T0 + 5_000, 4_000).unwrap();
+    assert!(full_sync(&store), "finishing a block is a milestone");
+
+    store.set_durability(Durability::EveryCommit);
+    let b = store.start_block(session.id, &wrist(T0 + 6_000)).unwrap();
+    store.record_rep(b, &rep(T0 + 7_000, 30.0, true)).unwrap();
+    assert!(full_sync(&store));
+    assert_eq!(store.reps(b).unwrap().len(), 1);
+}
