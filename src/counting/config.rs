@@ -107,7 +107,7 @@ impl Default for CounterConfig {
             scalar_noise_factor: 8.0,
             learn_rest_s: 2.0,
             detect_fraction: 0.3,
-            return_fraction: 0.5,
+            return_fraction: 0.4,
             amplitude_smoothing: 0.35,
             amplitude_relax_s: 10.0,
             min_rep_s: 0.4,

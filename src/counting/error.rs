@@ -38,6 +38,9 @@ pub enum CountingError {
         min_hz: f32,
         max_hz: f32,
     },
+    /// A reference range must be a positive, finite amplitude.
+    #[error("invalid reference range {range}: it must be a positive, finite amplitude")]
+    InvalidReference { range: f32 },
     /// IMU samples were pushed to a scalar counter, or the reverse.
     #[error("this counter counts {expected:?} signals and cannot take {got:?} samples")]
     WrongSignal {

@@ -1,0 +1,155 @@
+//! Counting accuracy on the shared recordings with ground-truth counts.
+//!
+//! `cargo bench --bench accuracy` reads `../shared/data/manifest.csv` (relative to the
+//! crate; override the folder with `REHAB_DATA`) and prints, per dataset and per subject
+//! group, the exact-count rate, within-one rate, mean absolute error and MAPE. One parameter
+//! set (`CounterConfig::default()`) for every file. `REHAB_VERBOSE=1` lists every file.
+
+use rehab_core::counting::{CounterConfig, RepCounter, RepEvent};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Per-group tallies.
+#[derive(Default)]
+struct Tally {
+    files: u32,
+    exact: u32,
+    within_one: u32,
+    abs_err: f64,
+    abs_pct: f64,
+}
+
+impl Tally {
+    fn add(&mut self, got: i64, truth: i64) {
+        let err = (got - truth).abs();
+        self.files += 1;
+        self.exact += u32::from(err == 0);
+        self.within_one += u32::from(err <= 1);
+        self.abs_err += err as f64;
+        self.abs_pct += 100.0 * err as f64 / truth.max(1) as f64;
+    }
+
+    fn row(&self, name: &str) -> String {
+        let n = f64::from(self.files.max(1));
+        format!(
+            "{name:<22} {:>5} {:>7.1}% {:>9.1}% {:>6.2} {:>6.2}%",
+            self.files,
+            100.0 * f64::from(self.exact) / n,
+            100.0 * f64::from(self.within_one) / n,
+            self.abs_err / n,
+            self.abs_pct / n,
+        )
+    }
+}
+
+fn data_dir() -> PathBuf {
+    std::env::var_os("REHAB_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
+}
+
+/// Count one recording as the app would: ~100 ms batches, then `finish`.
+fn count(path: &Path) -> Result<Vec<RepEvent>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let mut lines = text.lines();
+    let header = lines.next().unwrap_or_default().trim().to_owned();
+    let width = header.split(',').count() - 1;
+    let (mut t, mut x) = (Vec::new(), Vec::new());
+    for (i, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        let mut f = line.split(',').map(|v| v.trim().parse::<f64>());
+        let bad = || format!("line {}: malformed", i + 2);
+        t.push(f.next().ok_or_else(bad)?.map_err(|_| bad())?);
+        for v in f {
+            x.push(v.map_err(|_| bad())? as f32);
+        }
+    }
+    let mut counter = RepCounter::new(CounterConfig::default(), None);
+    let mut out = Vec::new();
+    let batch = 5;
+    for (tb, xb) in t.chunks(batch).zip(x.chunks(batch * width)) {
+        let r = if width == 6 {
+            counter.push_imu(tb, xb, &mut out)
+        } else {
+            counter.push_scalar(tb, xb, &mut out)
+        };
+        r.map_err(|e| e.to_string())?;
+    }
+    counter.finish(&mut out);
+    Ok(out)
+}
+
+fn main() {
+    let dir = data_dir();
+    let manifest = match std::fs::read_to_string(dir.join("manifest.csv")) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!(
+                "accuracy: no data at {} ({e}); set REHAB_DATA",
+                dir.display()
+            );
+            return;
+        }
+    };
+    let verbose = std::env::var_os("REHAB_VERBOSE").is_some();
+    let header = manifest.lines().next().unwrap_or_default().split(',');
+    let col = |name: &str| header.clone().position(|c| c == name);
+    let (Some(c_file), Some(c_set), Some(c_subject), Some(c_truth)) = (
+        col("file"),
+        col("dataset"),
+        col("subject"),
+        col("true_reps"),
+    ) else {
+        eprintln!("accuracy: manifest.csv lacks file/dataset/subject/true_reps columns");
+        return;
+    };
+    let mut tallies: BTreeMap<String, Tally> = BTreeMap::new();
+    let started = std::time::Instant::now();
+    let mut bytes = 0u64;
+    for line in manifest.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split(',').collect();
+        let (file, set, subject) = (cols[c_file], cols[c_set], cols[c_subject]);
+        let Ok(truth) = cols[c_truth].parse::<i64>() else {
+            continue;
+        };
+        let events = match count(&dir.join(file)) {
+            Ok(ev) => ev,
+            Err(e) => {
+                eprintln!("accuracy: {file}: {e}");
+                continue;
+            }
+        };
+        bytes += std::fs::metadata(dir.join(file)).map_or(0, |m| m.len());
+        let got = events.len() as i64;
+        if verbose || (got - truth).abs() > 1 {
+            println!(
+                "  {file:<32} truth {truth:>3}  counted {got:>3}  ({:+})",
+                got - truth
+            );
+        }
+        // Held-out view: subjects 1-3 against 4-6 (parameters were never tuned per file).
+        let group = match subject.trim_start_matches('s').parse::<u32>() {
+            Ok(1..=3) => "subjects 1-3",
+            Ok(_) => "subjects 4-6",
+            Err(_) => "other",
+        };
+        tallies.entry(set.to_owned()).or_default().add(got, truth);
+        tallies
+            .entry(format!("{set} {group}"))
+            .or_default()
+            .add(got, truth);
+        tallies.entry("all".to_owned()).or_default().add(got, truth);
+    }
+    println!();
+    println!(
+        "{:<22} {:>5} {:>8} {:>10} {:>6} {:>7}",
+        "dataset", "files", "exact", "within-1", "MAE", "MAPE"
+    );
+    for (name, t) in &tallies {
+        println!("{}", t.row(name));
+    }
+    println!(
+        "\n(one CounterConfig::default() for every file; {:.1} s, {:.1} MB of CSV)",
+        started.elapsed().as_secs_f64(),
+        bytes as f64 / 1e6
+    );
+}

@@ -1,0 +1,353 @@
+//! `rehab count`: counts repetitions in recorded sensor files, the way the live session
+//! would (streamed in ~100-sample batches through the same counter).
+
+use rehab_core::counting::{
+    Axis, CounterConfig, CountingError, CountingHint, RepCounter, RepEvent, RepKind, SignalKind,
+};
+use rehab_core::routine::{self, Catalog};
+use serde_json::json;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Options of `rehab count`.
+#[derive(clap::Args)]
+pub struct CountArgs {
+    /// Print one JSON object per file and line (file, reps, attempts, events with times and
+    /// amplitudes) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Catalog exercise id: use its counting hint (signal, axis, rep duration, minimum range).
+    #[arg(long, value_name = "ID")]
+    pub exercise: Option<String>,
+    /// Recordings: CSV with header `t_s,ax,ay,az,gx,gy,gz` (IMU: m/s², rad/s) or
+    /// `t_s,value` (one scalar channel). Time in seconds.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+/// Samples pushed per call, as the app would (~100 ms to 2 s of data).
+const BATCH: usize = 100;
+
+/// Count every file; a bad file is reported and the others are still counted.
+pub fn run(args: CountArgs) -> ExitCode {
+    let hint = match &args.exercise {
+        None => None,
+        Some(id) => match Catalog::embedded().exercise(id) {
+            Ok(exercise) => Some(exercise.hint),
+            Err(e) => {
+                eprintln!("rehab count: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let mut failed = false;
+    for path in &args.files {
+        let name = path.display().to_string();
+        match count_file(path, hint) {
+            Ok(result) => {
+                if args.json {
+                    println!("{}", result.to_json(&name));
+                } else {
+                    print_text(&name, &result);
+                }
+            }
+            Err(e) => {
+                failed = true;
+                let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();
+                eprintln!("rehab count: {name}{at}: {}", e.message);
+                if args.json {
+                    println!(
+                        "{}",
+                        json!({ "file": name, "error": e.message, "line": e.line })
+                    );
+                }
+            }
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print_text(name: &str, r: &FileCount) {
+    let attempts = r.counter.attempt_count();
+    let mut line = format!("{name}: {} reps", r.counter.rep_count());
+    if attempts > 0 {
+        line.push_str(&format!(", {attempts} attempts"));
+    }
+    println!("{line}");
+}
+
+/// Why a file could not be counted, and where.
+struct FileError {
+    line: Option<usize>,
+    message: String,
+}
+
+impl FileError {
+    fn at(line: usize, message: impl Into<String>) -> Self {
+        Self {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+}
+
+struct FileCount {
+    counter: RepCounter,
+    kind: SignalKind,
+    samples: usize,
+    duration_s: f64,
+    events: Vec<RepEvent>,
+}
+
+/// One line of `--json` output (field order kept for readers).
+#[derive(serde::Serialize)]
+struct FileJson<'a> {
+    file: &'a str,
+    reps: u32,
+    attempts: u32,
+    signal: &'static str,
+    /// Unit of `amplitude`: radians of rotation for IMU files, the file's own unit otherwise.
+    amplitude_unit: &'static str,
+    samples: usize,
+    duration_s: f64,
+    events: Vec<EventJson>,
+}
+
+#[derive(serde::Serialize)]
+struct EventJson {
+    index: u32,
+    kind: &'static str,
+    start_s: f64,
+    end_s: f64,
+    duration_s: f64,
+    amplitude: f64,
+    peak_speed: f64,
+    reached_target: bool,
+}
+
+impl FileCount {
+    fn to_json(&self, name: &str) -> String {
+        let imu = self.kind == SignalKind::Imu6;
+        let line = FileJson {
+            file: name,
+            reps: self.counter.rep_count(),
+            attempts: self.counter.attempt_count(),
+            signal: if imu { "imu6" } else { "scalar" },
+            amplitude_unit: if imu { "rad" } else { "signal" },
+            samples: self.samples,
+            duration_s: round(self.duration_s, 3),
+            events: self
+                .events
+                .iter()
+                .map(|e| EventJson {
+                    index: e.index,
+                    kind: match e.kind {
+                        RepKind::Rep => "rep",
+                        RepKind::Attempt => "attempt",
+                    },
+                    start_s: round(e.start_s, 3),
+                    end_s: round(e.end_s, 3),
+                    duration_s: round(f64::from(e.duration_s), 3),
+                    amplitude: round(f64::from(e.amplitude), 4),
+                    peak_speed: round(f64::from(e.peak_speed), 3),
+                    reached_target: e.reached_target,
+                })
+                .collect(),
+        };
+        serde_json::to_string(&line).unwrap_or_default()
+    }
+}
+
+fn round(x: f64, digits: i32) -> f64 {
+    let p = 10f64.powi(digits);
+    (x * p).round() / p
+}
+
+/// The counter's hint from the catalog's, for a file of `kind`.
+fn counting_hint(h: routine::CountingHint, kind: SignalKind) -> Result<CountingHint, String> {
+    let signal = match h.signal {
+        routine::Signal::Imu => SignalKind::Imu6,
+        routine::Signal::GripForce | routine::Signal::JointAngle => SignalKind::Scalar,
+        routine::Signal::Touch => {
+            return Err("touch exercises are not counted from recordings".into())
+        }
+    };
+    if signal != kind {
+        return Err(format!(
+            "the exercise is counted from {} but the file holds {} samples",
+            h.signal.range_unit_name(),
+            match kind {
+                SignalKind::Imu6 => "IMU",
+                SignalKind::Scalar => "scalar",
+            }
+        ));
+    }
+    Ok(CountingHint {
+        signal,
+        axis: h.axis.map(|a| match a {
+            routine::Axis::X => Axis::X,
+            routine::Axis::Y => Axis::Y,
+            routine::Axis::Z => Axis::Z,
+        }),
+        expected_rep_s: (h.rep_s_max > 0.0).then_some((h.rep_s_min, h.rep_s_max)),
+        min_range: (h.min_range > 0.0).then_some(h.min_range),
+    })
+}
+
+/// Describes a catalog signal in messages.
+trait SignalName {
+    fn range_unit_name(self) -> &'static str;
+}
+
+impl SignalName for routine::Signal {
+    fn range_unit_name(self) -> &'static str {
+        match self {
+            routine::Signal::Imu => "IMU motion",
+            routine::Signal::GripForce => "grip force",
+            routine::Signal::Touch => "touch",
+            routine::Signal::JointAngle => "a joint angle",
+        }
+    }
+}
+
+fn count_file(path: &PathBuf, hint: Option<routine::CountingHint>) -> Result<FileCount, FileError> {
+    let file = File::open(path).map_err(|e| FileError {
+        line: None,
+        message: format!("cannot open: {e}"),
+    })?;
+    let mut lines = BufReader::new(file).lines();
+    let header = match lines.next() {
+        Some(Ok(h)) => h,
+        Some(Err(e)) => return Err(FileError::at(1, format!("cannot read: {e}"))),
+        None => return Err(FileError::at(1, "empty file: expected a CSV header")),
+    };
+    let columns: Vec<String> = header
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .map(|c| c.trim().to_ascii_lowercase())
+        .collect();
+    let kind = match columns.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["t_s", "ax", "ay", "az", "gx", "gy", "gz"] => SignalKind::Imu6,
+        ["t_s", _] => SignalKind::Scalar,
+        _ => {
+            return Err(FileError::at(
+                1,
+                format!(
+                    "unrecognised header `{}`: expected `t_s,ax,ay,az,gx,gy,gz` or `t_s,value`",
+                    header.trim()
+                ),
+            ))
+        }
+    };
+    let hint = match hint {
+        Some(h) => Some(counting_hint(h, kind).map_err(|m| FileError::at(1, m))?),
+        None => Some(CountingHint::signal(kind)),
+    };
+    let width = match kind {
+        SignalKind::Imu6 => 6,
+        SignalKind::Scalar => 1,
+    };
+    let mut counter = RepCounter::new(CounterConfig::default(), hint);
+    let mut events = Vec::new();
+    let mut t = Vec::with_capacity(BATCH);
+    let mut values = Vec::with_capacity(BATCH * width);
+    let mut line_of = Vec::with_capacity(BATCH);
+    let (mut samples, mut first_t, mut last_t) = (0usize, None, 0.0);
+    for (i, line) in lines.enumerate() {
+        let line_no = i + 2;
+        let line = line.map_err(|e| FileError::at(line_no, format!("cannot read: {e}")))?;
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let mut fields = line.split(',');
+        let mut row = [0f64; 7];
+        for (c, slot) in row.iter_mut().take(width + 1).enumerate() {
+            let field = fields.next().ok_or_else(|| {
+                FileError::at(line_no, format!("expected {} values, found {c}", width + 1))
+            })?;
+            *slot = field.trim().parse().map_err(|_| {
+                FileError::at(
+                    line_no,
+                    format!(
+                        "column `{}`: `{}` is not a number",
+                        columns[c],
+                        field.trim()
+                    ),
+                )
+            })?;
+        }
+        if fields.next().is_some() {
+            return Err(FileError::at(
+                line_no,
+                format!("expected {} values, found more", width + 1),
+            ));
+        }
+        t.push(row[0]);
+        values.extend(row[1..=width].iter().map(|&v| v as f32));
+        line_of.push(line_no);
+        first_t.get_or_insert(row[0]);
+        last_t = row[0];
+        samples += 1;
+        if t.len() == BATCH {
+            push(&mut counter, kind, &t, &values, &line_of, &mut events)?;
+            t.clear();
+            values.clear();
+            line_of.clear();
+        }
+    }
+    if !t.is_empty() {
+        push(&mut counter, kind, &t, &values, &line_of, &mut events)?;
+    }
+    if samples == 0 {
+        return Err(FileError::at(2, "no samples after the header"));
+    }
+    counter.finish(&mut events);
+    Ok(FileCount {
+        counter,
+        kind,
+        samples,
+        duration_s: last_t - first_t.unwrap_or(0.0),
+        events,
+    })
+}
+
+fn push(
+    counter: &mut RepCounter,
+    kind: SignalKind,
+    t: &[f64],
+    values: &[f32],
+    line_of: &[usize],
+    events: &mut Vec<RepEvent>,
+) -> Result<(), FileError> {
+    let result = match kind {
+        SignalKind::Imu6 => counter.push_imu(t, values, events),
+        SignalKind::Scalar => counter.push_scalar(t, values, events),
+    };
+    result.map_err(|e| match e {
+        CountingError::NonFiniteTime { index } => {
+            FileError::at(line_of[index], "t_s is not a finite number")
+        }
+        CountingError::NonFiniteValue { index } => {
+            FileError::at(line_of[index], "a value is not a finite number")
+        }
+        CountingError::TimeBackwards {
+            index,
+            t_s,
+            previous_s,
+        } => FileError::at(
+            line_of[index],
+            format!("time goes backwards: {t_s} s comes after {previous_s} s"),
+        ),
+        other => FileError {
+            line: line_of.first().copied(),
+            message: other.to_string(),
+        },
+    })
+}

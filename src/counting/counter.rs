@@ -1,0 +1,877 @@
+//! The streaming repetition counter: validates batches, turns IMU or scalar samples into one
+//! position-like signal, detects repetitions on it and classifies them against the target.
+
+use std::f32::consts::PI;
+
+use super::config::{CounterConfig, CountingHint, SignalKind};
+use super::detector::{Detector, Excursion, Thresholds};
+use super::error::CountingError;
+use super::filters::{lowpass_alpha, slow_alpha, LowPass2, Orientation, PrincipalAxis};
+
+/// Whether a movement reached the person's target range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepKind {
+    /// A repetition that reached the target (or any repetition when no target is set).
+    Rep,
+    /// A real repetition movement that fell short of the target.
+    Attempt,
+}
+
+/// One counted movement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RepEvent {
+    pub kind: RepKind,
+    /// Position among all events of this counter (reps and attempts), from 0.
+    pub index: u32,
+    /// When the movement left its starting point (s, sample time).
+    pub start_s: f64,
+    /// When the movement was back (s, sample time); the event is emitted at this sample.
+    pub end_s: f64,
+    /// Range-of-motion proxy: radians of rotation for IMU signals, signal units for scalars.
+    pub amplitude: f32,
+    pub duration_s: f32,
+    /// Highest speed during the movement: rad/s for IMU signals, units/s for scalars.
+    pub peak_speed: f32,
+    /// Whether `amplitude` reached the target; always true without a reference range.
+    pub reached_target: bool,
+}
+
+/// Gaps longer than this (s) are missing data: filters restart and nothing is integrated.
+const MAX_GAP_S: f64 = 0.25;
+/// Time constant (s of movement) of the principal-axis estimate.
+const AXIS_TAU_S: f32 = 5.0;
+/// Gyroscope bias: learned while the sensor is steady (rotation rate within `GYRO_STEADY`
+/// rad/s and acceleration within `ACC_STEADY` m/s² of their 1 s averages) for at least
+/// `BIAS_SETTLE_S`, with time constant `BIAS_TAU_S`, never beyond `MAX_BIAS` rad/s.
+const STEADY_HZ: f32 = 0.16;
+const ACC_LOWPASS_HZ: f32 = 2.0;
+const STEADY_EVERY: u32 = 4;
+/// The twist angle is read exactly from the orientation every this many samples.
+const TWIST_EVERY: u32 = 4;
+/// The movement axis is updated on every this many moving samples.
+const AXIS_EVERY: u32 = 2;
+const GYRO_STEADY: f32 = 0.03;
+const ACC_STEADY: f32 = 0.15;
+const BIAS_TAU_S: f32 = 2.0;
+const BIAS_SETTLE_S: f32 = 1.0;
+const MAX_BIAS: f32 = 0.15;
+/// Free fall (a dropped phone): acceleration below this (m/s²) for `FREE_FALL_S`.
+/// Vigorous arm swings reach 0.2 g for up to ~0.16 s; a phone falling 30 cm is weightless
+/// for 0.25 s.
+const FREE_FALL_MS2: f32 = 1.96;
+const FREE_FALL_S: f32 = 0.25;
+/// After a drop, nothing is counted for this long (s) and any excursion is forgotten.
+const DROP_HOLD_S: f64 = 1.5;
+/// The first seconds teach the rest floor only if nothing faster than this moved (rad/s).
+const QUIET_SPEED_RAD_S: f32 = 0.3;
+/// The rest floor is this many times the excursion seen at rest.
+const REST_FLOOR_FACTOR: f64 = 2.0;
+/// Time constant (s) of the scalar noise estimate.
+const NOISE_TAU_S: f32 = 5.0;
+/// Mean |second difference| of white noise is `NOISE_D2_FACTOR` times its standard deviation.
+const NOISE_D2_FACTOR: f32 = 1.954;
+/// Stillness for a scalar signal: moving less than this fraction of the hysteresis per second.
+const SCALAR_STILL_FRACTION: f32 = 0.25;
+/// At the end of a set, a movement that has come back by this fraction counts: the person
+/// was on the way back when the set ended.
+const FINISH_RETURN_FRACTION: f64 = 0.25;
+/// After this long at rest (s) between repetitions, angles are measured from the new pose.
+const REBASE_REST_S: f32 = 1.0;
+/// `finish` lets the filters settle for this long (s) before deciding on the last movement.
+const SETTLE_S: f64 = 0.6;
+
+#[derive(Debug, Clone, Copy)]
+struct ImuFront {
+    gyro_raw: LowPass2<3>,
+    gyro_slow: [f32; 3],
+    acc: LowPass2<3>,
+    acc_slow: [f32; 3],
+    slow_primed: bool,
+    steady_n: u32,
+    steady_dt: f32,
+    bias: [f32; 3],
+    steady_s: f32,
+    axis: PrincipalAxis,
+    moving_s: f32,
+    axis_n: u32,
+    axis_dt: f32,
+    orientation: Orientation,
+    twist: f32,
+    twist_position: f64,
+    since_twist: u32,
+    rest_s: f32,
+    free_fall_s: f32,
+    hold_until: f64,
+    last_acc: [f32; 3],
+}
+
+impl ImuFront {
+    /// The sensor is at rest when neither gravity's direction nor the rotation rate changes
+    /// (each within a threshold of its ~1 s average); then the rotation rate it reports is
+    /// its bias. `raw` is the low-passed gyroscope, `step` the time since the last call.
+    fn track_rest(&mut self, acc: [f32; 3], raw: [f32; 3], step: f32) {
+        let a = self.acc.update(acc, lowpass_alpha(step, ACC_LOWPASS_HZ));
+        if !self.slow_primed {
+            self.slow_primed = true;
+            self.acc_slow = a;
+            self.gyro_slow = raw;
+        }
+        let slow = slow_alpha(step, STEADY_HZ);
+        let mut drift2 = 0.0;
+        let mut change2 = 0.0;
+        for i in 0..3 {
+            self.acc_slow[i] += slow * (a[i] - self.acc_slow[i]);
+            self.gyro_slow[i] += slow * (raw[i] - self.gyro_slow[i]);
+            let da = a[i] - self.acc_slow[i];
+            let dg = raw[i] - self.gyro_slow[i];
+            change2 += da * da;
+            drift2 += dg * dg;
+        }
+        if drift2 < GYRO_STEADY * GYRO_STEADY && change2 < ACC_STEADY * ACC_STEADY {
+            self.steady_s += step;
+            if self.steady_s >= BIAS_SETTLE_S {
+                let k = step * (1.0 / BIAS_TAU_S);
+                for (b, g) in self.bias.iter_mut().zip(self.gyro_slow) {
+                    *b = (*b + k * (g - *b)).clamp(-MAX_BIAS, MAX_BIAS);
+                }
+            }
+        } else {
+            self.steady_s = 0.0;
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ScalarFront {
+    lp: LowPass2<1>,
+    speed: f32,
+    prev_p: f64,
+    x1: f32,
+    x2: f32,
+    n: u32,
+    noise_abs: f32,
+    last_value: f32,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RestLearner {
+    until: f64,
+    lo: f64,
+    hi: f64,
+    max_speed: f32,
+    active: bool,
+    floor: f64,
+    speed_floor: f32,
+}
+
+/// Thresholds that change only when the signal kind is known or the rest floor is learned;
+/// cached so the per-sample path does not recompute them.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// Largest of the absolute (IMU), learned and hinted floors.
+    floor: f64,
+    floor_speed: f32,
+    still_speed: f32,
+    min_rep_s: f64,
+    max_rep_s: f64,
+    return_fraction: f64,
+    detect_fraction: f64,
+    /// `1 / amplitude_relax_s`.
+    relax_rate: f32,
+    axis: Option<[f32; 3]>,
+}
+
+/// Streaming repetition counter for one sensor stream. Plain data, no heap: `Clone` is cheap.
+#[derive(Debug, Clone)]
+pub struct RepCounter {
+    config: CounterConfig,
+    hint: Option<CountingHint>,
+    kind: Option<SignalKind>,
+    last_t: Option<f64>,
+    last_dt: f64,
+    alpha_dt: f32,
+    alpha: f32,
+    position: f64,
+    imu: ImuFront,
+    scalar: ScalarFront,
+    rest: RestLearner,
+    detector: Detector,
+    limits: Limits,
+    running_amplitude: f64,
+    reference: Option<f32>,
+    fraction: f32,
+    below_streak: u32,
+    above_streak: u32,
+    calibrating: bool,
+    best: [f32; 3],
+    calibration_reps: u32,
+    reps: u32,
+    attempts: u32,
+}
+
+impl RepCounter {
+    /// A counter for one set. Without a hint the signal kind is taken from the first push.
+    pub fn new(config: CounterConfig, hint: Option<CountingHint>) -> Self {
+        let mut counter = Self {
+            config,
+            hint,
+            kind: hint.map(|h| h.signal),
+            last_t: None,
+            last_dt: 0.02,
+            alpha_dt: 0.0,
+            alpha: 0.0,
+            position: 0.0,
+            imu: ImuFront {
+                gyro_raw: LowPass2::from_zero(),
+                gyro_slow: [0.0; 3],
+                acc: LowPass2::default(),
+                acc_slow: [0.0; 3],
+                slow_primed: false,
+                steady_n: 0,
+                steady_dt: 0.0,
+                bias: [0.0; 3],
+                steady_s: 0.0,
+                axis: PrincipalAxis::default(),
+                moving_s: 0.0,
+                axis_n: 0,
+                axis_dt: 0.0,
+                orientation: Orientation::default(),
+                twist: 0.0,
+                twist_position: 0.0,
+                since_twist: 0,
+                rest_s: 0.0,
+                free_fall_s: 0.0,
+                hold_until: f64::NEG_INFINITY,
+                last_acc: [0.0; 3],
+            },
+            scalar: ScalarFront {
+                lp: LowPass2::default(),
+                speed: 0.0,
+                prev_p: 0.0,
+                x1: 0.0,
+                x2: 0.0,
+                n: 0,
+                noise_abs: 0.0,
+                last_value: 0.0,
+            },
+            rest: RestLearner {
+                until: f64::NAN,
+                lo: f64::INFINITY,
+                hi: f64::NEG_INFINITY,
+                max_speed: 0.0,
+                active: true,
+                floor: 0.0,
+                speed_floor: 0.0,
+            },
+            detector: Detector::default(),
+            limits: Limits {
+                floor: 0.0,
+                floor_speed: 0.0,
+                still_speed: 0.0,
+                min_rep_s: 0.0,
+                max_rep_s: 0.0,
+                return_fraction: 0.0,
+                detect_fraction: 0.0,
+                relax_rate: 0.0,
+                axis: None,
+            },
+            running_amplitude: 0.0,
+            reference: None,
+            fraction: config.target_fraction,
+            below_streak: 0,
+            above_streak: 0,
+            calibrating: false,
+            best: [0.0; 3],
+            calibration_reps: 0,
+            reps: 0,
+            attempts: 0,
+        };
+        counter.refresh_limits();
+        counter
+    }
+
+    /// Feed a batch of IMU samples: `t_s[i]` in seconds, `samples[6*i..6*i+6]` =
+    /// `ax, ay, az` (m/s²), `gx, gy, gz` (rad/s). Completed movements are appended to `out`.
+    /// A rejected batch leaves the counter unchanged.
+    pub fn push_imu(
+        &mut self,
+        t_s: &[f64],
+        samples: &[f32],
+        out: &mut Vec<RepEvent>,
+    ) -> Result<(), CountingError> {
+        self.validate(SignalKind::Imu6, t_s, samples, 6)?;
+        if self.kind.is_none() {
+            self.kind = Some(SignalKind::Imu6);
+            self.refresh_limits();
+        }
+        for (&t, s) in t_s.iter().zip(samples.chunks_exact(6)) {
+            self.step_imu(t, [s[0], s[1], s[2]], [s[3], s[4], s[5]], out);
+        }
+        Ok(())
+    }
+
+    /// Feed a batch of scalar samples (`values[i]` at `t_s[i]`, any unit).
+    pub fn push_scalar(
+        &mut self,
+        t_s: &[f64],
+        values: &[f32],
+        out: &mut Vec<RepEvent>,
+    ) -> Result<(), CountingError> {
+        self.validate(SignalKind::Scalar, t_s, values, 1)?;
+        if self.kind.is_none() {
+            self.kind = Some(SignalKind::Scalar);
+            self.refresh_limits();
+        }
+        for (&t, &x) in t_s.iter().zip(values) {
+            self.step_scalar(t, x, out);
+        }
+        Ok(())
+    }
+
+    /// End of the set: let the filters settle on the last input, report a last movement that
+    /// has come back, and forget any excursion still in progress. Counts and the target stay.
+    pub fn finish(&mut self, out: &mut Vec<RepEvent>) {
+        let (Some(t_last), Some(kind)) = (self.last_t, self.kind) else {
+            return;
+        };
+        let dt = self.last_dt.clamp(0.005, 0.05);
+        let steps = (SETTLE_S / dt).ceil() as u32;
+        for i in 1..=steps {
+            let t = t_last + f64::from(i) * dt;
+            match kind {
+                SignalKind::Imu6 => {
+                    let (acc, bias) = (self.imu.last_acc, self.imu.bias);
+                    self.step_imu(t, acc, bias, out);
+                }
+                SignalKind::Scalar => self.step_scalar(t, self.scalar.last_value, out),
+            }
+        }
+        self.last_t = Some(t_last);
+        let th = self.thresholds();
+        if let Some(e) = self
+            .detector
+            .finish(t_last, self.position, FINISH_RETURN_FRACTION, &th)
+        {
+            self.emit(e, out);
+        }
+    }
+
+    /// Start a new set with the same person and sensor: counts, the excursion in progress,
+    /// the movement axis and the adapted target fraction are reset; the learned rest floor,
+    /// gyroscope bias and reference range are kept.
+    pub fn reset(&mut self) {
+        let mut fresh = Self::new(self.config, self.hint);
+        fresh.kind = self.kind;
+        fresh.last_t = self.last_t;
+        fresh.imu.bias = self.imu.bias;
+        fresh.rest = self.rest;
+        fresh.rest.active = false;
+        fresh.reference = self.reference;
+        *self = fresh;
+    }
+
+    /// Following movements are calibration repetitions: the person's best effort. They are
+    /// reported as reps; [`RepCounter::end_calibration`] turns the best 2-3 into the reference.
+    pub fn begin_calibration(&mut self) {
+        self.calibrating = true;
+        self.best = [0.0; 3];
+        self.calibration_reps = 0;
+    }
+
+    /// Stop calibrating; the mean amplitude of the best (up to 3) calibration repetitions
+    /// becomes the reference range. `None` (and no change) if fewer than 2 were made.
+    pub fn end_calibration(&mut self) -> Option<f32> {
+        self.calibrating = false;
+        let n = (self.calibration_reps as usize).min(3);
+        let reference = reference_from_best(&self.best[..n])?;
+        self.set_reference_range(reference).ok()?;
+        Some(reference)
+    }
+
+    /// Set the person's reference range (signal units, e.g. from an earlier calibration).
+    /// Resets the adapted target fraction to the configured one.
+    pub fn set_reference_range(&mut self, range: f32) -> Result<(), CountingError> {
+        if !range.is_finite() || range <= 0.0 {
+            return Err(CountingError::InvalidReference { range });
+        }
+        self.reference = Some(range);
+        self.fraction = self.config.target_fraction;
+        self.below_streak = 0;
+        self.above_streak = 0;
+        Ok(())
+    }
+
+    /// Forget the reference range: every movement counts as a rep again.
+    pub fn clear_reference_range(&mut self) {
+        self.reference = None;
+    }
+
+    pub fn reference_range(&self) -> Option<f32> {
+        self.reference
+    }
+
+    /// Current (adapted) target as a fraction of the reference range.
+    pub fn target_fraction(&self) -> f32 {
+        self.fraction
+    }
+
+    /// Current target amplitude, if a reference range is set.
+    pub fn target_range(&self) -> Option<f32> {
+        self.reference.map(|r| r * self.fraction)
+    }
+
+    pub fn rep_count(&self) -> u32 {
+        self.reps
+    }
+
+    pub fn attempt_count(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Current position along the movement (radians about the principal axis for IMU
+    /// signals, the low-passed value for scalars): for a live gauge and for diagnostics.
+    pub fn position(&self) -> f64 {
+        self.position
+    }
+
+    /// The rotation axis (unit vector, sensor frame) IMU movement is measured about: the
+    /// hinted axis or the one found online.
+    pub fn axis(&self) -> [f32; 3] {
+        match self.hint.and_then(|h| h.axis) {
+            Some(a) => a.unit(),
+            None => self.imu.axis.axis(),
+        }
+    }
+
+    pub fn signal_kind(&self) -> Option<SignalKind> {
+        self.kind
+    }
+
+    /// The smallest amplitude that can currently count (absolute and learned floors).
+    pub fn floor(&self) -> f32 {
+        self.floor_amplitude() as f32
+    }
+
+    fn validate(
+        &self,
+        kind: SignalKind,
+        t_s: &[f64],
+        values: &[f32],
+        width: usize,
+    ) -> Result<(), CountingError> {
+        if let Some(expected) = self.kind {
+            if expected != kind {
+                return Err(CountingError::WrongSignal {
+                    expected,
+                    got: kind,
+                });
+            }
+        }
+        let n = t_s.len();
+        if n == 0 {
+            return Err(CountingError::EmptyBatch);
+        }
+        let max = self.config.max_batch_samples;
+        if n > max {
+            return Err(CountingError::BatchTooLarge { len: n, max });
+        }
+        if values.len() != n * width {
+            return Err(CountingError::LengthMismatch {
+                timestamps: n,
+                values: values.len(),
+                expected: n * width,
+            });
+        }
+        let mut previous = self.last_t;
+        for (index, &t) in t_s.iter().enumerate() {
+            if !t.is_finite() {
+                return Err(CountingError::NonFiniteTime { index });
+            }
+            if let Some(previous_s) = previous {
+                if t < previous_s {
+                    return Err(CountingError::TimeBackwards {
+                        index,
+                        t_s: t,
+                        previous_s,
+                    });
+                }
+            }
+            previous = Some(t);
+        }
+        if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+            return Err(CountingError::NonFiniteValue {
+                index: index / width,
+            });
+        }
+        if n >= 4 {
+            let rate_hz = (n - 1) as f64 / (t_s[n - 1] - t_s[0]);
+            let (min_hz, max_hz) = (self.config.min_rate_hz, self.config.max_rate_hz);
+            if !(f64::from(min_hz)..=f64::from(max_hz)).contains(&rate_hz) {
+                return Err(CountingError::AbsurdRate {
+                    rate_hz,
+                    min_hz,
+                    max_hz,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Low-pass factor for this step; the last one is reused when the step repeats exactly
+    /// (regular streams), saving a division per sample.
+    #[inline]
+    fn alpha(&mut self, dt: f32) -> f32 {
+        if dt != self.alpha_dt {
+            self.alpha_dt = dt;
+            self.alpha = lowpass_alpha(dt, self.config.lowpass_hz);
+        }
+        self.alpha
+    }
+
+    /// Advance time; returns the step (s), clamped so that a gap is not integrated over.
+    #[inline]
+    fn advance(&mut self, t: f64) -> (f32, bool) {
+        let (dt, gap) = match self.last_t {
+            None => {
+                self.rest.until = t + f64::from(self.config.learn_rest_s);
+                (0.0, false)
+            }
+            Some(prev) => {
+                let d = t - prev;
+                (d.min(MAX_GAP_S), d > MAX_GAP_S)
+            }
+        };
+        if dt > 0.0 {
+            self.last_dt = dt;
+        }
+        self.last_t = Some(t);
+        (dt as f32, gap)
+    }
+
+    #[inline]
+    fn step_imu(&mut self, t: f64, acc: [f32; 3], gyro: [f32; 3], out: &mut Vec<RepEvent>) {
+        let (dt, gap) = self.advance(t);
+        let alpha = self.alpha(dt);
+        let imu = &mut self.imu;
+        if gap {
+            imu.acc.reset();
+        }
+        imu.last_acc = acc;
+        let a2 = acc[0] * acc[0] + acc[1] * acc[1] + acc[2] * acc[2];
+        if a2 < FREE_FALL_MS2 * FREE_FALL_MS2 {
+            imu.free_fall_s += dt;
+            if imu.free_fall_s >= FREE_FALL_S {
+                imu.hold_until = t + DROP_HOLD_S;
+            }
+        } else {
+            imu.free_fall_s = 0.0;
+        }
+        let raw = imu.gyro_raw.update(gyro, alpha);
+        // Rest detection for the gyroscope bias changes over seconds: checked on every
+        // `STEADY_EVERY`-th sample only (the rest of the pipeline runs on every sample).
+        imu.steady_dt += dt;
+        imu.steady_n += 1;
+        if imu.steady_n >= STEADY_EVERY {
+            let step = imu.steady_dt;
+            imu.steady_n = 0;
+            imu.steady_dt = 0.0;
+            imu.track_rest(acc, raw, step);
+        }
+        let f = [
+            raw[0] - imu.bias[0],
+            raw[1] - imu.bias[1],
+            raw[2] - imu.bias[2],
+        ];
+        let speed2 = f[0] * f[0] + f[1] * f[1] + f[2] * f[2];
+        let still_speed = self.limits.still_speed;
+        let still = speed2 < still_speed * still_speed;
+        let axis = match self.limits.axis {
+            Some(a) => a,
+            None => {
+                if !still {
+                    // Every other moving sample is plenty for an axis that moves over
+                    // seconds. Equal weights over the first seconds of movement, then
+                    // forgetting.
+                    imu.moving_s += dt;
+                    imu.axis_dt += dt;
+                    imu.axis_n += 1;
+                    if imu.axis_n >= AXIS_EVERY {
+                        let step = imu.axis_dt;
+                        let k = if imu.moving_s >= AXIS_TAU_S {
+                            step * (1.0 / AXIS_TAU_S)
+                        } else {
+                            (step / imu.moving_s.max(step)).min(1.0)
+                        };
+                        imu.axis.update(f, k);
+                        imu.axis_n = 0;
+                        imu.axis_dt = 0.0;
+                    }
+                }
+                imu.axis.axis()
+            }
+        };
+        let w = f[0] * axis[0] + f[1] * axis[1] + f[2] * axis[2];
+        imu.rest_s = if still { imu.rest_s + dt } else { 0.0 };
+        if imu.rest_s >= REBASE_REST_S && self.detector.is_idle() {
+            // At rest between repetitions: measure from here on, so that the angle never
+            // nears the +-pi wrap however long the session.
+            imu.orientation = Orientation::default();
+            imu.twist = 0.0;
+            imu.twist_position = 0.0;
+            imu.rest_s = 0.0;
+            self.position = 0.0;
+            self.detector.rest_at(t, 0.0);
+        }
+        imu.orientation.rotate(f, dt);
+        // Between exact readings of the twist, integrate the projected rate; every few samples
+        // re-read it from the orientation, which closes out-and-back paths exactly.
+        self.position += f64::from(w * dt);
+        imu.since_twist += 1;
+        if imu.since_twist >= TWIST_EVERY {
+            imu.since_twist = 0;
+            let twist = imu.orientation.twist(axis);
+            // Unwrap around the integrated estimate: movements beyond half a turn (a full
+            // arm raise) stay continuous, even when fast.
+            let expected = (self.position - imu.twist_position) as f32;
+            let mut step = twist - imu.twist - expected;
+            step -= 2.0 * PI * (step * (0.5 / PI)).round();
+            imu.twist = twist;
+            imu.twist_position += f64::from(step + expected);
+            self.position = imu.twist_position;
+        }
+        let held = t < imu.hold_until;
+        if self.rest.active {
+            self.learn_rest(t, speed2.sqrt(), None);
+        }
+        self.detect(t, w, still, held, dt, out);
+    }
+
+    #[inline]
+    fn step_scalar(&mut self, t: f64, x: f32, out: &mut Vec<RepEvent>) {
+        let (dt, gap) = self.advance(t);
+        let alpha = self.alpha(dt);
+        let s = &mut self.scalar;
+        if gap {
+            s.lp.reset();
+        }
+        s.last_value = x;
+        let p = f64::from(s.lp.update([x], alpha)[0]);
+        if s.n >= 2 {
+            let d2 = (x - 2.0 * s.x1 + s.x2).abs();
+            let k = (1.0 / s.n as f32).max(dt / NOISE_TAU_S).min(1.0);
+            s.noise_abs += k * (d2 - s.noise_abs);
+        }
+        s.x2 = s.x1;
+        s.x1 = x;
+        s.n = s.n.saturating_add(1);
+        let v = if dt > 0.0 && s.n > 1 {
+            ((p - s.prev_p) / f64::from(dt)) as f32
+        } else {
+            0.0
+        };
+        s.prev_p = p;
+        s.speed += alpha * (v - s.speed);
+        let w = s.speed;
+        self.position = p;
+        let h = self.hysteresis() as f32;
+        let still = w.abs() < SCALAR_STILL_FRACTION * h;
+        if self.rest.active {
+            let sigma = f64::from(self.scalar.noise_abs / NOISE_D2_FACTOR);
+            self.learn_rest(t, 0.0, Some(sigma));
+        }
+        self.detect(t, w, still, false, dt, out);
+    }
+
+    /// Learn the rest floor from the first seconds, if they were quiet.
+    fn learn_rest(&mut self, t: f64, speed: f32, scalar_sigma: Option<f64>) {
+        let r = &mut self.rest;
+        if t <= r.until {
+            r.lo = r.lo.min(self.position);
+            r.hi = r.hi.max(self.position);
+            r.max_speed = r.max_speed.max(speed);
+            return;
+        }
+        r.active = false;
+        let range = r.hi - r.lo;
+        let quiet = match scalar_sigma {
+            None => r.max_speed < QUIET_SPEED_RAD_S,
+            Some(sigma) => range < 12.0 * sigma,
+        };
+        if quiet && range.is_finite() {
+            r.floor = REST_FLOOR_FACTOR * range;
+            r.speed_floor = 1.5 * r.max_speed;
+        }
+        self.refresh_limits();
+    }
+
+    fn refresh_limits(&mut self) {
+        let c = &self.config;
+        let (min_rep, max_rep) = match self.hint.and_then(|h| h.expected_rep_s) {
+            Some((lo, hi)) => (c.min_rep_s.max(0.25 * lo), c.max_rep_s.max(3.0 * hi)),
+            None => (c.min_rep_s, c.max_rep_s),
+        };
+        let scalar = self.kind == Some(SignalKind::Scalar);
+        let absolute = if scalar { 0.0 } else { c.min_amplitude_rad };
+        let hinted = self.hint.and_then(|h| h.min_range).unwrap_or(0.0);
+        let floor_speed = c.min_peak_speed_rad_s.max(self.rest.speed_floor);
+        self.limits = Limits {
+            floor: f64::from(absolute.max(hinted)).max(self.rest.floor),
+            floor_speed: if scalar { 0.0 } else { floor_speed },
+            still_speed: 0.5 * floor_speed,
+            min_rep_s: f64::from(min_rep),
+            max_rep_s: f64::from(max_rep),
+            return_fraction: f64::from(c.return_fraction),
+            detect_fraction: f64::from(c.detect_fraction),
+            relax_rate: 1.0 / c.amplitude_relax_s.max(1e-3),
+            axis: self.hint.and_then(|h| h.axis).map(|a| a.unit()),
+        };
+    }
+
+    #[inline]
+    fn floor_amplitude(&self) -> f64 {
+        match self.kind {
+            Some(SignalKind::Scalar) => {
+                let sigma = self.scalar.noise_abs / NOISE_D2_FACTOR;
+                let tiny = 1e-6 * (1.0 + self.position.abs());
+                let noise = f64::from(self.config.scalar_noise_factor * sigma).max(tiny);
+                self.limits.floor.max(noise)
+            }
+            _ => self.limits.floor,
+        }
+    }
+
+    #[inline]
+    fn hysteresis(&self) -> f64 {
+        self.floor_amplitude()
+            .max(self.limits.detect_fraction * self.running_amplitude)
+    }
+
+    #[inline]
+    fn thresholds(&self) -> Thresholds {
+        let floor = self.floor_amplitude();
+        Thresholds {
+            hysteresis: floor.max(self.limits.detect_fraction * self.running_amplitude),
+            floor_amplitude: floor,
+            floor_speed: self.limits.floor_speed,
+            return_fraction: self.limits.return_fraction,
+            min_rep_s: self.limits.min_rep_s,
+            max_rep_s: self.limits.max_rep_s,
+        }
+    }
+
+    #[inline]
+    fn detect(
+        &mut self,
+        t: f64,
+        speed: f32,
+        still: bool,
+        held: bool,
+        dt: f32,
+        out: &mut Vec<RepEvent>,
+    ) {
+        let p = self.position;
+        if held {
+            self.detector.rest_at(t, p);
+            return;
+        }
+        if still && self.detector.is_idle() {
+            let k = f64::from(dt * self.limits.relax_rate).min(1.0);
+            self.running_amplitude -= k * self.running_amplitude;
+        }
+        let th = self.thresholds();
+        if let Some(e) = self.detector.step(t, p, speed, still, dt, &th) {
+            let s = f64::from(self.config.amplitude_smoothing);
+            self.running_amplitude = if self.running_amplitude <= th.floor_amplitude {
+                e.amplitude
+            } else {
+                self.running_amplitude + s * (e.amplitude - self.running_amplitude)
+            };
+            self.emit(e, out);
+        }
+    }
+
+    fn emit(&mut self, e: Excursion, out: &mut Vec<RepEvent>) {
+        let amplitude = e.amplitude as f32;
+        let reached = if self.calibrating {
+            self.record_calibration(amplitude);
+            true
+        } else if let Some(reference) = self.reference {
+            let reached = amplitude >= self.fraction * reference;
+            self.adapt_target(reached);
+            reached
+        } else {
+            true
+        };
+        let kind = if reached {
+            RepKind::Rep
+        } else {
+            RepKind::Attempt
+        };
+        let index = self.reps + self.attempts;
+        match kind {
+            RepKind::Rep => self.reps += 1,
+            RepKind::Attempt => self.attempts += 1,
+        }
+        out.push(RepEvent {
+            kind,
+            index,
+            start_s: e.start_s,
+            end_s: e.end_s,
+            amplitude,
+            duration_s: (e.end_s - e.start_s) as f32,
+            peak_speed: e.peak_speed,
+            reached_target: reached,
+        });
+    }
+
+    fn record_calibration(&mut self, amplitude: f32) {
+        self.calibration_reps += 1;
+        // Keep the three largest, in descending order.
+        let mut a = amplitude;
+        for slot in &mut self.best {
+            if a > *slot {
+                std::mem::swap(slot, &mut a);
+            }
+        }
+    }
+
+    fn adapt_target(&mut self, reached: bool) {
+        let c = &self.config;
+        if reached {
+            self.above_streak += 1;
+            self.below_streak = 0;
+            if self.above_streak >= c.adapt_after {
+                self.fraction = (self.fraction + c.target_step).min(c.target_fraction);
+                self.above_streak = 0;
+            }
+        } else {
+            self.below_streak += 1;
+            self.above_streak = 0;
+            if self.below_streak >= c.adapt_after {
+                self.fraction = (self.fraction - c.target_step).max(c.min_target_fraction);
+                self.below_streak = 0;
+            }
+        }
+    }
+}
+
+/// Reference range from a calibration run: the mean of the best 2-3 amplitudes.
+/// `None` if fewer than 2 usable (finite, positive) amplitudes are given.
+pub fn reference_from_best(amplitudes: &[f32]) -> Option<f32> {
+    let mut best = [0.0f32; 3];
+    let mut n = 0usize;
+    for &a in amplitudes.iter().filter(|a| a.is_finite() && **a > 0.0) {
+        n += 1;
+        let mut a = a;
+        for slot in &mut best {
+            if a > *slot {
+                std::mem::swap(slot, &mut a);
+            }
+        }
+    }
+    if n < 2 {
+        return None;
+    }
+    let k = n.min(3);
+    Some(best[..k].iter().sum::<f32>() / k as f32)
+}

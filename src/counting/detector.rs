@@ -1,0 +1,233 @@
+//! Repetition detection on one position-like signal (a rotation angle, a force, a joint
+//! angle): a repetition is an excursion away from where the movement started and back.
+//!
+//! Three phases. `Idle`: the signal rests (anchors follow it slowly, so drift never starts a
+//! repetition); a departure of `hysteresis` in either direction starts an excursion. `Out`:
+//! the extreme is tracked; when the signal has come back by `return_fraction` of the
+//! excursion the repetition is complete and checked against the floors and durations.
+//! `Returning`: the low point is tracked; going out again in the same direction starts the
+//! next repetition from it, and stillness returns to `Idle`.
+
+/// Per-sample thresholds, computed by the front end from the floors and recent amplitudes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Thresholds {
+    /// Departure needed to start an excursion (signal units).
+    pub hysteresis: f64,
+    /// Smallest amplitude that is a repetition (signal units).
+    pub floor_amplitude: f64,
+    /// Smallest peak speed that is a repetition (signal units per second).
+    pub floor_speed: f32,
+    pub return_fraction: f64,
+    pub min_rep_s: f64,
+    pub max_rep_s: f64,
+}
+
+/// A completed repetition as the detector sees it; the counter adds the target logic.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Excursion {
+    pub start_s: f64,
+    pub end_s: f64,
+    pub amplitude: f64,
+    pub peak_speed: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Idle,
+    Out,
+    Returning,
+}
+
+/// While still, `Idle` anchors follow the signal with this time constant (s).
+const ANCHOR_FOLLOW_S: f32 = 2.0;
+/// Stillness that ends the `Returning` phase (s).
+const STILL_TO_IDLE_S: f32 = 0.6;
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Detector {
+    phase: Phase,
+    /// Direction of the excursion: +1 or -1.
+    dir: f64,
+    lo: f64,
+    lo_t: f64,
+    hi: f64,
+    hi_t: f64,
+    start: f64,
+    start_t: f64,
+    peak: f64,
+    peak_t: f64,
+    peak_speed: f32,
+    trough: f64,
+    trough_t: f64,
+    still_s: f32,
+    last_end_t: f64,
+    primed: bool,
+}
+
+impl Default for Detector {
+    fn default() -> Self {
+        Self {
+            phase: Phase::Idle,
+            dir: 1.0,
+            lo: 0.0,
+            lo_t: 0.0,
+            hi: 0.0,
+            hi_t: 0.0,
+            start: 0.0,
+            start_t: 0.0,
+            peak: 0.0,
+            peak_t: 0.0,
+            peak_speed: 0.0,
+            trough: 0.0,
+            trough_t: 0.0,
+            still_s: 0.0,
+            last_end_t: f64::NEG_INFINITY,
+            primed: false,
+        }
+    }
+}
+
+impl Detector {
+    /// True while no excursion is in progress.
+    pub fn is_idle(&self) -> bool {
+        self.phase == Phase::Idle
+    }
+
+    /// Forget any excursion in progress and rest at `p` (after a disturbance or a set's end).
+    pub fn rest_at(&mut self, t: f64, p: f64) {
+        self.phase = Phase::Idle;
+        self.anchor(t, p);
+        self.still_s = 0.0;
+    }
+
+    fn anchor(&mut self, t: f64, p: f64) {
+        self.lo = p;
+        self.hi = p;
+        self.lo_t = t;
+        self.hi_t = t;
+    }
+
+    fn start_out(&mut self, dir: f64, start: f64, start_t: f64, p: f64) {
+        self.phase = Phase::Out;
+        self.dir = dir;
+        self.start = start;
+        self.start_t = start_t;
+        self.peak = p;
+        self.peak_t = start_t;
+        self.peak_speed = 0.0;
+    }
+
+    /// Complete the excursion if the signal has come back by `fraction` of it.
+    fn complete(&mut self, t: f64, p: f64, fraction: f64, th: &Thresholds) -> Option<Excursion> {
+        let amplitude = self.dir * (self.peak - self.start);
+        let back = self.dir * (self.peak - p);
+        if back < fraction * amplitude {
+            return None;
+        }
+        let valid = amplitude >= th.floor_amplitude
+            && self.peak_speed >= th.floor_speed
+            && t - self.start_t >= th.min_rep_s
+            && t - self.last_end_t >= th.min_rep_s;
+        if !valid {
+            // Not a repetition (a twitch, a wind-up): rest at its extreme, so the movement
+            // now under way can start an excursion in either direction.
+            self.phase = Phase::Idle;
+            self.lo = self.peak.min(p);
+            self.hi = self.peak.max(p);
+            self.lo_t = self.peak_t;
+            self.hi_t = self.peak_t;
+            return None;
+        }
+        self.phase = Phase::Returning;
+        self.trough = p;
+        self.trough_t = t;
+        self.last_end_t = t;
+        Some(Excursion {
+            start_s: self.start_t,
+            end_s: t,
+            amplitude,
+            peak_speed: self.peak_speed,
+        })
+    }
+
+    /// End of the set: an excursion that has come back by `fraction` counts; then rest.
+    pub fn finish(&mut self, t: f64, p: f64, fraction: f64, th: &Thresholds) -> Option<Excursion> {
+        let e = if self.phase == Phase::Out {
+            self.complete(t, p, fraction, th)
+        } else {
+            None
+        };
+        self.rest_at(t, p);
+        e
+    }
+
+    /// One sample: time `t`, position `p`, signed speed `v`, whether the sensor is still, and
+    /// the time step. Returns a repetition when one has just completed.
+    pub fn step(
+        &mut self,
+        t: f64,
+        p: f64,
+        v: f32,
+        still: bool,
+        dt: f32,
+        th: &Thresholds,
+    ) -> Option<Excursion> {
+        if !self.primed {
+            self.primed = true;
+            self.anchor(t, p);
+        }
+        self.still_s = if still { self.still_s + dt } else { 0.0 };
+        match self.phase {
+            Phase::Idle => {
+                if p < self.lo {
+                    self.lo = p;
+                    self.lo_t = t;
+                }
+                if p > self.hi {
+                    self.hi = p;
+                    self.hi_t = t;
+                }
+                if still {
+                    // Follow slow drift so that it never accumulates into an excursion.
+                    let k = f64::from((dt * (1.0 / ANCHOR_FOLLOW_S)).min(1.0));
+                    self.lo += (p - self.lo) * k;
+                    self.hi += (p - self.hi) * k;
+                    self.lo_t = t;
+                    self.hi_t = t;
+                }
+                if p - self.lo >= th.hysteresis {
+                    self.start_out(1.0, self.lo, self.lo_t, p);
+                } else if self.hi - p >= th.hysteresis {
+                    self.start_out(-1.0, self.hi, self.hi_t, p);
+                }
+                None
+            }
+            Phase::Out => {
+                self.peak_speed = self.peak_speed.max(v.abs());
+                if self.dir * (p - self.peak) > 0.0 {
+                    self.peak = p;
+                    self.peak_t = t;
+                }
+                if t - self.start_t > th.max_rep_s {
+                    // Too long to be a repetition (a phone put down, a long pause): drop it.
+                    self.rest_at(t, p);
+                    return None;
+                }
+                self.complete(t, p, th.return_fraction, th)
+            }
+            Phase::Returning => {
+                if self.dir * (p - self.trough) < 0.0 {
+                    self.trough = p;
+                    self.trough_t = t;
+                }
+                if self.dir * (p - self.trough) >= th.hysteresis {
+                    self.start_out(self.dir, self.trough, self.trough_t, p);
+                } else if self.still_s >= STILL_TO_IDLE_S {
+                    self.phase = Phase::Idle;
+                    self.anchor(t, p);
+                }
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,687 @@
+//! Synthetic-signal tests: each builds a recording whose true count is known and checks the
+//! counter against it. Signals are deterministic (seeded), so counts are exact.
+
+use super::*;
+
+/// Small deterministic PRNG (xorshift64*), uniform in [-1, 1).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f32 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        let x = self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 40;
+        x as f32 / (1u64 << 23) as f32 - 1.0
+    }
+}
+
+/// A movement script: the angle (rad) about `axis` at time t, plus disturbances.
+struct Imu {
+    rate_hz: f64,
+    jitter: f64,
+    gap_every_s: Option<f64>,
+    axis: [f32; 3],
+    gyro_noise: f32,
+    bias: [f32; 3],
+    tremor: Option<(f32, f32)>,
+    seed: u64,
+}
+
+impl Default for Imu {
+    fn default() -> Self {
+        Self {
+            rate_hz: 50.0,
+            jitter: 0.0,
+            gap_every_s: None,
+            axis: normalize([0.3, 0.8, -0.5]),
+            gyro_noise: 0.01,
+            bias: [0.0; 3],
+            tremor: None,
+            seed: 7,
+        }
+    }
+}
+
+fn normalize(v: [f32; 3]) -> [f32; 3] {
+    let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+    [v[0] / n, v[1] / n, v[2] / n]
+}
+
+/// Gravity in the sensor frame after rotating by `angle` about unit `u` (Rodrigues).
+fn gravity(u: [f32; 3], angle: f32) -> [f32; 3] {
+    let g = [0.0, 0.0, 9.81f32];
+    let (s, c) = (-angle).sin_cos();
+    let dot = u[0] * g[0] + u[1] * g[1] + u[2] * g[2];
+    let cross = [
+        u[1] * g[2] - u[2] * g[1],
+        u[2] * g[0] - u[0] * g[2],
+        u[0] * g[1] - u[1] * g[0],
+    ];
+    [0, 1, 2].map(|i| g[i] * c + cross[i] * s + u[i] * dot * (1.0 - c))
+}
+
+impl Imu {
+    /// Sample `angle(t)` for `duration_s`: returns timestamps and interleaved samples.
+    fn record(&self, duration_s: f64, angle: impl Fn(f64) -> f64) -> (Vec<f64>, Vec<f32>) {
+        let mut rng = Rng(self.seed);
+        let (mut ts, mut xs) = (Vec::new(), Vec::new());
+        let dt = 1.0 / self.rate_hz;
+        let mut t = 0.0;
+        let mut next_gap = self.gap_every_s.unwrap_or(f64::INFINITY);
+        while t < duration_s {
+            let h = 1e-3;
+            let a = angle(t);
+            let rate = ((angle(t + h) - angle(t - h)) / (2.0 * h)) as f32;
+            let mut gyro = self.axis.map(|u| u * rate);
+            for (i, g) in gyro.iter_mut().enumerate() {
+                *g += self.bias[i] + self.gyro_noise * rng.next();
+                if let Some((amp, hz)) = self.tremor {
+                    let phase = i as f64 * 1.3;
+                    *g += amp
+                        * ((2.0 * std::f64::consts::PI * f64::from(hz) * t + phase).sin() as f32);
+                }
+            }
+            let acc = gravity(self.axis, a as f32).map(|g| g + 0.03 * rng.next());
+            ts.push(t);
+            xs.extend_from_slice(&acc);
+            xs.extend_from_slice(&gyro);
+            t += dt * (1.0 + self.jitter * f64::from(rng.next()));
+            if t >= next_gap {
+                t += 0.2; // a Bluetooth dropout
+                next_gap += self.gap_every_s.unwrap_or(f64::INFINITY);
+            }
+        }
+        (ts, xs)
+    }
+}
+
+/// `n` out-and-back repetitions of `amp` rad lasting `rep_s`, separated by `pause_s`, after
+/// `lead_s` of rest. Smooth (raised-cosine) profile.
+fn reps(n: usize, amp: f64, rep_s: f64, pause_s: f64, lead_s: f64) -> impl Fn(f64) -> f64 {
+    move |t| {
+        let t = t - lead_s;
+        if t < 0.0 {
+            return 0.0;
+        }
+        let cycle = rep_s + pause_s;
+        let k = (t / cycle).floor();
+        let u = t - k * cycle;
+        if k as usize >= n || u > rep_s {
+            return 0.0;
+        }
+        amp * 0.5 * (1.0 - (2.0 * std::f64::consts::PI * u / rep_s).cos())
+    }
+}
+
+/// Run a recording through a fresh counter in ~100 ms batches and finish the set.
+fn count_imu(rec: &(Vec<f64>, Vec<f32>)) -> Vec<RepEvent> {
+    count_imu_with(RepCounter::new(CounterConfig::default(), None), rec)
+}
+
+fn count_imu_with(mut c: RepCounter, rec: &(Vec<f64>, Vec<f32>)) -> Vec<RepEvent> {
+    let mut out = Vec::new();
+    for (t, x) in rec.0.chunks(5).zip(rec.1.chunks(30)) {
+        c.push_imu(t, x, &mut out).expect("valid batch");
+    }
+    c.finish(&mut out);
+    out
+}
+
+fn count_scalar(t: &[f64], v: &[f32], hint: Option<CountingHint>) -> Vec<RepEvent> {
+    let mut c = RepCounter::new(CounterConfig::default(), hint);
+    let mut out = Vec::new();
+    for (t, x) in t.chunks(7).zip(v.chunks(7)) {
+        c.push_scalar(t, x, &mut out).expect("valid batch");
+    }
+    c.finish(&mut out);
+    out
+}
+
+#[test]
+fn counts_ordinary_reps() {
+    let rec = Imu::default().record(40.0, reps(10, 1.0, 2.5, 1.0, 2.0));
+    let ev = count_imu(&rec);
+    assert_eq!(ev.len(), 10);
+    for (i, e) in ev.iter().enumerate() {
+        assert_eq!(e.index, i as u32);
+        assert_eq!(e.kind, RepKind::Rep);
+        assert!(e.reached_target);
+        assert!((e.amplitude - 1.0).abs() < 0.1, "amplitude {}", e.amplitude);
+        assert!(e.end_s > e.start_s && e.duration_s > 0.5 && e.duration_s < 3.0);
+        assert!(
+            e.peak_speed > 1.0 && e.peak_speed < 1.4,
+            "peak {}",
+            e.peak_speed
+        );
+    }
+}
+
+#[test]
+fn counts_slow_reps() {
+    // 8 s per repetition, a stroke survivor's pace, with pauses.
+    let rec = Imu::default().record(120.0, reps(10, 0.6, 8.0, 3.0, 2.0));
+    assert_eq!(count_imu(&rec).len(), 10);
+}
+
+#[test]
+fn counts_small_reps() {
+    // 0.2 rad = 11 degrees.
+    let rec = Imu::default().record(50.0, reps(10, 0.2, 3.0, 1.5, 2.0));
+    let ev = count_imu(&rec);
+    assert_eq!(ev.len(), 10);
+    assert!(ev.iter().all(|e| (e.amplitude - 0.2).abs() < 0.05));
+}
+
+#[test]
+fn counts_fast_reps() {
+    // 0.7 s per repetition, back to back.
+    let rec = Imu::default().record(10.0, reps(12, 1.0, 0.7, 0.0, 1.0));
+    assert_eq!(count_imu(&rec).len(), 12);
+}
+
+#[test]
+fn counts_shrinking_reps_after_big_ones() {
+    // Fatigue: amplitude falls from 1.2 to 0.25 rad within the set.
+    let n = 12;
+    let f = move |t: f64| {
+        let k = ((t - 2.0) / 3.5).floor().clamp(0.0, (n - 1) as f64);
+        let amp = 1.2 - 0.95 * k / (n - 1) as f64;
+        reps(n, amp, 2.5, 1.0, 2.0)(t)
+    };
+    let rec = Imu::default().record(48.0, f);
+    assert_eq!(count_imu(&rec).len(), n);
+}
+
+#[test]
+fn counts_low_amplitude_block_after_a_pause() {
+    // The PT protocol: normal repetitions, a pause, then much smaller ones.
+    let f = |t: f64| {
+        if t < 40.0 {
+            reps(8, 1.2, 3.0, 1.5, 2.0)(t)
+        } else {
+            reps(8, 0.3, 3.0, 1.5, 60.0)(t)
+        }
+    };
+    let rec = Imu::default().record(100.0, f);
+    assert_eq!(count_imu(&rec).len(), 16);
+}
+
+#[test]
+fn tremor_on_top_of_motion_does_not_add_reps() {
+    for &hz in &[4.0f32, 6.0, 9.0] {
+        let imu = Imu {
+            tremor: Some((0.8, hz)),
+            ..Imu::default()
+        };
+        let rec = imu.record(40.0, reps(10, 0.8, 2.5, 1.0, 2.0));
+        assert_eq!(count_imu(&rec).len(), 10, "tremor at {hz} Hz");
+    }
+}
+
+#[test]
+fn tremor_alone_counts_nothing() {
+    for &(amp, hz) in &[(1.5f32, 4.0f32), (1.0, 6.0), (0.6, 3.0), (2.0, 9.0)] {
+        let imu = Imu {
+            tremor: Some((amp, hz)),
+            ..Imu::default()
+        };
+        let rec = imu.record(60.0, |_| 0.0);
+        let ev = count_imu(&rec);
+        assert_eq!(ev.len(), 0, "tremor {amp} rad/s at {hz} Hz: {ev:?}");
+    }
+}
+
+#[test]
+fn still_sensor_counts_nothing() {
+    for &noise in &[0.003f32, 0.02, 0.05] {
+        let imu = Imu {
+            gyro_noise: noise,
+            ..Imu::default()
+        };
+        assert_eq!(count_imu(&imu.record(120.0, |_| 0.0)).len(), 0);
+    }
+}
+
+#[test]
+fn gyro_bias_drift_is_tolerated() {
+    let imu = Imu {
+        bias: [0.04, -0.03, 0.02],
+        ..Imu::default()
+    };
+    let rec = imu.record(90.0, reps(10, 0.5, 3.0, 3.0, 5.0));
+    assert_eq!(count_imu(&rec).len(), 10);
+    // Bias alone never turns into repetitions.
+    assert_eq!(count_imu(&imu.record(120.0, |_| 0.0)).len(), 0);
+}
+
+#[test]
+fn pauses_within_a_set() {
+    let f = |t: f64| reps(4, 0.8, 2.5, 1.0, 2.0)(t) + reps(4, 0.8, 2.5, 1.0, 45.0)(t);
+    let rec = Imu::default().record(70.0, f);
+    assert_eq!(count_imu(&rec).len(), 8);
+}
+
+#[test]
+fn holds_at_the_top_do_not_split_reps() {
+    // Raise, hold 4 s, lower, rest 3 s.
+    let f = |t: f64| {
+        let u = (t - 2.0).rem_euclid(9.0);
+        if !(2.0..=2.0 + 9.0 * 6.0).contains(&t) {
+            0.0
+        } else if u < 1.0 {
+            0.9 * 0.5 * (1.0 - (std::f64::consts::PI * u).cos())
+        } else if u < 5.0 {
+            0.9
+        } else if u < 6.0 {
+            0.9 * 0.5 * (1.0 + (std::f64::consts::PI * (u - 5.0)).cos())
+        } else {
+            0.0
+        }
+    };
+    let rec = Imu::default().record(60.0, f);
+    assert_eq!(count_imu(&rec).len(), 6);
+}
+
+#[test]
+fn irregular_timestamps_and_dropouts() {
+    let imu = Imu {
+        jitter: 0.4,
+        gap_every_s: Some(7.0),
+        ..Imu::default()
+    };
+    let rec = imu.record(40.0, reps(10, 0.8, 2.5, 1.0, 2.0));
+    assert!(rec.0.windows(2).all(|w| w[1] >= w[0]));
+    assert_eq!(count_imu(&rec).len(), 10);
+}
+
+#[test]
+fn sample_rates_from_20_to_200_hz() {
+    for &rate in &[20.0, 25.0, 50.0, 100.0, 200.0] {
+        let imu = Imu {
+            rate_hz: rate,
+            ..Imu::default()
+        };
+        let rec = imu.record(40.0, reps(10, 0.6, 2.0, 1.5, 2.0));
+        assert_eq!(count_imu(&rec).len(), 10, "{rate} Hz");
+        let fast = imu.record(12.0, reps(12, 0.8, 0.8, 0.0, 1.0));
+        assert_eq!(count_imu(&fast).len(), 12, "fast reps at {rate} Hz");
+    }
+}
+
+#[test]
+fn movement_axis_is_found_and_hint_axis_is_used() {
+    let imu = Imu {
+        axis: [0.0, 0.0, 1.0],
+        ..Imu::default()
+    };
+    let rec = imu.record(40.0, reps(10, 0.8, 2.5, 1.0, 2.0));
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    let mut out = Vec::new();
+    c.push_imu(&rec.0[..1000], &rec.1[..6000], &mut out)
+        .unwrap();
+    assert!(c.axis()[2].abs() > 0.99, "axis {:?}", c.axis());
+    let hint = CountingHint {
+        axis: Some(Axis::Z),
+        expected_rep_s: Some((2.0, 3.0)),
+        ..CountingHint::signal(SignalKind::Imu6)
+    };
+    let hinted = RepCounter::new(CounterConfig::default(), Some(hint));
+    assert_eq!(count_imu_with(hinted, &rec).len(), 10);
+    // A hinted minimum range above the movement's size rejects it.
+    let strict = CountingHint {
+        min_range: Some(1.5),
+        ..hint
+    };
+    let strict = RepCounter::new(CounterConfig::default(), Some(strict));
+    assert_eq!(count_imu_with(strict, &rec).len(), 0);
+}
+
+/// Held in a hand (physiological tremor), then turned face-up onto a table and left there.
+fn put_down(t: f64) -> f64 {
+    match t {
+        t if t < 3.0 => 0.0,
+        t if t < 3.8 => 1.4 * 0.5 * (1.0 - (std::f64::consts::PI * (t - 3.0) / 0.8).cos()),
+        t if t < 3.95 => 1.4 - 0.08 * ((t - 3.8) / 0.15 * std::f64::consts::PI).sin(),
+        _ => 1.4,
+    }
+}
+
+#[test]
+fn phone_put_down_counts_nothing() {
+    let imu = Imu {
+        tremor: Some((0.05, 9.0)),
+        ..Imu::default()
+    };
+    let rec = imu.record(40.0, put_down);
+    assert_eq!(count_imu(&rec).len(), 0);
+}
+
+#[test]
+fn reps_then_put_down_counts_only_the_reps() {
+    let f = |t: f64| {
+        if t < 30.0 {
+            reps(8, 0.8, 2.5, 1.0, 2.0)(t)
+        } else {
+            put_down(t - 30.0)
+        }
+    };
+    let rec = Imu::default().record(70.0, f);
+    assert_eq!(count_imu(&rec).len(), 8);
+}
+
+#[test]
+fn dropped_phone_counts_nothing() {
+    // Held, then 0.45 s of free fall while tumbling, an impact, bounces, rest on the floor.
+    let (t, mut x) = Imu::default().record(20.0, |_| 0.0);
+    let mut rng = Rng(3);
+    for (i, &ti) in t.iter().enumerate() {
+        let s = &mut x[6 * i..6 * i + 6];
+        if (5.0..5.45).contains(&ti) {
+            s[..3].copy_from_slice(&[0.1, -0.05, 0.08]);
+            s[3..].copy_from_slice(&[4.0, -2.5, 6.0]);
+        } else if (5.45..5.5).contains(&ti) {
+            s[..3].copy_from_slice(&[60.0, -30.0, 90.0]);
+        } else if (5.5..6.3).contains(&ti) {
+            let w = 3.0 * ((ti - 5.5) * 25.0).sin() as f32;
+            s[3..].copy_from_slice(&[w, -w * 0.5, w * rng.next()]);
+        }
+    }
+    assert_eq!(count_imu(&(t, x)).len(), 0);
+}
+
+#[test]
+fn finish_flushes_a_rep_on_its_way_back() {
+    // The recording ends while the third repetition is coming back (60% of the way).
+    let f = |t: f64| reps(3, 1.0, 3.0, 1.0, 1.0)(t);
+    let end = 1.0 + 2.0 * 4.0 + 3.0 * 0.72;
+    let rec = Imu::default().record(end, f);
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    let mut out = Vec::new();
+    c.push_imu(&rec.0, &rec.1, &mut out).unwrap();
+    let before = out.len();
+    c.finish(&mut out);
+    assert_eq!(out.len(), 3, "{before} before finish");
+    // A movement that has not turned back is not a repetition, even at the end.
+    let end = 1.0 + 2.0 * 4.0 + 3.0 * 0.45;
+    assert_eq!(count_imu(&Imu::default().record(end, f)).len(), 2);
+}
+
+#[test]
+fn scalar_grip_force() {
+    // Newtons: rest at 5 N with sensor noise, squeezes to ~20 N with a 1 s hold.
+    let mut rng = Rng(11);
+    let (mut t, mut v) = (Vec::new(), Vec::new());
+    let mut ti = 0.0f64;
+    while ti < 45.0 {
+        let u = (ti - 3.0).rem_euclid(4.0);
+        let squeeze = if !(3.0..=3.0 + 4.0 * 10.0).contains(&ti) {
+            0.0
+        } else if u < 0.8 {
+            0.5 * (1.0 - (std::f64::consts::PI * u / 0.8).cos())
+        } else if u < 1.8 {
+            1.0
+        } else if u < 2.6 {
+            0.5 * (1.0 + (std::f64::consts::PI * (u - 1.8) / 0.8).cos())
+        } else {
+            0.0
+        };
+        t.push(ti);
+        v.push(5.0 + 15.0 * squeeze as f32 + 0.3 * rng.next());
+        ti += 0.01 * (1.0 + 0.3 * f64::from(rng.next()));
+    }
+    let ev = count_scalar(&t, &v, None);
+    assert_eq!(ev.len(), 10);
+    assert!(ev.iter().all(|e| (e.amplitude - 15.0).abs() < 1.5));
+    // Noise alone, and tremor alone, count nothing.
+    let noise: Vec<f32> = t.iter().map(|_| 5.0 + 0.3 * rng.next()).collect();
+    assert_eq!(count_scalar(&t, &noise, None).len(), 0);
+    let tremor: Vec<f32> = t
+        .iter()
+        .map(|&ti| 5.0 + 1.5 * (2.0 * std::f64::consts::PI * 5.0 * ti).sin() as f32)
+        .collect();
+    let hint = CountingHint {
+        min_range: Some(3.0),
+        ..CountingHint::signal(SignalKind::Scalar)
+    };
+    assert_eq!(count_scalar(&t, &tremor, Some(hint)).len(), 0);
+}
+
+#[test]
+fn scalar_joint_angle_with_drift_at_20_hz() {
+    // Camera pose: elbow angle in degrees, 20 Hz, slow baseline drift, small 15-degree reps.
+    let (mut t, mut v) = (Vec::new(), Vec::new());
+    let mut rng = Rng(5);
+    for i in 0..(20 * 50) {
+        let ti = f64::from(i) / 20.0;
+        let rep = reps(12, 15.0, 3.0, 1.0, 1.0)(ti);
+        t.push(ti);
+        v.push((90.0 + 0.2 * ti + rep) as f32 + 0.8 * rng.next());
+    }
+    assert_eq!(count_scalar(&t, &v, None).len(), 12);
+}
+
+#[test]
+fn calibration_sets_the_reference_and_the_target_adapts() {
+    let cfg = CounterConfig::default();
+    let mut c = RepCounter::new(cfg, None);
+    let mut out = Vec::new();
+    // Calibration: three best-effort repetitions of ~1 rad.
+    c.begin_calibration();
+    let cal = Imu::default().record(14.0, reps(3, 1.0, 2.5, 1.0, 2.0));
+    c.push_imu(&cal.0, &cal.1, &mut out).unwrap();
+    let reference = c.end_calibration().expect("three calibration reps");
+    assert!((reference - 1.0).abs() < 0.1, "reference {reference}");
+    assert_eq!(c.target_range(), Some(reference * cfg.target_fraction));
+    c.reset();
+    out.clear();
+    // The set: the person only manages ~0.6 rad. The first ones are attempts; the target
+    // eases off, never below the configured minimum, until they reach it (then it hovers
+    // around what they can do).
+    let t0 = cal.0.last().unwrap() + 0.02;
+    let small = Imu::default().record(75.0, reps(20, 0.6, 2.5, 1.0, 2.0));
+    let shifted: Vec<f64> = small.0.iter().map(|t| t + t0).collect();
+    c.push_imu(&shifted, &small.1, &mut out).unwrap();
+    assert_eq!(out.len(), 20);
+    assert_eq!(out[0].kind, RepKind::Attempt);
+    assert!(!out[0].reached_target);
+    let late_reps = out[10..].iter().filter(|e| e.kind == RepKind::Rep).count();
+    assert!(late_reps >= 4, "{late_reps} reps reached the eased target");
+    assert!(c.target_fraction() < cfg.target_fraction);
+    assert!(c.target_fraction() >= cfg.min_target_fraction);
+    assert_eq!(c.rep_count() + c.attempt_count(), 20);
+    // Strong repetitions raise the target back, but never above the configured fraction.
+    let t1 = shifted.last().unwrap() + 0.02;
+    let big = Imu::default().record(40.0, reps(10, 1.1, 2.5, 1.0, 2.0));
+    let shifted: Vec<f64> = big.0.iter().map(|t| t + t1).collect();
+    let eased = c.target_fraction();
+    c.push_imu(&shifted, &big.1, &mut out).unwrap();
+    assert!(c.target_fraction() > eased);
+    assert!(c.target_fraction() <= cfg.target_fraction);
+}
+
+#[test]
+fn calibration_needs_two_reps_and_reference_is_validated() {
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    c.begin_calibration();
+    assert_eq!(c.end_calibration(), None);
+    assert_eq!(c.reference_range(), None);
+    assert!(matches!(
+        c.set_reference_range(f32::NAN),
+        Err(CountingError::InvalidReference { .. })
+    ));
+    assert!(c.set_reference_range(-1.0).is_err());
+    c.set_reference_range(0.9).unwrap();
+    assert_eq!(c.reference_range(), Some(0.9));
+    c.clear_reference_range();
+    assert_eq!(c.target_range(), None);
+}
+
+#[test]
+fn reference_from_best_takes_mean_of_top_three() {
+    assert_eq!(reference_from_best(&[]), None);
+    assert_eq!(reference_from_best(&[1.0]), None);
+    assert_eq!(reference_from_best(&[1.0, 0.5]), Some(0.75));
+    let r = reference_from_best(&[0.2, 1.0, 0.9, f32::NAN, 0.8, 0.1]).unwrap();
+    assert!((r - 0.9).abs() < 1e-6);
+}
+
+// ---- Bad input: typed errors, never a panic, and the counter is left unchanged. ----
+
+fn good_batch(t0: f64, n: usize) -> (Vec<f64>, Vec<f32>) {
+    let t: Vec<f64> = (0..n).map(|i| t0 + i as f64 * 0.02).collect();
+    let x = (0..n)
+        .flat_map(|_| [0.0, 0.0, 9.81, 0.0, 0.0, 0.0])
+        .collect();
+    (t, x)
+}
+
+#[test]
+fn rejects_bad_batches() {
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    let mut out = Vec::new();
+    let (t, x) = good_batch(0.0, 10);
+    c.push_imu(&t, &x, &mut out).unwrap();
+
+    assert_eq!(
+        c.push_imu(&[], &[], &mut out),
+        Err(CountingError::EmptyBatch)
+    );
+    assert!(matches!(
+        c.push_imu(&t[..2], &x[..11], &mut out),
+        Err(CountingError::LengthMismatch {
+            timestamps: 2,
+            values: 11,
+            expected: 12
+        })
+    ));
+    let (mut t2, mut x2) = good_batch(1.0, 5);
+    t2[3] = f64::NAN;
+    assert_eq!(
+        c.push_imu(&t2, &x2, &mut out),
+        Err(CountingError::NonFiniteTime { index: 3 })
+    );
+    t2[3] = 1.06;
+    x2[6 * 2 + 4] = f32::INFINITY;
+    assert_eq!(
+        c.push_imu(&t2, &x2, &mut out),
+        Err(CountingError::NonFiniteValue { index: 2 })
+    );
+    x2[6 * 2 + 4] = f32::NAN;
+    assert_eq!(
+        c.push_imu(&t2, &x2, &mut out),
+        Err(CountingError::NonFiniteValue { index: 2 })
+    );
+    // Backwards within the batch, and relative to the previous batch.
+    let (mut t3, x3) = good_batch(1.0, 5);
+    t3[2] = 0.9;
+    assert!(matches!(
+        c.push_imu(&t3, &x3, &mut out),
+        Err(CountingError::TimeBackwards { index: 2, .. })
+    ));
+    let (t4, x4) = good_batch(0.1, 5);
+    assert!(matches!(
+        c.push_imu(&t4, &x4, &mut out),
+        Err(CountingError::TimeBackwards { index: 0, .. })
+    ));
+    // Milliseconds instead of seconds, and a burst at an impossible rate.
+    let ms: Vec<f64> = (0..10).map(|i| 1000.0 + 20.0 * i as f64).collect();
+    assert!(matches!(
+        c.push_imu(&ms, &x[..60], &mut out),
+        Err(CountingError::AbsurdRate { .. })
+    ));
+    let burst: Vec<f64> = (0..10).map(|i| 2.0 + 1e-6 * i as f64).collect();
+    assert!(matches!(
+        c.push_imu(&burst, &x[..60], &mut out),
+        Err(CountingError::AbsurdRate { .. })
+    ));
+    // Scalar samples into an IMU counter.
+    assert!(matches!(
+        c.push_scalar(&[2.0], &[1.0], &mut out),
+        Err(CountingError::WrongSignal {
+            expected: SignalKind::Imu6,
+            got: SignalKind::Scalar
+        })
+    ));
+    assert!(out.is_empty());
+    // Every message is readable.
+    for e in [
+        CountingError::EmptyBatch,
+        CountingError::NonFiniteTime { index: 1 },
+    ] {
+        assert!(!e.to_string().is_empty());
+    }
+}
+
+#[test]
+fn rejects_huge_batch_without_reading_it() {
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    let t = vec![0.0f64; 10_000_000];
+    let err = c.push_scalar(&t, &[], &mut Vec::new()).unwrap_err();
+    assert_eq!(
+        err,
+        CountingError::BatchTooLarge {
+            len: 10_000_000,
+            max: 100_000
+        }
+    );
+    let (t, x) = good_batch(0.0, 100_001);
+    assert!(matches!(
+        c.push_imu(&t, &x, &mut Vec::new()),
+        Err(CountingError::BatchTooLarge { .. })
+    ));
+}
+
+#[test]
+fn rejected_batch_leaves_counter_unchanged() {
+    let rec = Imu::default().record(30.0, reps(6, 0.8, 2.5, 1.0, 2.0));
+    let mut clean = RepCounter::new(CounterConfig::default(), None);
+    let mut dirty = clean.clone();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for (i, (t, x)) in rec.0.chunks(5).zip(rec.1.chunks(30)).enumerate() {
+        clean.push_imu(t, x, &mut a).unwrap();
+        if i % 3 == 0 {
+            let mut bad = x.to_vec();
+            let last = bad.len() - 1;
+            bad[last] = f32::NAN;
+            assert!(dirty.push_imu(t, &bad, &mut b).is_err());
+        }
+        dirty.push_imu(t, x, &mut b).unwrap();
+    }
+    assert_eq!(a, b);
+    assert_eq!(format!("{clean:?}"), format!("{dirty:?}"));
+    assert_eq!(a.len(), 6);
+}
+
+#[test]
+fn equal_timestamps_are_accepted() {
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    let mut out = Vec::new();
+    c.push_scalar(&[0.0, 0.0], &[1.0, 1.0], &mut out).unwrap();
+    c.push_scalar(&[0.0, 0.01, 0.01], &[1.0, 1.0, 1.0], &mut out)
+        .unwrap();
+    assert!(out.is_empty());
+}
+
+#[test]
+fn reset_starts_a_new_set() {
+    let rec = Imu::default().record(30.0, reps(6, 0.8, 2.5, 1.0, 2.0));
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    let mut out = Vec::new();
+    c.push_imu(&rec.0, &rec.1, &mut out).unwrap();
+    c.finish(&mut out);
+    assert_eq!(c.rep_count(), 6);
+    c.reset();
+    assert_eq!(c.rep_count(), 0);
+    // Time keeps running: an earlier timestamp is still an error after a reset.
+    assert!(c.push_imu(&rec.0[..5], &rec.1[..30], &mut out).is_err());
+}
+
+#[test]
+fn set_stopped_at_the_top_of_a_rep_does_not_count_it() {
+    // Five repetitions, then the person reaches up (to stop the app, say) and the set ends
+    // there: an excursion that never came back is not a repetition.
+    let f = |t: f64| reps(6, 1.0, 2.0, 0.0, 1.0)(t);
+    let rec = Imu::default().record(1.0 + 5.0 * 2.0 + 1.0, f);
+    assert_eq!(count_imu(&rec).len(), 5);
+}

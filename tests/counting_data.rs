@@ -1,0 +1,88 @@
+//! The counter on real recordings (../shared/data): a few files must count within one of
+//! the ground truth, and the whole set must stay within one almost everywhere. Skipped
+//! (with a message) when the data folder is absent.
+
+use rehab_core::counting::{CounterConfig, RepCounter};
+use std::path::{Path, PathBuf};
+
+fn data_dir() -> Option<PathBuf> {
+    let dir = std::env::var_os("REHAB_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
+    if dir.join("manifest.csv").is_file() {
+        Some(dir)
+    } else {
+        eprintln!("counting_data: {} not found, skipping", dir.display());
+        None
+    }
+}
+
+fn count_imu_file(path: &Path) -> usize {
+    let text = std::fs::read_to_string(path).expect("readable recording");
+    let (mut t, mut x) = (Vec::new(), Vec::new());
+    for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
+        let mut f = line.split(',').map(|v| v.parse::<f64>().expect("number"));
+        t.push(f.next().expect("t_s"));
+        x.extend(f.map(|v| v as f32));
+    }
+    assert_eq!(x.len(), 6 * t.len(), "{}: 6-axis rows", path.display());
+    let mut counter = RepCounter::new(CounterConfig::default(), None);
+    let mut out = Vec::new();
+    for (tb, xb) in t.chunks(10).zip(x.chunks(60)) {
+        counter.push_imu(tb, xb, &mut out).expect("valid batch");
+    }
+    counter.finish(&mut out);
+    out.len()
+}
+
+#[test]
+fn sample_recordings_count_within_one() {
+    let Some(dir) = data_dir() else { return };
+    for (file, truth) in [
+        ("pt/s1_e1_u2.csv", 30),
+        ("pt/s2_e4_u3.csv", 30),
+        ("pt/s3_e7_u2.csv", 30),
+        ("spar/s1_PEN_left_1.csv", 20),
+        ("spar/s4_IR_right_1.csv", 20),
+        ("spar/s6_TRAP_left_1.csv", 20),
+        ("spar/s5_ROW_left_1.csv", 20),
+    ] {
+        let path = dir.join(file);
+        if !path.is_file() {
+            eprintln!("counting_data: {file} missing, skipped");
+            continue;
+        }
+        let got = count_imu_file(&path);
+        assert!(
+            got.abs_diff(truth) <= 1,
+            "{file}: counted {got}, truth {truth}"
+        );
+    }
+}
+
+#[test]
+fn whole_manifest_within_one_almost_everywhere() {
+    let Some(dir) = data_dir() else { return };
+    let manifest = std::fs::read_to_string(dir.join("manifest.csv")).expect("manifest");
+    let (mut files, mut within_one) = (0, 0);
+    for line in manifest.lines().skip(1) {
+        let cols: Vec<&str> = line.split(',').collect();
+        let (Some(file), Some(truth)) = (cols.first(), cols.get(6)) else {
+            continue;
+        };
+        let (Ok(truth), path) = (truth.parse::<usize>(), dir.join(file)) else {
+            continue;
+        };
+        if !path.is_file() {
+            continue;
+        }
+        files += 1;
+        within_one += usize::from(count_imu_file(&path).abs_diff(truth) <= 1);
+    }
+    if files == 0 {
+        eprintln!("counting_data: no recordings listed, skipping");
+        return;
+    }
+    let rate = within_one as f64 / files as f64;
+    assert!(rate >= 0.95, "within one on {within_one}/{files} files");
+}
