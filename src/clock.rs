@@ -25,3 +25,30 @@ impl Clock for FixedClock {
         self.0
     }
 }
+
+/// A clock moved by hand: replays, simulations and tests.
+#[derive(Debug, Default)]
+pub struct ManualClock(std::sync::atomic::AtomicI64);
+
+impl ManualClock {
+    /// A clock at `now_ms`.
+    pub fn new(now_ms: i64) -> ManualClock {
+        ManualClock(std::sync::atomic::AtomicI64::new(now_ms))
+    }
+
+    /// Sets the time.
+    pub fn set(&self, now_ms: i64) {
+        self.0.store(now_ms, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Moves the time forward by `ms`.
+    pub fn advance(&self, ms: i64) {
+        self.0.fetch_add(ms, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}

@@ -5,7 +5,12 @@
 //! the README for the layering.
 
 pub mod clock;
+pub mod counting;
 pub mod ffi;
+pub mod progress;
+pub mod routine;
+pub mod session;
+pub mod sim;
 pub mod store;
 
 uniffi::setup_scaffolding!();

@@ -14,8 +14,8 @@ use tokio::runtime::Runtime;
 /// thread.
 #[derive(uniffi::Object)]
 pub struct RehabCore {
-    store: Arc<Store>,
-    clock: Arc<dyn Clock>,
+    pub(super) store: Arc<Store>,
+    pub(super) clock: Arc<dyn Clock>,
     listeners: SharedListeners,
     /// `Option` only so `Drop` can shut it down without blocking.
     runtime: Option<Runtime>,
@@ -40,7 +40,7 @@ impl RehabCore {
     }
 
     /// Runs blocking store work on the core's pool and awaits it.
-    async fn blocking<T, F>(&self, f: F) -> Result<T, RehabError>
+    pub(super) async fn blocking<T, F>(&self, f: F) -> Result<T, RehabError>
     where
         T: Send + 'static,
         F: FnOnce(&Store) -> store::Result<T> + Send + 'static,
@@ -53,13 +53,14 @@ impl RehabCore {
 
 #[uniffi::export]
 impl RehabCore {
-    /// Opens (creating or upgrading) the database at `path`.
+    /// Opens (creating or upgrading) the database at `path`. Kotlin:
+    /// `RehabCore(path)`; Swift: `try RehabCore(path:)`.
     ///
     /// Throws `DatabaseTooNew` for a file from a newer app version and
     /// `DatabaseUnreadable` for a file that is not a RehabCore database; neither
     /// file is modified.
     #[uniffi::constructor]
-    pub fn open(path: String) -> Result<Arc<Self>, RehabError> {
+    pub fn new(path: String) -> Result<Arc<Self>, RehabError> {
         Ok(Arc::new(Self::open_with_clock(
             &path,
             Arc::new(SystemClock),

@@ -2,9 +2,15 @@
 //! caller's thread, and map errors. No domain logic lives here.
 
 mod core;
+mod counter;
 mod error;
 mod listener;
+mod progress;
+mod records;
+mod session;
 
 pub use self::core::RehabCore;
+pub use counter::{CountedRep, CounterSignal, RepCounter};
 pub use error::{ListenerError, RehabError};
 pub use listener::{DataChange, DataListener, Subscription};
+pub use session::{CatalogEntry, ExerciseSession, SessionListener};

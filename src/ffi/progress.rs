@@ -3,10 +3,11 @@
 //! Each function loads facts from the store and hands them to the pure
 //! functions of [`crate::progress`], on the core's worker threads.
 
+use super::records::parse_date;
 use super::{RehabCore, RehabError};
 use crate::progress::{
-    self, Adherence, DailyGoal, DateRange, DayTotal, ExerciseTrend, LocalDate, Streaks, WeekTotal,
-    Weekday, WeeklySchedule, WellbeingDay,
+    self, Adherence, DailyGoal, DateRange, DayTotal, ExerciseTrend, Streaks, WeekTotal, Weekday,
+    WeeklySchedule, WellbeingDay,
 };
 use crate::store::{CheckIn, CompletedSession, NewCheckIn, Session};
 
@@ -22,9 +23,11 @@ impl RehabCore {
     pub async fn check_ins(
         &self,
         profile_id: i64,
-        from: LocalDate,
-        to: LocalDate,
+        from: String,
+        to: String,
     ) -> Result<Vec<CheckIn>, RehabError> {
+        let from = parse_date(&from, "from")?;
+        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.utc_window();
@@ -64,9 +67,11 @@ impl RehabCore {
     pub async fn daily_totals(
         &self,
         profile_id: i64,
-        from: LocalDate,
-        to: LocalDate,
+        from: String,
+        to: String,
     ) -> Result<Vec<DayTotal>, RehabError> {
+        let from = parse_date(&from, "from")?;
+        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.utc_window();
@@ -81,10 +86,12 @@ impl RehabCore {
     pub async fn weekly_totals(
         &self,
         profile_id: i64,
-        from: LocalDate,
-        to: LocalDate,
+        from: String,
+        to: String,
         first_day_of_week: Weekday,
     ) -> Result<Vec<WeekTotal>, RehabError> {
+        let from = parse_date(&from, "from")?;
+        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.whole_weeks(first_day_of_week).utc_window();
@@ -95,7 +102,8 @@ impl RehabCore {
     }
 
     /// Current and longest practice streak as of the local date `today`.
-    pub async fn streaks(&self, profile_id: i64, today: LocalDate) -> Result<Streaks, RehabError> {
+    pub async fn streaks(&self, profile_id: i64, today: String) -> Result<Streaks, RehabError> {
+        let today = parse_date(&today, "today")?;
         self.blocking(move |s| {
             let facts = s.session_facts(profile_id, i64::MIN, i64::MAX)?;
             Ok(progress::streaks(&facts, today))
@@ -108,9 +116,11 @@ impl RehabCore {
     pub async fn exercise_trends(
         &self,
         profile_id: i64,
-        from: LocalDate,
-        to: LocalDate,
+        from: String,
+        to: String,
     ) -> Result<Vec<ExerciseTrend>, RehabError> {
+        let from = parse_date(&from, "from")?;
+        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.utc_window();
@@ -125,9 +135,11 @@ impl RehabCore {
     pub async fn pain_vs_reps(
         &self,
         profile_id: i64,
-        from: LocalDate,
-        to: LocalDate,
+        from: String,
+        to: String,
     ) -> Result<Vec<WellbeingDay>, RehabError> {
+        let from = parse_date(&from, "from")?;
+        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.utc_window();
@@ -143,10 +155,13 @@ impl RehabCore {
     pub async fn adherence(
         &self,
         profile_id: i64,
-        from: LocalDate,
-        to: LocalDate,
-        today: LocalDate,
+        from: String,
+        to: String,
+        today: String,
     ) -> Result<Adherence, RehabError> {
+        let from = parse_date(&from, "from")?;
+        let to = parse_date(&to, "to")?;
+        let today = parse_date(&today, "today")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.utc_window();
@@ -176,8 +191,9 @@ impl RehabCore {
     pub async fn daily_goal(
         &self,
         profile_id: i64,
-        on: LocalDate,
+        on: String,
     ) -> Result<Option<DailyGoal>, RehabError> {
+        let on = parse_date(&on, "on")?;
         self.blocking(move |s| {
             let goals = s.daily_goals(profile_id)?;
             Ok(goals
@@ -220,7 +236,7 @@ mod tests {
     /// 2026-03-02 09:00 UTC, 10:00 in Madrid.
     const MONDAY_9H: i64 = 1_772_442_000_000;
 
-    fn d(s: &str) -> LocalDate {
+    fn d(s: &str) -> crate::progress::LocalDate {
         s.parse().unwrap()
     }
 
@@ -316,36 +332,36 @@ mod tests {
             }
 
             let days = core
-                .daily_totals(p, d("2026-03-01"), d("2026-03-03"))
+                .daily_totals(p, "2026-03-01".into(), "2026-03-03".into())
                 .await
                 .unwrap();
             let reps: Vec<u32> = days.iter().map(|t| t.reps).collect();
             assert_eq!(reps, [0, 12, 20]);
             assert_eq!(days[1].active_minutes, 10.0);
             let weeks = core
-                .weekly_totals(p, d("2026-03-02"), d("2026-03-08"), Weekday::Monday)
+                .weekly_totals(p, "2026-03-02".into(), "2026-03-08".into(), Weekday::Monday)
                 .await
                 .unwrap();
             assert_eq!(
                 (weeks.len(), weeks[0].reps, weeks[0].active_days),
                 (1, 32, 2)
             );
-            let streaks = core.streaks(p, d("2026-03-04")).await.unwrap();
+            let streaks = core.streaks(p, "2026-03-04".into()).await.unwrap();
             assert_eq!((streaks.current_days, streaks.longest_days), (2, 2));
             let trends = core
-                .exercise_trends(p, d("2026-03-02"), d("2026-03-03"))
+                .exercise_trends(p, "2026-03-02".into(), "2026-03-03".into())
                 .await
                 .unwrap();
             assert_eq!(trends[0].exercise_id, "wrist_flexion");
             assert_eq!(trends[0].points[1].reps_per_minute, Some(2.0));
             let wellbeing = core
-                .pain_vs_reps(p, d("2026-03-02"), d("2026-03-02"))
+                .pain_vs_reps(p, "2026-03-02".into(), "2026-03-02".into())
                 .await
                 .unwrap();
             assert_eq!((wellbeing[0].reps, wellbeing[0].pain_max), (12, Some(6)));
             assert_eq!(wellbeing[0].pain_mean, Some(5.0));
             let check_ins = core
-                .check_ins(p, d("2026-03-02"), d("2026-03-02"))
+                .check_ins(p, "2026-03-02".into(), "2026-03-02".into())
                 .await
                 .unwrap();
             assert_eq!(check_ins.len(), 2);
@@ -357,10 +373,10 @@ mod tests {
             };
             core.set_daily_goal(p, goal.clone()).await.unwrap();
             assert_eq!(
-                core.daily_goal(p, d("2026-03-03")).await.unwrap(),
+                core.daily_goal(p, "2026-03-03".into()).await.unwrap(),
                 Some(goal)
             );
-            assert_eq!(core.daily_goal(p, d("2026-02-28")).await.unwrap(), None);
+            assert_eq!(core.daily_goal(p, "2026-02-28".into()).await.unwrap(), None);
             let schedule = WeeklySchedule {
                 effective_from: d("2026-03-01"),
                 slots: vec![ScheduleSlot {
@@ -372,14 +388,19 @@ mod tests {
             core.set_weekly_schedule(p, schedule.clone()).await.unwrap();
             assert_eq!(core.weekly_schedule(p).await.unwrap(), Some(schedule));
             let adherence = core
-                .adherence(p, d("2026-03-02"), d("2026-03-08"), d("2026-03-04"))
+                .adherence(
+                    p,
+                    "2026-03-02".into(),
+                    "2026-03-08".into(),
+                    "2026-03-04".into(),
+                )
                 .await
                 .unwrap();
             assert_eq!((adherence.goal_days, adherence.goal_days_met), (2, 1));
             assert_eq!(adherence.schedule_rate, Some(1.0));
 
             let err = core
-                .daily_totals(p, d("2026-03-03"), d("2026-03-01"))
+                .daily_totals(p, "2026-03-03".into(), "2026-03-01".into())
                 .await
                 .unwrap_err();
             assert!(matches!(err, RehabError::InvalidInput(_)), "{err}");

@@ -2,6 +2,7 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+mod count;
 mod demo;
 
 /// RehabCore command-line tool: demo sessions, rep counting on recordings, reports.
@@ -16,10 +17,13 @@ struct Cli {
 enum Command {
     /// Play a demo session into the local database and print a summary.
     Demo(demo::DemoArgs),
+    /// Count repetitions in sensor recordings (CSV: t_s,ax,ay,az,gx,gy,gz or t_s,value).
+    Count(count::CountArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Demo(args) => demo::run(args),
+        Command::Count(args) => count::run(args),
     }
 }

@@ -1,0 +1,163 @@
+//! The rep counter on its own, for shells that count outside a stored session
+//! (a live gauge, a calibration screen, a device test).
+
+use super::RehabError;
+use crate::counting::{self, CounterConfig, CountingError, RepKind};
+use std::sync::{Mutex, MutexGuard};
+
+/// The kind of signal a counter takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum CounterSignal {
+    /// 6-axis motion: accelerometer (m/s²) and gyroscope (rad/s).
+    Imu,
+    /// One channel: grip force, a joint angle, any scalar.
+    Scalar,
+}
+
+/// One counted movement.
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+pub struct CountedRep {
+    /// True for a rep that reached the target range, false for an attempt.
+    pub reached_target: bool,
+    /// Position among all movements of this counter, from 0.
+    pub index: u32,
+    /// When the movement began, seconds on the samples' clock.
+    pub start_s: f64,
+    /// When it was back, seconds.
+    pub end_s: f64,
+    /// Range-of-motion proxy: radians for motion, the signal's unit otherwise.
+    pub amplitude: f32,
+    /// Seconds it took.
+    pub duration_s: f32,
+    /// Peak speed (rad/s, or units/s).
+    pub peak_speed: f32,
+}
+
+impl From<&counting::RepEvent> for CountedRep {
+    fn from(e: &counting::RepEvent) -> Self {
+        CountedRep {
+            reached_target: e.kind == RepKind::Rep,
+            index: e.index,
+            start_s: e.start_s,
+            end_s: e.end_s,
+            amplitude: e.amplitude,
+            duration_s: e.duration_s,
+            peak_speed: e.peak_speed,
+        }
+    }
+}
+
+impl From<CountingError> for RehabError {
+    fn from(e: CountingError) -> Self {
+        RehabError::InvalidInput(e.to_string())
+    }
+}
+
+/// A streaming repetition counter. Push batches of samples (about 100 ms
+/// each); each call returns the movements it completed.
+#[derive(uniffi::Object)]
+pub struct RepCounter {
+    inner: Mutex<(counting::RepCounter, Vec<counting::RepEvent>)>,
+}
+
+impl RepCounter {
+    fn lock(&self) -> MutexGuard<'_, (counting::RepCounter, Vec<counting::RepEvent>)> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn run(
+        &self,
+        f: impl FnOnce(
+            &mut counting::RepCounter,
+            &mut Vec<counting::RepEvent>,
+        ) -> Result<(), CountingError>,
+    ) -> Result<Vec<CountedRep>, RehabError> {
+        let mut guard = self.lock();
+        let (counter, out) = &mut *guard;
+        out.clear();
+        f(counter, out)?;
+        Ok(out.iter().map(CountedRep::from).collect())
+    }
+}
+
+#[uniffi::export]
+impl RepCounter {
+    /// A counter for `signal`, with the default parameters (the same for
+    /// everyone); it finds the movement's own axis and scale online.
+    #[uniffi::constructor]
+    pub fn new(signal: CounterSignal) -> Self {
+        let kind = match signal {
+            CounterSignal::Imu => counting::SignalKind::Imu6,
+            CounterSignal::Scalar => counting::SignalKind::Scalar,
+        };
+        let counter = counting::RepCounter::new(
+            CounterConfig::default(),
+            Some(counting::CountingHint::signal(kind)),
+        );
+        RepCounter {
+            inner: Mutex::new((counter, Vec::with_capacity(16))),
+        }
+    }
+
+    /// Feeds motion samples: `timestamps` (s, increasing) and `samples`
+    /// interleaved `ax, ay, az, gx, gy, gz` per timestamp. Throws
+    /// `InvalidInput` for NaN or infinite values, wrong lengths, time going
+    /// backwards, an empty or oversized batch; the counter is then unchanged.
+    pub fn push_imu(
+        &self,
+        timestamps: Vec<f64>,
+        samples: Vec<f32>,
+    ) -> Result<Vec<CountedRep>, RehabError> {
+        self.run(|c, out| c.push_imu(&timestamps, &samples, out))
+    }
+
+    /// Feeds one-channel samples.
+    pub fn push_scalar(
+        &self,
+        timestamps: Vec<f64>,
+        values: Vec<f32>,
+    ) -> Result<Vec<CountedRep>, RehabError> {
+        self.run(|c, out| c.push_scalar(&timestamps, &values, out))
+    }
+
+    /// End of the set: reports a last movement that has come back.
+    pub fn finish(&self) -> Vec<CountedRep> {
+        self.run(|c, out| {
+            c.finish(out);
+            Ok(())
+        })
+        .unwrap_or_default()
+    }
+
+    /// The next movements are the person's best effort; `end_calibration` sets
+    /// the reference range from the best 2-3 of them.
+    pub fn begin_calibration(&self) {
+        self.lock().0.begin_calibration();
+    }
+
+    /// Ends calibration; returns the reference range, or nothing if fewer than
+    /// two movements were made.
+    pub fn end_calibration(&self) -> Option<f32> {
+        self.lock().0.end_calibration()
+    }
+
+    /// Sets the reference range (e.g. from an earlier calibration).
+    pub fn set_reference_range(&self, range: f32) -> Result<(), RehabError> {
+        Ok(self.lock().0.set_reference_range(range)?)
+    }
+
+    /// The range a rep must currently reach, once a reference is set.
+    pub fn target_range(&self) -> Option<f32> {
+        self.lock().0.target_range()
+    }
+
+    /// Reps counted so far.
+    pub fn reps(&self) -> u32 {
+        self.lock().0.rep_count()
+    }
+
+    /// Attempts (movements short of the target) so far.
+    pub fn attempts(&self) -> u32 {
+        self.lock().0.attempt_count()
+    }
+}

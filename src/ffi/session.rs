@@ -1,0 +1,241 @@
+//! The live session and the catalog, exported.
+
+use super::{ListenerError, RehabCore, RehabError};
+use crate::routine::{Catalog, DailyPlan, Exercise, ExerciseText, PlanRequest};
+use crate::session::{LiveSession, SessionError, SessionEvent, SessionState, SessionSummary};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// Implemented by the app to hear a live session's events as they happen
+/// (the same events each call also returns). Called on the thread that made
+/// the call.
+#[uniffi::export(foreign)]
+pub trait SessionListener: Send + Sync {
+    /// One event. An error returned here is ignored by the core.
+    fn on_event(&self, event: SessionEvent) -> Result<(), ListenerError>;
+}
+
+/// A live exercise session. Drive it from the sensor thread with batches of
+/// samples (about one call per 100 ms); every rep is on disk before the call
+/// that counted it returns. Calls are cheap and synchronous.
+#[derive(uniffi::Object)]
+pub struct ExerciseSession {
+    inner: Mutex<LiveSession>,
+    listener: Option<Arc<dyn SessionListener>>,
+}
+
+/// An exercise of the catalog with its texts in one language.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct CatalogEntry {
+    /// The exercise (ids, region, placement, hint, targets).
+    pub exercise: Exercise,
+    /// Name and plain-language steps.
+    pub text: ExerciseText,
+}
+
+impl From<SessionError> for RehabError {
+    fn from(e: SessionError) -> Self {
+        match e {
+            SessionError::Counting(e) => RehabError::InvalidInput(e.to_string()),
+            SessionError::Store(e) => e.into(),
+            SessionError::Routine(e) => RehabError::InvalidInput(e.to_string()),
+            SessionError::State(m) => RehabError::InvalidState(m),
+        }
+    }
+}
+
+impl ExerciseSession {
+    fn new(live: LiveSession, listener: Option<Arc<dyn SessionListener>>) -> Arc<Self> {
+        Arc::new(ExerciseSession {
+            inner: Mutex::new(live),
+            listener,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, LiveSession> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Runs one engine call and tells the listener what happened.
+    fn drive(
+        &self,
+        call: impl FnOnce(&mut LiveSession) -> Result<Vec<SessionEvent>, SessionError>,
+    ) -> Result<Vec<SessionEvent>, RehabError> {
+        let events = call(&mut self.lock())?;
+        if let Some(listener) = &self.listener {
+            for e in &events {
+                let _ = listener.on_event(e.clone());
+            }
+        }
+        Ok(events)
+    }
+}
+
+#[uniffi::export]
+impl ExerciseSession {
+    /// Database id of the session.
+    pub fn session_id(&self) -> i64 {
+        self.lock().session_id()
+    }
+
+    /// Where the session stands.
+    pub fn state(&self) -> SessionState {
+        self.lock().state()
+    }
+
+    /// The plan being played.
+    pub fn plan(&self) -> DailyPlan {
+        self.lock().plan().clone()
+    }
+
+    /// Starts the next block (from `Planned`, or ends a rest early).
+    pub fn begin(&self) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive(|s| s.begin())
+    }
+
+    /// Feeds a batch of motion samples: `timestamps` in seconds on the sensor's
+    /// clock (increasing), `samples` interleaved `ax, ay, az, gx, gy, gz` per
+    /// timestamp (m/s² with gravity, rad/s). Ignored while resting or paused.
+    /// Throws `InvalidInput` for NaN, wrong lengths or time going backwards.
+    pub fn push_imu(
+        &self,
+        timestamps: Vec<f64>,
+        samples: Vec<f32>,
+    ) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive(|s| s.push_imu(&timestamps, &samples))
+    }
+
+    /// Feeds a batch of one-channel samples (grip force, a joint angle, ...).
+    pub fn push_scalar(
+        &self,
+        timestamps: Vec<f64>,
+        values: Vec<f32>,
+    ) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive(|s| s.push_scalar(&timestamps, &values))
+    }
+
+    /// A tap, for touch exercises; `t_s` on the same clock as the samples.
+    pub fn tap(&self, t_s: f64) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive(|s| s.tap(t_s))
+    }
+
+    /// Pauses (samples are ignored until `resume`).
+    pub fn pause(&self) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive(|s| s.pause())
+    }
+
+    /// Resumes after `pause`.
+    pub fn resume(&self) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive(|s| s.resume())
+    }
+
+    /// Ends the current block early, or the rest.
+    pub fn skip(&self) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive(|s| s.skip())
+    }
+
+    /// Call about once a second while resting: ends the rest when its time is up.
+    pub fn tick(&self) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive(|s| s.tick())
+    }
+
+    /// Ends the session now with what was done.
+    pub fn stop(&self) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive(|s| s.stop())
+    }
+
+    /// Totals so far (final once finished).
+    pub fn summary(&self) -> SessionSummary {
+        self.lock().summary()
+    }
+}
+
+#[uniffi::export]
+impl RehabCore {
+    /// The exercise catalog with texts in `language` ("en", "es"; an unknown
+    /// language falls back to English).
+    pub fn catalog(&self, language: String) -> Result<Vec<CatalogEntry>, RehabError> {
+        let catalog = Catalog::embedded();
+        let lang = catalog.resolve_language(&[language]);
+        catalog
+            .exercises()
+            .iter()
+            .map(|e| {
+                Ok(CatalogEntry {
+                    exercise: e.clone(),
+                    text: catalog
+                        .exercise_text(&e.id, &lang)
+                        .map_err(|e| RehabError::Internal(e.to_string()))?,
+                })
+            })
+            .collect()
+    }
+
+    /// Today's plan for a profile: prescriptions first, then variety from what
+    /// was done on earlier days. `today` is the person's local date.
+    pub async fn plan_today(
+        &self,
+        profile_id: i64,
+        today: String,
+        request: PlanRequest,
+    ) -> Result<DailyPlan, RehabError> {
+        let today = super::records::parse_date(&today, "today")?;
+        self.blocking(move |s| {
+            crate::session::plan_for_day(s, Catalog::embedded(), profile_id, today, &request)
+                .map_err(|e| match e {
+                    crate::session::SessionError::Store(e) => e,
+                    other => crate::store::StoreError::Invalid {
+                        field: "plan request",
+                        reason: other.to_string(),
+                    },
+                })
+        })
+        .await
+    }
+
+    /// Starts a live session of `plan` for a profile. `utc_offset_minutes` is
+    /// the device's current offset (days and streaks are counted in local
+    /// time); `language` is for reasons shown to the person.
+    pub fn start_session(
+        &self,
+        profile_id: i64,
+        plan: DailyPlan,
+        utc_offset_minutes: i32,
+        language: String,
+        listener: Option<Arc<dyn SessionListener>>,
+    ) -> Result<Arc<ExerciseSession>, RehabError> {
+        let catalog = Catalog::embedded();
+        let lang = catalog.resolve_language(&[language]);
+        let live = LiveSession::start(
+            self.store.clone(),
+            self.clock.clone(),
+            catalog,
+            profile_id,
+            utc_offset_minutes,
+            plan,
+            &lang,
+        )?;
+        Ok(ExerciseSession::new(live, listener))
+    }
+
+    /// Picks up the session a crash or app kill left unfinished (see
+    /// `unfinishedSession`): stored reps stay, the interrupted block is closed,
+    /// and the session continues with the next block (call `begin`).
+    pub fn resume_session(
+        &self,
+        session_id: i64,
+        language: String,
+        listener: Option<Arc<dyn SessionListener>>,
+    ) -> Result<Arc<ExerciseSession>, RehabError> {
+        let catalog = Catalog::embedded();
+        let lang = catalog.resolve_language(&[language]);
+        let session = self.store.clone().session(session_id)?;
+        let live = LiveSession::recover(
+            self.store.clone(),
+            self.clock.clone(),
+            catalog,
+            session,
+            &lang,
+        )?;
+        Ok(ExerciseSession::new(live, listener))
+    }
+}
