@@ -1,0 +1,19 @@
+// Swift binding tests: run every suite through the generated bindings and the real library.
+import Foundation
+import RehabCore
+
+let suites: [(String, () async throws -> Void)] = [
+    ("foundation", foundationTests),
+    ("session", sessionTests),
+    ("progress", progressTests),
+]
+for (name, suite) in suites {
+    print("# \(name)")
+    do {
+        try await suite()
+    } catch {
+        T.check("\(name) suite ran to the end", false, "(\(error))")
+    }
+}
+print("swift: \(T.passed) passed, \(T.failed) failed")
+exit(T.failed == 0 && T.passed > 0 ? 0 : 1)
