@@ -1,7 +1,7 @@
 //! The live session and the catalog, exported.
 
 use super::{ListenerError, RehabCore, RehabError};
-use crate::routine::{Catalog, DailyPlan, Exercise, ExerciseText, PlanRequest};
+use crate::routine::{Catalog, DailyPlan, Exercise, ExerciseText, PlanRequest, Routine};
 use crate::session::{LiveSession, SessionError, SessionEvent, SessionState, SessionSummary};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -181,12 +181,35 @@ impl RehabCore {
         let today = super::records::parse_date(&today, "today")?;
         self.blocking(move |s| {
             crate::session::plan_for_day(s, Catalog::embedded(), profile_id, today, &request)
-                .map_err(|e| match e {
-                    crate::session::SessionError::Store(e) => e,
-                    other => crate::store::StoreError::Invalid {
-                        field: "plan request",
-                        reason: other.to_string(),
-                    },
+                .map_err(session_to_store)
+        })
+        .await
+    }
+
+    /// A plan from a routine the person built (the routine's exercises, order
+    /// and reps; range targets adapted from their stored sets). Throws
+    /// `InvalidInput` for an unknown exercise or an empty routine.
+    pub async fn plan_from_routine(
+        &self,
+        profile_id: i64,
+        routine: Routine,
+        level: u8,
+    ) -> Result<DailyPlan, RehabError> {
+        let now = self.clock.now_ms();
+        self.blocking(move |s| {
+            let catalog = Catalog::embedded();
+            let profile = s.profile(profile_id)?;
+            let since = now - crate::session::ADAPT_WINDOW_DAYS * 86_400_000;
+            let targets = crate::session::next_targets(s, catalog, profile_id, since)
+                .map_err(session_to_store)?
+                .into_iter()
+                .map(|(id, next)| (id, next.targets))
+                .collect();
+            routine
+                .to_plan(catalog, level, profile.affected_side, &targets)
+                .map_err(|e| crate::store::StoreError::Invalid {
+                    field: "routine",
+                    reason: e.to_string(),
                 })
         })
         .await
@@ -237,5 +260,16 @@ impl RehabCore {
             &lang,
         )?;
         Ok(ExerciseSession::new(live, listener))
+    }
+}
+
+/// Session errors met inside store work on the core's threads, as store errors.
+fn session_to_store(e: SessionError) -> crate::store::StoreError {
+    match e {
+        SessionError::Store(e) => e,
+        other => crate::store::StoreError::Invalid {
+            field: "plan",
+            reason: other.to_string(),
+        },
     }
 }

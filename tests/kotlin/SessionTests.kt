@@ -42,6 +42,14 @@ fun sessionTests(): Unit = runBlocking {
     T.check("a 30-minute plan lands near 30 minutes", today.estTotalS in 1200u..2100u) { "(${today.estTotalS} s)" }
     T.check("the plan only uses the chosen areas", today.blocks.all { b -> catalog.first { it.exercise.id == b.exerciseId }.exercise.region in listOf(BodyRegion.SHOULDER, BodyRegion.ELBOW) })
 
+    val routine = Routine("Morning", listOf(RoutineBlock("grip_squeeze", 12u, null, 20u), RoutineBlock("ankle_pumps", 15u, null, 0u)))
+    val fromRoutine = core.planFromRoutine(ana.id, routine, 1u.toUByte())
+    T.equal("a routine becomes a plan in its own order", fromRoutine.blocks.map { it.exerciseId }, listOf("grip_squeeze", "ankle_pumps"))
+    T.equal("a routine keeps its reps", fromRoutine.blocks.map { it.targetReps }, listOf(12u, 15u))
+    T.throws<RehabException.InvalidInput>("a routine with an unknown exercise throws InvalidInput") {
+        runBlocking { core.planFromRoutine(ana.id, Routine("x", listOf(RoutineBlock("moonwalk", 5u, null, 0u))), 1u.toUByte()) }
+    }
+
     val plan = DailyPlan(
         listOf(PlannedBlock("elbow_flexion_extension", Side.LEFT, 40u, 0.6f, 0u, 200u, 0u, BlockSource.ROUTINE)),
         200u, 40u, false,

@@ -1328,6 +1328,13 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     func catalog(language: String) throws  -> [CatalogEntry]
     
     /**
+     * A plan from a routine the person built (the routine's exercises, order
+     * and reps; range targets adapted from their stored sets). Throws
+     * `InvalidInput` for an unknown exercise or an empty routine.
+     */
+    func planFromRoutine(profileId: Int64, routine: Routine, level: UInt8) async throws  -> DailyPlan
+    
+    /**
      * Today's plan for a profile: prescriptions first, then variety from what
      * was done on earlier days. `today` is the person's local date.
      */
@@ -1825,6 +1832,27 @@ open func catalog(language: String)throws  -> [CatalogEntry]  {
         FfiConverterString.lower(language),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * A plan from a routine the person built (the routine's exercises, order
+     * and reps; range targets adapted from their stored sets). Throws
+     * `InvalidInput` for an unknown exercise or an empty routine.
+     */
+open func planFromRoutine(profileId: Int64, routine: Routine, level: UInt8)async throws  -> DailyPlan  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_plan_from_routine(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeRoutine_lower(routine),FfiConverterUInt8.lower(level)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeDailyPlan_lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
 }
     
     /**
@@ -9891,6 +9919,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_catalog() != 46180) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_plan_from_routine() != 6227) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_plan_today() != 12255) {

@@ -400,6 +400,11 @@ uint64_t uniffi_rehab_core_fn_method_rehabcore_weekly_totals(uint64_t ptr, int64
 RustBuffer uniffi_rehab_core_fn_method_rehabcore_catalog(uint64_t ptr, RustBuffer language, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_PLAN_FROM_ROUTINE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_PLAN_FROM_ROUTINE
+uint64_t uniffi_rehab_core_fn_method_rehabcore_plan_from_routine(uint64_t ptr, int64_t profile_id, RustBuffer routine, uint8_t level
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_PLAN_TODAY
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_PLAN_TODAY
 uint64_t uniffi_rehab_core_fn_method_rehabcore_plan_today(uint64_t ptr, int64_t profile_id, RustBuffer today, RustBuffer request
@@ -999,6 +1004,12 @@ uint16_t uniffi_rehab_core_checksum_method_rehabcore_weekly_totals(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_CATALOG
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_CATALOG
 uint16_t uniffi_rehab_core_checksum_method_rehabcore_catalog(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_PLAN_FROM_ROUTINE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_PLAN_FROM_ROUTINE
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_plan_from_routine(void
     
 );
 #endif

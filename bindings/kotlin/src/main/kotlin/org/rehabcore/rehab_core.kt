@@ -770,6 +770,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_catalog(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_plan_from_routine(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_plan_today(
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_resume_session(
@@ -904,6 +906,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_catalog(`ptr`: Long,`language`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_rehab_core_fn_method_rehabcore_plan_from_routine(`ptr`: Long,`profileId`: Long,`routine`: RustBuffer.ByValue,`level`: Byte,
+    ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_plan_today(`ptr`: Long,`profileId`: Long,`today`: RustBuffer.ByValue,`request`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_resume_session(`ptr`: Long,`sessionId`: Long,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1171,6 +1175,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_catalog() and 0xFFFF) != 46180) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_plan_from_routine() and 0xFFFF) != 6227) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_plan_today() and 0xFFFF) != 12255) {
@@ -2816,6 +2823,13 @@ public interface RehabCoreInterface {
     fun `catalog`(`language`: kotlin.String): List<CatalogEntry>
     
     /**
+     * A plan from a routine the person built (the routine's exercises, order
+     * and reps; range targets adapted from their stored sets). Throws
+     * `InvalidInput` for an unknown exercise or an empty routine.
+     */
+    suspend fun `planFromRoutine`(`profileId`: kotlin.Long, `routine`: Routine, `level`: kotlin.UByte): DailyPlan
+    
+    /**
      * Today's plan for a profile: prescriptions first, then variety from what
      * was done on earlier days. `today` is the person's local date.
      */
@@ -3509,6 +3523,35 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     )
     }
     
+
+    
+    /**
+     * A plan from a routine the person built (the routine's exercises, order
+     * and reps; range targets adapted from their stored sets). Throws
+     * `InvalidInput` for an unknown exercise or an empty routine.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `planFromRoutine`(`profileId`: kotlin.Long, `routine`: Routine, `level`: kotlin.UByte) : DailyPlan {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_plan_from_routine(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`profileId`),
+        FfiConverterTypeRoutine.lower(`routine`),
+        FfiConverterUByte.lower(`level`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeDailyPlan.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
 
     
     /**
