@@ -213,6 +213,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
                             &mut x,
                             &mut sensor_s,
                             &mut tally,
+                            f64::from(exercise.hint.min_range),
                         )?
                     }
                     Signal::GripForce | Signal::JointAngle => {
@@ -302,9 +303,10 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
         println!("  next time: {reason}");
     }
     println!(
-        "  counted {} of {} movements played (reps + attempts; truth from the simulated motion)",
+        "  counted {} movements (reps + attempts); the simulated person made {} clearly above the exercise's floor and {} within 20% of it (those may rightly not count)",
         tally.reps + tally.attempts,
-        tally.movements_played
+        tally.movements_played,
+        tally.below_floor
     );
     println!("  {} events", tally.events);
 
@@ -344,6 +346,7 @@ struct Tally {
     events: usize,
     movements_played: usize,
     played_per_block: Vec<usize>,
+    below_floor: usize,
     changes: Vec<String>,
 }
 
@@ -404,6 +407,7 @@ fn play_imu(
     x: &mut Vec<f32>,
     sensor_s: &mut f64,
     tally: &mut Tally,
+    floor: f64,
 ) -> Result<Vec<SessionEvent>, DynError> {
     let block = live.block_index();
     let offset = *sensor_s;
@@ -426,7 +430,13 @@ fn play_imu(
     for m in &played {
         // The counter reports a movement once it is most of the way back.
         if start + 0.75 * m.duration_s <= elapsed {
-            tally.movements_played += 1;
+            // Movements within 20% of the exercise's absolute floor are too
+            // small to tell from tremor: the counter may rightly ignore them.
+            if m.amplitude >= 1.2 * floor {
+                tally.movements_played += 1;
+            } else {
+                tally.below_floor += 1;
+            }
         }
         start += m.duration_s + m.pause_s;
     }
