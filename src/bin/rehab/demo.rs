@@ -161,7 +161,6 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
         ..Tally::default()
     };
     tally.add(&events);
-    let (mut t, mut x) = (Vec::new(), Vec::new());
     let mut sensor_s = 0.0f64; // the phone's monotonic sensor clock
     while live.state() != SessionState::Finished {
         match live.state() {
@@ -209,8 +208,6 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
                             &mut live,
                             &clock,
                             stream,
-                            &mut t,
-                            &mut x,
                             &mut sensor_s,
                             &mut tally,
                             f64::from(exercise.hint.min_range),
@@ -403,8 +400,6 @@ fn play_imu(
     live: &mut LiveSession,
     clock: &ManualClock,
     mut stream: ImuStream,
-    t: &mut Vec<f64>,
-    x: &mut Vec<f32>,
     sensor_s: &mut f64,
     tally: &mut Tally,
     floor: f64,
@@ -413,12 +408,13 @@ fn play_imu(
     let offset = *sensor_s;
     let mut events = Vec::new();
     let played = stream.movements().to_vec();
-    while stream.next_batch(0.1, t, x) {
+    let (mut t, mut x) = (Vec::with_capacity(32), Vec::with_capacity(192));
+    while stream.next_batch(0.1, &mut t, &mut x) {
         for ts in t.iter_mut() {
             *ts += offset;
         }
         advance_to(clock, sensor_s, *t.last().expect("non-empty batch"));
-        let ev = live.push_imu(t, x)?;
+        let ev = live.push_imu(&t, &x)?;
         tally.add(&ev);
         if live.block_index() != block || !counting(live) {
             break;
