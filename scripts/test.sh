@@ -10,7 +10,7 @@ step() { printf '\n==> %s\n' "$*"; }
 start=$(date +%s)
 
 step "toolchains (cached under ${REHAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/rehab_core})"
-scripts/toolchains.sh kotlin swift
+scripts/toolchains.sh kotlin swift chromium
 
 step "cargo fmt --check"
 cargo fmt --all -- --check

@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod counting;
+pub mod export;
 pub mod ffi;
 pub mod progress;
 pub mod routine;

@@ -4,9 +4,12 @@
 mod core;
 mod counter;
 mod error;
+mod export;
+mod health;
 mod listener;
 mod progress;
 mod records;
+mod report;
 mod session;
 
 pub use self::core::RehabCore;

@@ -9,6 +9,7 @@
 mod calibrations;
 mod check_ins;
 mod error;
+pub mod export_queries;
 mod facts;
 mod goals;
 mod history;

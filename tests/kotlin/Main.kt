@@ -7,6 +7,8 @@ fun main() {
         "foundation" to ::foundationTests,
         "session" to ::sessionTests,
         "progress" to ::progressTests,
+        "export" to ::exportTests,
+        "report" to ::reportTests,
     )
     for ((name, suite) in suites) {
         println("# $name")

@@ -6,6 +6,7 @@ let suites: [(String, () async throws -> Void)] = [
     ("foundation", foundationTests),
     ("session", sessionTests),
     ("progress", progressTests),
+    ("export", exportTests),
 ]
 for (name, suite) in suites {
     print("# \(name)")

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 mod count;
 mod demo;
+mod report;
 
 /// RehabCore command-line tool: demo sessions, rep counting on recordings, reports.
 #[derive(Parser)]
@@ -19,11 +20,14 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Count repetitions in sensor recordings (CSV: t_s,ax,ay,az,gx,gy,gz or t_s,value).
     Count(count::CountArgs),
+    /// Write the therapist's HTML report (adherence, reps, trends, pain, notes) for a date range.
+    Report(report::ReportArgs),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Demo(args) => demo::run(args),
         Command::Count(args) => count::run(args),
+        Command::Report(args) => report::run(args),
     }
 }

@@ -519,6 +519,22 @@ fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
+    typealias FfiType = UInt64
+    typealias SwiftType = UInt64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
     typealias FfiType = Int64
     typealias SwiftType = Int64
@@ -1239,6 +1255,44 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     func subscribe(listener: DataListener)  -> Subscription
     
     /**
+     * A backup (versioned JSON) of one profile's whole history, or of every
+     * profile when `profile_id` is null. Restore it with `import_backup`.
+     */
+    func exportBackup(profileId: Int64?) async throws  -> String
+    
+    /**
+     * Sessions, sets, reps and check-ins on the local days `from` to `to`
+     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     */
+    func exportCsv(profileId: Int64, from: String, to: String) async throws  -> CsvExport
+    
+    /**
+     * A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
+     * days `from` to `to` (inclusive), with the profile as its Patient.
+     */
+    func exportFhir(profileId: Int64, from: String, to: String) async throws  -> String
+    
+    /**
+     * Restores a backup as new profiles, all in one transaction. A malformed,
+     * truncated, hostile or newer-version file throws `ImportRejected` and
+     * changes nothing. Importing the same file twice adds the profiles twice.
+     */
+    func importBackup(json: String) async throws  -> ImportSummary
+    
+    /**
+     * One Health Connect exercise session (with a segment and repetition
+     * count per set) for each ended session on the local days `from` to `to`
+     * (inclusive), ready for `ExerciseSessionRecord`.
+     */
+    func healthConnectSessions(profileId: Int64, from: String, to: String) async throws  -> [HealthConnectExerciseSession]
+    
+    /**
+     * One HealthKit workout (activity type, times, repetitions in metadata)
+     * for each ended session on the local days `from` to `to` (inclusive).
+     */
+    func healthkitWorkouts(profileId: Int64, from: String, to: String) async throws  -> [HealthKitWorkout]
+    
+    /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
      */
     func abandonSession(sessionId: Int64) async throws  -> Session
@@ -1320,6 +1374,17 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * `from` to `to`, empty weeks included.
      */
     func weeklyTotals(profileId: Int64, from: String, to: String, firstDayOfWeek: Weekday) async throws  -> [WeekTotal]
+    
+    /**
+     * The therapist's report for the local days `from` to `to` (inclusive,
+     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * charts, no script, no network) with adherence to the weekly schedule,
+     * reps and active minutes per day, per-exercise range-of-motion and pace
+     * trends, pain and stiffness next to reps, and the check-in notes.
+     * `language` is a tag such as "en" or "es-MX"; other languages get English.
+     * Save it to a file and share it, or show it in a web view.
+     */
+    func therapistReport(profileId: Int64, from: String, to: String, language: String) async throws  -> String
     
     /**
      * The exercise catalog with texts in `language` ("en", "es"; an unknown
@@ -1525,6 +1590,128 @@ open func subscribe(listener: DataListener) -> Subscription  {
         FfiConverterTypeDataListener_lower(listener),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * A backup (versioned JSON) of one profile's whole history, or of every
+     * profile when `profile_id` is null. Restore it with `import_backup`.
+     */
+open func exportBackup(profileId: Int64?)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_export_backup(
+                        self.uniffiCloneHandle(),FfiConverterOptionInt64.lower(profileId)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
+     * Sessions, sets, reps and check-ins on the local days `from` to `to`
+     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     */
+open func exportCsv(profileId: Int64, from: String, to: String)async throws  -> CsvExport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_export_csv(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCsvExport_lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
+     * A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
+     * days `from` to `to` (inclusive), with the profile as its Patient.
+     */
+open func exportFhir(profileId: Int64, from: String, to: String)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_export_fhir(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
+     * Restores a backup as new profiles, all in one transaction. A malformed,
+     * truncated, hostile or newer-version file throws `ImportRejected` and
+     * changes nothing. Importing the same file twice adds the profiles twice.
+     */
+open func importBackup(json: String)async throws  -> ImportSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_import_backup(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(json)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImportSummary_lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
+     * One Health Connect exercise session (with a segment and repetition
+     * count per set) for each ended session on the local days `from` to `to`
+     * (inclusive), ready for `ExerciseSessionRecord`.
+     */
+open func healthConnectSessions(profileId: Int64, from: String, to: String)async throws  -> [HealthConnectExerciseSession]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_health_connect_sessions(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeHealthConnectExerciseSession.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
+     * One HealthKit workout (activity type, times, repetitions in metadata)
+     * for each ended session on the local days `from` to `to` (inclusive).
+     */
+open func healthkitWorkouts(profileId: Int64, from: String, to: String)async throws  -> [HealthKitWorkout]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_healthkit_workouts(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeHealthKitWorkout.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
 }
     
     /**
@@ -1816,6 +2003,31 @@ open func weeklyTotals(profileId: Int64, from: String, to: String, firstDayOfWee
             completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
             freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeWeekTotal.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
+     * The therapist's report for the local days `from` to `to` (inclusive,
+     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * charts, no script, no network) with adherence to the weekly schedule,
+     * reps and active minutes per day, per-exercise range-of-motion and pace
+     * trends, pain and stiffness next to reps, and the check-in notes.
+     * `language` is a tag such as "en" or "es-MX"; other languages get English.
+     * Save it to a file and share it, or show it in a web view.
+     */
+open func therapistReport(profileId: Int64, from: String, to: String, language: String)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_therapist_report(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to),FfiConverterString.lower(language)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
             errorHandler: FfiConverterTypeRehabError_lift
         )
 }
@@ -3560,6 +3772,97 @@ public func FfiConverterTypeCountingHint_lower(_ value: CountingHint) -> RustBuf
 
 
 /**
+ * The four spreadsheet files, as CSV text (RFC 4180, UTF-8 with BOM, CRLF);
+ * the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`, `check_ins.csv`.
+ * Columns and units: `src/export/csv.rs`.
+ */
+public struct CsvExport: Equatable, Hashable {
+    /**
+     * One row per session.
+     */
+    public var sessions: String
+    /**
+     * One row per set (exercise block).
+     */
+    public var sets: String
+    /**
+     * One row per rep or attempt.
+     */
+    public var reps: String
+    /**
+     * One row per check-in.
+     */
+    public var checkIns: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * One row per session.
+         */sessions: String, 
+        /**
+         * One row per set (exercise block).
+         */sets: String, 
+        /**
+         * One row per rep or attempt.
+         */reps: String, 
+        /**
+         * One row per check-in.
+         */checkIns: String) {
+        self.sessions = sessions
+        self.sets = sets
+        self.reps = reps
+        self.checkIns = checkIns
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CsvExport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCsvExport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CsvExport {
+        return
+            try CsvExport(
+                sessions: FfiConverterString.read(from: &buf), 
+                sets: FfiConverterString.read(from: &buf), 
+                reps: FfiConverterString.read(from: &buf), 
+                checkIns: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CsvExport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.sessions, into: &buf)
+        FfiConverterString.write(value.sets, into: &buf)
+        FfiConverterString.write(value.reps, into: &buf)
+        FfiConverterString.write(value.checkIns, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCsvExport_lift(_ buf: RustBuffer) throws -> CsvExport {
+    return try FfiConverterTypeCsvExport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCsvExport_lower(_ value: CsvExport) -> RustBuffer {
+    return FfiConverterTypeCsvExport.lower(value)
+}
+
+
+/**
  * A daily goal, in force from a local date until the next goal.
  */
 public struct DailyGoal: Equatable, Hashable {
@@ -4249,6 +4552,454 @@ public func FfiConverterTypeExerciseTrend_lift(_ buf: RustBuffer) throws -> Exer
 #endif
 public func FfiConverterTypeExerciseTrend_lower(_ value: ExerciseTrend) -> RustBuffer {
     return FfiConverterTypeExerciseTrend.lower(value)
+}
+
+
+/**
+ * One `ExerciseSegment`.
+ */
+public struct HealthConnectExerciseSegment: Equatable, Hashable {
+    /**
+     * `startTime`, UTC milliseconds.
+     */
+    public var startTimeMs: Int64
+    /**
+     * `endTime`, UTC milliseconds (after `start_time_ms`).
+     */
+    public var endTimeMs: Int64
+    /**
+     * `segmentType`: `EXERCISE_SEGMENT_TYPE_OTHER_WORKOUT` (38).
+     */
+    public var segmentType: Int32
+    /**
+     * `repetitions`: reps counted in the set (>= 0).
+     */
+    public var repetitions: Int32
+    /**
+     * The app's exercise id (for the shell's own use; Health Connect has no field for it).
+     */
+    public var exerciseId: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `startTime`, UTC milliseconds.
+         */startTimeMs: Int64, 
+        /**
+         * `endTime`, UTC milliseconds (after `start_time_ms`).
+         */endTimeMs: Int64, 
+        /**
+         * `segmentType`: `EXERCISE_SEGMENT_TYPE_OTHER_WORKOUT` (38).
+         */segmentType: Int32, 
+        /**
+         * `repetitions`: reps counted in the set (>= 0).
+         */repetitions: Int32, 
+        /**
+         * The app's exercise id (for the shell's own use; Health Connect has no field for it).
+         */exerciseId: String) {
+        self.startTimeMs = startTimeMs
+        self.endTimeMs = endTimeMs
+        self.segmentType = segmentType
+        self.repetitions = repetitions
+        self.exerciseId = exerciseId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HealthConnectExerciseSegment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHealthConnectExerciseSegment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HealthConnectExerciseSegment {
+        return
+            try HealthConnectExerciseSegment(
+                startTimeMs: FfiConverterInt64.read(from: &buf), 
+                endTimeMs: FfiConverterInt64.read(from: &buf), 
+                segmentType: FfiConverterInt32.read(from: &buf), 
+                repetitions: FfiConverterInt32.read(from: &buf), 
+                exerciseId: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HealthConnectExerciseSegment, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.startTimeMs, into: &buf)
+        FfiConverterInt64.write(value.endTimeMs, into: &buf)
+        FfiConverterInt32.write(value.segmentType, into: &buf)
+        FfiConverterInt32.write(value.repetitions, into: &buf)
+        FfiConverterString.write(value.exerciseId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthConnectExerciseSegment_lift(_ buf: RustBuffer) throws -> HealthConnectExerciseSegment {
+    return try FfiConverterTypeHealthConnectExerciseSegment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthConnectExerciseSegment_lower(_ value: HealthConnectExerciseSegment) -> RustBuffer {
+    return FfiConverterTypeHealthConnectExerciseSegment.lower(value)
+}
+
+
+/**
+ * One exercise session for Health Connect's `ExerciseSessionRecord`.
+ */
+public struct HealthConnectExerciseSession: Equatable, Hashable {
+    /**
+     * For `Metadata.clientRecordId`: stable per session, so writing again updates.
+     */
+    public var clientRecordId: String
+    /**
+     * For `Metadata.clientRecordVersion`.
+     */
+    public var clientRecordVersion: Int64
+    /**
+     * `startTime`, UTC milliseconds.
+     */
+    public var startTimeMs: Int64
+    /**
+     * `endTime`, UTC milliseconds (after `start_time_ms`).
+     */
+    public var endTimeMs: Int64
+    /**
+     * `startZoneOffset` and `endZoneOffset`, seconds east of UTC.
+     */
+    public var zoneOffsetSeconds: Int32
+    /**
+     * `exerciseType`: `EXERCISE_TYPE_CALISTHENICS` (13).
+     */
+    public var exerciseType: Int32
+    /**
+     * `title`: the session's exercises, e.g. "wrist_flexion, elbow_flexion".
+     */
+    public var title: String
+    /**
+     * `segments`: one per set, in order, inside the session, not overlapping.
+     */
+    public var segments: [HealthConnectExerciseSegment]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * For `Metadata.clientRecordId`: stable per session, so writing again updates.
+         */clientRecordId: String, 
+        /**
+         * For `Metadata.clientRecordVersion`.
+         */clientRecordVersion: Int64, 
+        /**
+         * `startTime`, UTC milliseconds.
+         */startTimeMs: Int64, 
+        /**
+         * `endTime`, UTC milliseconds (after `start_time_ms`).
+         */endTimeMs: Int64, 
+        /**
+         * `startZoneOffset` and `endZoneOffset`, seconds east of UTC.
+         */zoneOffsetSeconds: Int32, 
+        /**
+         * `exerciseType`: `EXERCISE_TYPE_CALISTHENICS` (13).
+         */exerciseType: Int32, 
+        /**
+         * `title`: the session's exercises, e.g. "wrist_flexion, elbow_flexion".
+         */title: String, 
+        /**
+         * `segments`: one per set, in order, inside the session, not overlapping.
+         */segments: [HealthConnectExerciseSegment]) {
+        self.clientRecordId = clientRecordId
+        self.clientRecordVersion = clientRecordVersion
+        self.startTimeMs = startTimeMs
+        self.endTimeMs = endTimeMs
+        self.zoneOffsetSeconds = zoneOffsetSeconds
+        self.exerciseType = exerciseType
+        self.title = title
+        self.segments = segments
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HealthConnectExerciseSession: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHealthConnectExerciseSession: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HealthConnectExerciseSession {
+        return
+            try HealthConnectExerciseSession(
+                clientRecordId: FfiConverterString.read(from: &buf), 
+                clientRecordVersion: FfiConverterInt64.read(from: &buf), 
+                startTimeMs: FfiConverterInt64.read(from: &buf), 
+                endTimeMs: FfiConverterInt64.read(from: &buf), 
+                zoneOffsetSeconds: FfiConverterInt32.read(from: &buf), 
+                exerciseType: FfiConverterInt32.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                segments: FfiConverterSequenceTypeHealthConnectExerciseSegment.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HealthConnectExerciseSession, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.clientRecordId, into: &buf)
+        FfiConverterInt64.write(value.clientRecordVersion, into: &buf)
+        FfiConverterInt64.write(value.startTimeMs, into: &buf)
+        FfiConverterInt64.write(value.endTimeMs, into: &buf)
+        FfiConverterInt32.write(value.zoneOffsetSeconds, into: &buf)
+        FfiConverterInt32.write(value.exerciseType, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterSequenceTypeHealthConnectExerciseSegment.write(value.segments, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthConnectExerciseSession_lift(_ buf: RustBuffer) throws -> HealthConnectExerciseSession {
+    return try FfiConverterTypeHealthConnectExerciseSession.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthConnectExerciseSession_lower(_ value: HealthConnectExerciseSession) -> RustBuffer {
+    return FfiConverterTypeHealthConnectExerciseSession.lower(value)
+}
+
+
+/**
+ * One workout for HealthKit's `HKWorkout` / `HKWorkoutBuilder`.
+ */
+public struct HealthKitWorkout: Equatable, Hashable {
+    /**
+     * The `HKWorkoutActivityType` case name: "preparationAndRecovery".
+     */
+    public var activityType: String
+    /**
+     * Start, UTC milliseconds.
+     */
+    public var startMs: Int64
+    /**
+     * End, UTC milliseconds (after the start).
+     */
+    public var endMs: Int64
+    /**
+     * Time spent moving, seconds (the workout's duration; start to end includes rests).
+     */
+    public var activeSeconds: Double
+    /**
+     * Value for `HKMetadataKeySyncIdentifier`: stable per session.
+     */
+    public var syncIdentifier: String
+    /**
+     * Value for `HKMetadataKeySyncVersion`.
+     */
+    public var syncVersion: Int64
+    /**
+     * Value for `HKMetadataKeyTimeZone` (the profile's IANA name).
+     */
+    public var timeZone: String
+    /**
+     * The app's metadata: [`HK_KEY_REPETITIONS`] and one
+     * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
+     */
+    public var metadata: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The `HKWorkoutActivityType` case name: "preparationAndRecovery".
+         */activityType: String, 
+        /**
+         * Start, UTC milliseconds.
+         */startMs: Int64, 
+        /**
+         * End, UTC milliseconds (after the start).
+         */endMs: Int64, 
+        /**
+         * Time spent moving, seconds (the workout's duration; start to end includes rests).
+         */activeSeconds: Double, 
+        /**
+         * Value for `HKMetadataKeySyncIdentifier`: stable per session.
+         */syncIdentifier: String, 
+        /**
+         * Value for `HKMetadataKeySyncVersion`.
+         */syncVersion: Int64, 
+        /**
+         * Value for `HKMetadataKeyTimeZone` (the profile's IANA name).
+         */timeZone: String, 
+        /**
+         * The app's metadata: [`HK_KEY_REPETITIONS`] and one
+         * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
+         */metadata: [String: String]) {
+        self.activityType = activityType
+        self.startMs = startMs
+        self.endMs = endMs
+        self.activeSeconds = activeSeconds
+        self.syncIdentifier = syncIdentifier
+        self.syncVersion = syncVersion
+        self.timeZone = timeZone
+        self.metadata = metadata
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HealthKitWorkout: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HealthKitWorkout {
+        return
+            try HealthKitWorkout(
+                activityType: FfiConverterString.read(from: &buf), 
+                startMs: FfiConverterInt64.read(from: &buf), 
+                endMs: FfiConverterInt64.read(from: &buf), 
+                activeSeconds: FfiConverterDouble.read(from: &buf), 
+                syncIdentifier: FfiConverterString.read(from: &buf), 
+                syncVersion: FfiConverterInt64.read(from: &buf), 
+                timeZone: FfiConverterString.read(from: &buf), 
+                metadata: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HealthKitWorkout, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.activityType, into: &buf)
+        FfiConverterInt64.write(value.startMs, into: &buf)
+        FfiConverterInt64.write(value.endMs, into: &buf)
+        FfiConverterDouble.write(value.activeSeconds, into: &buf)
+        FfiConverterString.write(value.syncIdentifier, into: &buf)
+        FfiConverterInt64.write(value.syncVersion, into: &buf)
+        FfiConverterString.write(value.timeZone, into: &buf)
+        FfiConverterDictionaryStringString.write(value.metadata, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthKitWorkout_lift(_ buf: RustBuffer) throws -> HealthKitWorkout {
+    return try FfiConverterTypeHealthKitWorkout.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthKitWorkout_lower(_ value: HealthKitWorkout) -> RustBuffer {
+    return FfiConverterTypeHealthKitWorkout.lower(value)
+}
+
+
+/**
+ * What a restored backup added.
+ */
+public struct ImportSummary: Equatable, Hashable {
+    /**
+     * The new profiles' ids, in file order (every imported row gets a new id).
+     */
+    public var profileIds: [Int64]
+    /**
+     * Sessions added.
+     */
+    public var sessions: UInt64
+    /**
+     * Reps added.
+     */
+    public var reps: UInt64
+    /**
+     * Check-ins added.
+     */
+    public var checkIns: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The new profiles' ids, in file order (every imported row gets a new id).
+         */profileIds: [Int64], 
+        /**
+         * Sessions added.
+         */sessions: UInt64, 
+        /**
+         * Reps added.
+         */reps: UInt64, 
+        /**
+         * Check-ins added.
+         */checkIns: UInt64) {
+        self.profileIds = profileIds
+        self.sessions = sessions
+        self.reps = reps
+        self.checkIns = checkIns
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportSummary {
+        return
+            try ImportSummary(
+                profileIds: FfiConverterSequenceInt64.read(from: &buf), 
+                sessions: FfiConverterUInt64.read(from: &buf), 
+                reps: FfiConverterUInt64.read(from: &buf), 
+                checkIns: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportSummary, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.profileIds, into: &buf)
+        FfiConverterUInt64.write(value.sessions, into: &buf)
+        FfiConverterUInt64.write(value.reps, into: &buf)
+        FfiConverterUInt64.write(value.checkIns, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportSummary_lift(_ buf: RustBuffer) throws -> ImportSummary {
+    return try FfiConverterTypeImportSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportSummary_lower(_ value: ImportSummary) -> RustBuffer {
+    return FfiConverterTypeImportSummary.lower(value)
 }
 
 
@@ -7774,6 +8525,12 @@ enum RehabError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case InvalidState(message: String)
     
     /**
+     * A backup file was refused (malformed, truncated, hostile, or from a newer
+     * app); nothing was imported.
+     */
+    case ImportRejected(message: String)
+    
+    /**
      * A bug in the core; the message says where. Nothing was half-written.
      */
     case Internal(message: String)
@@ -7831,7 +8588,11 @@ public struct FfiConverterTypeRehabError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 7: return .Internal(
+        case 7: return .ImportRejected(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 8: return .Internal(
             message: try FfiConverterString.read(from: &buf)
         )
         
@@ -7858,8 +8619,10 @@ public struct FfiConverterTypeRehabError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(5))
         case .InvalidState(_ /* message is ignored*/):
             writeInt(&buf, Int32(6))
-        case .Internal(_ /* message is ignored*/):
+        case .ImportRejected(_ /* message is ignored*/):
             writeInt(&buf, Int32(7))
+        case .Internal(_ /* message is ignored*/):
+            writeInt(&buf, Int32(8))
 
         
         }
@@ -9154,6 +9917,31 @@ fileprivate struct FfiConverterOptionTypeLocalDate: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [Int64]
+
+    public static func write(_ value: [Int64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt64.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceFloat: FfiConverterRustBuffer {
     typealias SwiftType = [Float]
 
@@ -9454,6 +10242,81 @@ fileprivate struct FfiConverterSequenceTypeExerciseTrend: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeHealthConnectExerciseSegment: FfiConverterRustBuffer {
+    typealias SwiftType = [HealthConnectExerciseSegment]
+
+    public static func write(_ value: [HealthConnectExerciseSegment], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeHealthConnectExerciseSegment.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [HealthConnectExerciseSegment] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [HealthConnectExerciseSegment]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeHealthConnectExerciseSegment.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeHealthConnectExerciseSession: FfiConverterRustBuffer {
+    typealias SwiftType = [HealthConnectExerciseSession]
+
+    public static func write(_ value: [HealthConnectExerciseSession], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeHealthConnectExerciseSession.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [HealthConnectExerciseSession] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [HealthConnectExerciseSession]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeHealthConnectExerciseSession.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeHealthKitWorkout: FfiConverterRustBuffer {
+    typealias SwiftType = [HealthKitWorkout]
+
+    public static func write(_ value: [HealthKitWorkout], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeHealthKitWorkout.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [HealthKitWorkout] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [HealthKitWorkout]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeHealthKitWorkout.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypePlannedBlock: FfiConverterRustBuffer {
     typealias SwiftType = [PlannedBlock]
 
@@ -9729,6 +10592,32 @@ fileprivate struct FfiConverterSequenceTypeSessionEvent: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringTypeTargets: FfiConverterRustBuffer {
     public static func write(_ value: [String: Targets], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -9873,6 +10762,24 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_subscribe() != 42719) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_backup() != 42222) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_csv() != 12740) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir() != 36571) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_import_backup() != 57418) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() != 55503) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() != 53721) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_rehab_core_checksum_method_rehabcore_abandon_session() != 41177) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -9916,6 +10823,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() != 305) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_therapist_report() != 24756) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_catalog() != 46180) {

@@ -320,6 +320,36 @@ uint32_t uniffi_rehab_core_fn_method_rehabcore_schema_version(uint64_t ptr, Rust
 uint64_t uniffi_rehab_core_fn_method_rehabcore_subscribe(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_BACKUP
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_BACKUP
+uint64_t uniffi_rehab_core_fn_method_rehabcore_export_backup(uint64_t ptr, RustBuffer profile_id
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_CSV
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_CSV
+uint64_t uniffi_rehab_core_fn_method_rehabcore_export_csv(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_FHIR
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_FHIR
+uint64_t uniffi_rehab_core_fn_method_rehabcore_export_fhir(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_IMPORT_BACKUP
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_IMPORT_BACKUP
+uint64_t uniffi_rehab_core_fn_method_rehabcore_import_backup(uint64_t ptr, RustBuffer json
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_HEALTH_CONNECT_SESSIONS
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_HEALTH_CONNECT_SESSIONS
+uint64_t uniffi_rehab_core_fn_method_rehabcore_health_connect_sessions(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_HEALTHKIT_WORKOUTS
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_HEALTHKIT_WORKOUTS
+uint64_t uniffi_rehab_core_fn_method_rehabcore_healthkit_workouts(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_ABANDON_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_ABANDON_SESSION
 uint64_t uniffi_rehab_core_fn_method_rehabcore_abandon_session(uint64_t ptr, int64_t session_id
@@ -393,6 +423,11 @@ uint64_t uniffi_rehab_core_fn_method_rehabcore_weekly_schedule(uint64_t ptr, int
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_WEEKLY_TOTALS
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_WEEKLY_TOTALS
 uint64_t uniffi_rehab_core_fn_method_rehabcore_weekly_totals(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to, RustBuffer first_day_of_week
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_THERAPIST_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_THERAPIST_REPORT
+uint64_t uniffi_rehab_core_fn_method_rehabcore_therapist_report(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to, RustBuffer language
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_CATALOG
@@ -911,6 +946,42 @@ uint16_t uniffi_rehab_core_checksum_method_rehabcore_subscribe(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_BACKUP
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_BACKUP
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_backup(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_CSV
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_CSV
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_csv(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_FHIR
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_FHIR
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_fhir(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_IMPORT_BACKUP
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_IMPORT_BACKUP
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_import_backup(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_HEALTH_CONNECT_SESSIONS
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_HEALTH_CONNECT_SESSIONS
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_HEALTHKIT_WORKOUTS
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_HEALTHKIT_WORKOUTS
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_ABANDON_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_ABANDON_SESSION
 uint16_t uniffi_rehab_core_checksum_method_rehabcore_abandon_session(void
@@ -998,6 +1069,12 @@ uint16_t uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_WEEKLY_TOTALS
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_WEEKLY_TOTALS
 uint16_t uniffi_rehab_core_checksum_method_rehabcore_weekly_totals(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_THERAPIST_REPORT
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_THERAPIST_REPORT
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_therapist_report(void
     
 );
 #endif

@@ -738,6 +738,18 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_subscribe(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_export_backup(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_export_csv(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_export_fhir(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_import_backup(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_abandon_session(
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_adherence(
@@ -767,6 +779,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule(
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_weekly_totals(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_therapist_report(
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_catalog(
     ): Int
@@ -874,6 +888,18 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_rehab_core_fn_method_rehabcore_subscribe(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_export_backup(`ptr`: Long,`profileId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_export_csv(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_export_fhir(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_import_backup(`ptr`: Long,`json`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_health_connect_sessions(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_healthkit_workouts(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_abandon_session(`ptr`: Long,`sessionId`: Long,
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_adherence(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,`today`: RustBuffer.ByValue,
@@ -903,6 +929,8 @@ internal object UniffiLib {
     external fun uniffi_rehab_core_fn_method_rehabcore_weekly_schedule(`ptr`: Long,`profileId`: Long,
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_weekly_totals(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,`firstDayOfWeek`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_therapist_report(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,`language`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_catalog(`ptr`: Long,`language`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1129,6 +1157,24 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_subscribe() and 0xFFFF) != 42719) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_backup() and 0xFFFF) != 42222) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_csv() and 0xFFFF) != 12740) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir() and 0xFFFF) != 36571) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup() and 0xFFFF) != 57418) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() and 0xFFFF) != 55503) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() and 0xFFFF) != 53721) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_abandon_session() and 0xFFFF) != 41177) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1172,6 +1218,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() and 0xFFFF) != 305) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_therapist_report() and 0xFFFF) != 24756) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_catalog() and 0xFFFF) != 46180) {
@@ -1571,6 +1620,29 @@ public object FfiConverterInt: FfiConverter<Int, Int> {
 
     override fun write(value: Int, buf: ByteBuffer) {
         buf.putInt(value)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterULong: FfiConverter<ULong, Long> {
+    override fun lift(value: Long): ULong {
+        return value.toULong()
+    }
+
+    override fun read(buf: ByteBuffer): ULong {
+        return lift(buf.getLong())
+    }
+
+    override fun lower(value: ULong): Long {
+        return value.toLong()
+    }
+
+    override fun allocationSize(value: ULong) = 8UL
+
+    override fun write(value: ULong, buf: ByteBuffer) {
+        buf.putLong(value.toLong())
     }
 }
 
@@ -2734,6 +2806,44 @@ public interface RehabCoreInterface {
     fun `subscribe`(`listener`: DataListener): Subscription
     
     /**
+     * A backup (versioned JSON) of one profile's whole history, or of every
+     * profile when `profile_id` is null. Restore it with `import_backup`.
+     */
+    suspend fun `exportBackup`(`profileId`: kotlin.Long?): kotlin.String
+    
+    /**
+     * Sessions, sets, reps and check-ins on the local days `from` to `to`
+     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     */
+    suspend fun `exportCsv`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): CsvExport
+    
+    /**
+     * A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
+     * days `from` to `to` (inclusive), with the profile as its Patient.
+     */
+    suspend fun `exportFhir`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): kotlin.String
+    
+    /**
+     * Restores a backup as new profiles, all in one transaction. A malformed,
+     * truncated, hostile or newer-version file throws `ImportRejected` and
+     * changes nothing. Importing the same file twice adds the profiles twice.
+     */
+    suspend fun `importBackup`(`json`: kotlin.String): ImportSummary
+    
+    /**
+     * One Health Connect exercise session (with a segment and repetition
+     * count per set) for each ended session on the local days `from` to `to`
+     * (inclusive), ready for `ExerciseSessionRecord`.
+     */
+    suspend fun `healthConnectSessions`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<HealthConnectExerciseSession>
+    
+    /**
+     * One HealthKit workout (activity type, times, repetitions in metadata)
+     * for each ended session on the local days `from` to `to` (inclusive).
+     */
+    suspend fun `healthkitWorkouts`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<HealthKitWorkout>
+    
+    /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
      */
     suspend fun `abandonSession`(`sessionId`: kotlin.Long): Session
@@ -2815,6 +2925,17 @@ public interface RehabCoreInterface {
      * `from` to `to`, empty weeks included.
      */
     suspend fun `weeklyTotals`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `firstDayOfWeek`: Weekday): List<WeekTotal>
+    
+    /**
+     * The therapist's report for the local days `from` to `to` (inclusive,
+     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * charts, no script, no network) with adherence to the weekly schedule,
+     * reps and active minutes per day, per-exercise range-of-motion and pace
+     * trends, pain and stiffness next to reps, and the check-in notes.
+     * `language` is a tag such as "en" or "es-MX"; other languages get English.
+     * Save it to a file and share it, or show it in a web view.
+     */
+    suspend fun `therapistReport`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `language`: kotlin.String): kotlin.String
     
     /**
      * The exercise catalog with texts in `language` ("en", "es"; an unknown
@@ -3101,6 +3222,172 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     )
     }
     
+
+    
+    /**
+     * A backup (versioned JSON) of one profile's whole history, or of every
+     * profile when `profile_id` is null. Restore it with `import_backup`.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `exportBackup`(`profileId`: kotlin.Long?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_backup(
+                uniffiHandle,
+                
+        FfiConverterOptionalLong.lower(`profileId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Sessions, sets, reps and check-ins on the local days `from` to `to`
+     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `exportCsv`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : CsvExport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_csv(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`profileId`),
+        FfiConverterString.lower(`from`),
+        FfiConverterString.lower(`to`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCsvExport.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
+     * days `from` to `to` (inclusive), with the profile as its Patient.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `exportFhir`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_fhir(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`profileId`),
+        FfiConverterString.lower(`from`),
+        FfiConverterString.lower(`to`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Restores a backup as new profiles, all in one transaction. A malformed,
+     * truncated, hostile or newer-version file throws `ImportRejected` and
+     * changes nothing. Importing the same file twice adds the profiles twice.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `importBackup`(`json`: kotlin.String) : ImportSummary {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_import_backup(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`json`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImportSummary.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * One Health Connect exercise session (with a segment and repetition
+     * count per set) for each ended session on the local days `from` to `to`
+     * (inclusive), ready for `ExerciseSessionRecord`.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `healthConnectSessions`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<HealthConnectExerciseSession> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_health_connect_sessions(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`profileId`),
+        FfiConverterString.lower(`from`),
+        FfiConverterString.lower(`to`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeHealthConnectExerciseSession.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * One HealthKit workout (activity type, times, repetitions in metadata)
+     * for each ended session on the local days `from` to `to` (inclusive).
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `healthkitWorkouts`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<HealthKitWorkout> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_healthkit_workouts(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`profileId`),
+        FfiConverterString.lower(`from`),
+        FfiConverterString.lower(`to`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeHealthKitWorkout.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -3500,6 +3787,40 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
         { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeWeekTotal.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The therapist's report for the local days `from` to `to` (inclusive,
+     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * charts, no script, no network) with adherence to the weekly schedule,
+     * reps and active minutes per day, per-exercise range-of-motion and pace
+     * trends, pain and stiffness next to reps, and the check-in notes.
+     * `language` is a tag such as "en" or "es-MX"; other languages get English.
+     * Save it to a file and share it, or show it in a web view.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `therapistReport`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `language`: kotlin.String) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_therapist_report(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`profileId`),
+        FfiConverterString.lower(`from`),
+        FfiConverterString.lower(`to`),
+        FfiConverterString.lower(`language`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
         // Error FFI converter
         RehabException.ErrorHandler,
     )
@@ -5437,6 +5758,71 @@ public object FfiConverterTypeCountingHint: FfiConverterRustBuffer<CountingHint>
 
 
 /**
+ * The four spreadsheet files, as CSV text (RFC 4180, UTF-8 with BOM, CRLF);
+ * the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`, `check_ins.csv`.
+ * Columns and units: `src/export/csv.rs`.
+ */
+data class CsvExport (
+    /**
+     * One row per session.
+     */
+    var `sessions`: kotlin.String
+    , 
+    /**
+     * One row per set (exercise block).
+     */
+    var `sets`: kotlin.String
+    , 
+    /**
+     * One row per rep or attempt.
+     */
+    var `reps`: kotlin.String
+    , 
+    /**
+     * One row per check-in.
+     */
+    var `checkIns`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCsvExport: FfiConverterRustBuffer<CsvExport> {
+    override fun read(buf: ByteBuffer): CsvExport {
+        return CsvExport(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CsvExport) = (
+            FfiConverterString.allocationSize(value.`sessions`) +
+            FfiConverterString.allocationSize(value.`sets`) +
+            FfiConverterString.allocationSize(value.`reps`) +
+            FfiConverterString.allocationSize(value.`checkIns`)
+    )
+
+    override fun write(value: CsvExport, buf: ByteBuffer) {
+            FfiConverterString.write(value.`sessions`, buf)
+            FfiConverterString.write(value.`sets`, buf)
+            FfiConverterString.write(value.`reps`, buf)
+            FfiConverterString.write(value.`checkIns`, buf)
+    }
+}
+
+
+
+/**
  * A daily goal, in force from a local date until the next goal.
  */
 data class DailyGoal (
@@ -5928,6 +6314,331 @@ public object FfiConverterTypeExerciseTrend: FfiConverterRustBuffer<ExerciseTren
             FfiConverterSequenceTypeTrendPoint.write(value.`points`, buf)
             FfiConverterOptionalDouble.write(value.`repsPerMinuteChangePerWeek`, buf)
             FfiConverterOptionalDouble.write(value.`meanRangeChangePerWeek`, buf)
+    }
+}
+
+
+
+/**
+ * One `ExerciseSegment`.
+ */
+data class HealthConnectExerciseSegment (
+    /**
+     * `startTime`, UTC milliseconds.
+     */
+    var `startTimeMs`: kotlin.Long
+    , 
+    /**
+     * `endTime`, UTC milliseconds (after `start_time_ms`).
+     */
+    var `endTimeMs`: kotlin.Long
+    , 
+    /**
+     * `segmentType`: `EXERCISE_SEGMENT_TYPE_OTHER_WORKOUT` (38).
+     */
+    var `segmentType`: kotlin.Int
+    , 
+    /**
+     * `repetitions`: reps counted in the set (>= 0).
+     */
+    var `repetitions`: kotlin.Int
+    , 
+    /**
+     * The app's exercise id (for the shell's own use; Health Connect has no field for it).
+     */
+    var `exerciseId`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHealthConnectExerciseSegment: FfiConverterRustBuffer<HealthConnectExerciseSegment> {
+    override fun read(buf: ByteBuffer): HealthConnectExerciseSegment {
+        return HealthConnectExerciseSegment(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HealthConnectExerciseSegment) = (
+            FfiConverterLong.allocationSize(value.`startTimeMs`) +
+            FfiConverterLong.allocationSize(value.`endTimeMs`) +
+            FfiConverterInt.allocationSize(value.`segmentType`) +
+            FfiConverterInt.allocationSize(value.`repetitions`) +
+            FfiConverterString.allocationSize(value.`exerciseId`)
+    )
+
+    override fun write(value: HealthConnectExerciseSegment, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`startTimeMs`, buf)
+            FfiConverterLong.write(value.`endTimeMs`, buf)
+            FfiConverterInt.write(value.`segmentType`, buf)
+            FfiConverterInt.write(value.`repetitions`, buf)
+            FfiConverterString.write(value.`exerciseId`, buf)
+    }
+}
+
+
+
+/**
+ * One exercise session for Health Connect's `ExerciseSessionRecord`.
+ */
+data class HealthConnectExerciseSession (
+    /**
+     * For `Metadata.clientRecordId`: stable per session, so writing again updates.
+     */
+    var `clientRecordId`: kotlin.String
+    , 
+    /**
+     * For `Metadata.clientRecordVersion`.
+     */
+    var `clientRecordVersion`: kotlin.Long
+    , 
+    /**
+     * `startTime`, UTC milliseconds.
+     */
+    var `startTimeMs`: kotlin.Long
+    , 
+    /**
+     * `endTime`, UTC milliseconds (after `start_time_ms`).
+     */
+    var `endTimeMs`: kotlin.Long
+    , 
+    /**
+     * `startZoneOffset` and `endZoneOffset`, seconds east of UTC.
+     */
+    var `zoneOffsetSeconds`: kotlin.Int
+    , 
+    /**
+     * `exerciseType`: `EXERCISE_TYPE_CALISTHENICS` (13).
+     */
+    var `exerciseType`: kotlin.Int
+    , 
+    /**
+     * `title`: the session's exercises, e.g. "wrist_flexion, elbow_flexion".
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * `segments`: one per set, in order, inside the session, not overlapping.
+     */
+    var `segments`: List<HealthConnectExerciseSegment>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHealthConnectExerciseSession: FfiConverterRustBuffer<HealthConnectExerciseSession> {
+    override fun read(buf: ByteBuffer): HealthConnectExerciseSession {
+        return HealthConnectExerciseSession(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeHealthConnectExerciseSegment.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HealthConnectExerciseSession) = (
+            FfiConverterString.allocationSize(value.`clientRecordId`) +
+            FfiConverterLong.allocationSize(value.`clientRecordVersion`) +
+            FfiConverterLong.allocationSize(value.`startTimeMs`) +
+            FfiConverterLong.allocationSize(value.`endTimeMs`) +
+            FfiConverterInt.allocationSize(value.`zoneOffsetSeconds`) +
+            FfiConverterInt.allocationSize(value.`exerciseType`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterSequenceTypeHealthConnectExerciseSegment.allocationSize(value.`segments`)
+    )
+
+    override fun write(value: HealthConnectExerciseSession, buf: ByteBuffer) {
+            FfiConverterString.write(value.`clientRecordId`, buf)
+            FfiConverterLong.write(value.`clientRecordVersion`, buf)
+            FfiConverterLong.write(value.`startTimeMs`, buf)
+            FfiConverterLong.write(value.`endTimeMs`, buf)
+            FfiConverterInt.write(value.`zoneOffsetSeconds`, buf)
+            FfiConverterInt.write(value.`exerciseType`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterSequenceTypeHealthConnectExerciseSegment.write(value.`segments`, buf)
+    }
+}
+
+
+
+/**
+ * One workout for HealthKit's `HKWorkout` / `HKWorkoutBuilder`.
+ */
+data class HealthKitWorkout (
+    /**
+     * The `HKWorkoutActivityType` case name: "preparationAndRecovery".
+     */
+    var `activityType`: kotlin.String
+    , 
+    /**
+     * Start, UTC milliseconds.
+     */
+    var `startMs`: kotlin.Long
+    , 
+    /**
+     * End, UTC milliseconds (after the start).
+     */
+    var `endMs`: kotlin.Long
+    , 
+    /**
+     * Time spent moving, seconds (the workout's duration; start to end includes rests).
+     */
+    var `activeSeconds`: kotlin.Double
+    , 
+    /**
+     * Value for `HKMetadataKeySyncIdentifier`: stable per session.
+     */
+    var `syncIdentifier`: kotlin.String
+    , 
+    /**
+     * Value for `HKMetadataKeySyncVersion`.
+     */
+    var `syncVersion`: kotlin.Long
+    , 
+    /**
+     * Value for `HKMetadataKeyTimeZone` (the profile's IANA name).
+     */
+    var `timeZone`: kotlin.String
+    , 
+    /**
+     * The app's metadata: [`HK_KEY_REPETITIONS`] and one
+     * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
+     */
+    var `metadata`: Map<kotlin.String, kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer<HealthKitWorkout> {
+    override fun read(buf: ByteBuffer): HealthKitWorkout {
+        return HealthKitWorkout(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterDouble.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HealthKitWorkout) = (
+            FfiConverterString.allocationSize(value.`activityType`) +
+            FfiConverterLong.allocationSize(value.`startMs`) +
+            FfiConverterLong.allocationSize(value.`endMs`) +
+            FfiConverterDouble.allocationSize(value.`activeSeconds`) +
+            FfiConverterString.allocationSize(value.`syncIdentifier`) +
+            FfiConverterLong.allocationSize(value.`syncVersion`) +
+            FfiConverterString.allocationSize(value.`timeZone`) +
+            FfiConverterMapStringString.allocationSize(value.`metadata`)
+    )
+
+    override fun write(value: HealthKitWorkout, buf: ByteBuffer) {
+            FfiConverterString.write(value.`activityType`, buf)
+            FfiConverterLong.write(value.`startMs`, buf)
+            FfiConverterLong.write(value.`endMs`, buf)
+            FfiConverterDouble.write(value.`activeSeconds`, buf)
+            FfiConverterString.write(value.`syncIdentifier`, buf)
+            FfiConverterLong.write(value.`syncVersion`, buf)
+            FfiConverterString.write(value.`timeZone`, buf)
+            FfiConverterMapStringString.write(value.`metadata`, buf)
+    }
+}
+
+
+
+/**
+ * What a restored backup added.
+ */
+data class ImportSummary (
+    /**
+     * The new profiles' ids, in file order (every imported row gets a new id).
+     */
+    var `profileIds`: List<kotlin.Long>
+    , 
+    /**
+     * Sessions added.
+     */
+    var `sessions`: kotlin.ULong
+    , 
+    /**
+     * Reps added.
+     */
+    var `reps`: kotlin.ULong
+    , 
+    /**
+     * Check-ins added.
+     */
+    var `checkIns`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImportSummary: FfiConverterRustBuffer<ImportSummary> {
+    override fun read(buf: ByteBuffer): ImportSummary {
+        return ImportSummary(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImportSummary) = (
+            FfiConverterSequenceLong.allocationSize(value.`profileIds`) +
+            FfiConverterULong.allocationSize(value.`sessions`) +
+            FfiConverterULong.allocationSize(value.`reps`) +
+            FfiConverterULong.allocationSize(value.`checkIns`)
+    )
+
+    override fun write(value: ImportSummary, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`profileIds`, buf)
+            FfiConverterULong.write(value.`sessions`, buf)
+            FfiConverterULong.write(value.`reps`, buf)
+            FfiConverterULong.write(value.`checkIns`, buf)
     }
 }
 
@@ -8463,6 +9174,12 @@ sealed class RehabException(message: String): kotlin.Exception(message) {
         class InvalidState(message: String) : RehabException(message)
         
     /**
+     * A backup file was refused (malformed, truncated, hostile, or from a newer
+     * app); nothing was imported.
+     */
+        class ImportRejected(message: String) : RehabException(message)
+        
+    /**
      * A bug in the core; the message says where. Nothing was half-written.
      */
         class Internal(message: String) : RehabException(message)
@@ -8486,7 +9203,8 @@ public object FfiConverterTypeRehabError : FfiConverterRustBuffer<RehabException
             4 -> RehabException.DatabaseUnreadable(FfiConverterString.read(buf))
             5 -> RehabException.Storage(FfiConverterString.read(buf))
             6 -> RehabException.InvalidState(FfiConverterString.read(buf))
-            7 -> RehabException.Internal(FfiConverterString.read(buf))
+            7 -> RehabException.ImportRejected(FfiConverterString.read(buf))
+            8 -> RehabException.Internal(FfiConverterString.read(buf))
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
         
@@ -8522,8 +9240,12 @@ public object FfiConverterTypeRehabError : FfiConverterRustBuffer<RehabException
                 buf.putInt(6)
                 Unit
             }
-            is RehabException.Internal -> {
+            is RehabException.ImportRejected -> {
                 buf.putInt(7)
+                Unit
+            }
+            is RehabException.Internal -> {
+                buf.putInt(8)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -9806,6 +10528,34 @@ public object FfiConverterOptionalTypeLocalDate: FfiConverterRustBuffer<LocalDat
 /**
  * @suppress
  */
+public object FfiConverterSequenceLong: FfiConverterRustBuffer<List<kotlin.Long>> {
+    override fun read(buf: ByteBuffer): List<kotlin.Long> {
+        val len = buf.getInt()
+        return List<kotlin.Long>(len) {
+            FfiConverterLong.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.Long>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterLong.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.Long>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterLong.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceFloat: FfiConverterRustBuffer<List<kotlin.Float>> {
     override fun read(buf: ByteBuffer): List<kotlin.Float> {
         val len = buf.getInt()
@@ -10142,6 +10892,90 @@ public object FfiConverterSequenceTypeExerciseTrend: FfiConverterRustBuffer<List
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeHealthConnectExerciseSegment: FfiConverterRustBuffer<List<HealthConnectExerciseSegment>> {
+    override fun read(buf: ByteBuffer): List<HealthConnectExerciseSegment> {
+        val len = buf.getInt()
+        return List<HealthConnectExerciseSegment>(len) {
+            FfiConverterTypeHealthConnectExerciseSegment.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<HealthConnectExerciseSegment>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeHealthConnectExerciseSegment.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<HealthConnectExerciseSegment>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeHealthConnectExerciseSegment.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeHealthConnectExerciseSession: FfiConverterRustBuffer<List<HealthConnectExerciseSession>> {
+    override fun read(buf: ByteBuffer): List<HealthConnectExerciseSession> {
+        val len = buf.getInt()
+        return List<HealthConnectExerciseSession>(len) {
+            FfiConverterTypeHealthConnectExerciseSession.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<HealthConnectExerciseSession>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeHealthConnectExerciseSession.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<HealthConnectExerciseSession>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeHealthConnectExerciseSession.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeHealthKitWorkout: FfiConverterRustBuffer<List<HealthKitWorkout>> {
+    override fun read(buf: ByteBuffer): List<HealthKitWorkout> {
+        val len = buf.getInt()
+        return List<HealthKitWorkout>(len) {
+            FfiConverterTypeHealthKitWorkout.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<HealthKitWorkout>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeHealthKitWorkout.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<HealthKitWorkout>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeHealthKitWorkout.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypePlannedBlock: FfiConverterRustBuffer<List<PlannedBlock>> {
     override fun read(buf: ByteBuffer): List<PlannedBlock> {
         val len = buf.getInt()
@@ -10440,6 +11274,45 @@ public object FfiConverterSequenceTypeSessionEvent: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeSessionEvent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterString.write(v, buf)
         }
     }
 }

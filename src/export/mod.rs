@@ -1,0 +1,8 @@
+//! Data out (and back in): backup and restore, spreadsheet CSV, FHIR R4,
+//! health-platform records, and the therapist's HTML report.
+
+pub mod backup;
+pub mod csv;
+pub mod fhir;
+pub mod health;
+pub mod report;

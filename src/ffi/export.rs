@@ -1,0 +1,116 @@
+//! Data out and back in: backup and restore, spreadsheet CSV and FHIR R4.
+
+use super::records::parse_date;
+use super::{RehabCore, RehabError};
+use crate::export::backup::{self, BackupError};
+use crate::export::{csv, fhir};
+use crate::progress::DateRange;
+
+/// What a restored backup added.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct ImportSummary {
+    /// The new profiles' ids, in file order (every imported row gets a new id).
+    pub profile_ids: Vec<i64>,
+    /// Sessions added.
+    pub sessions: u64,
+    /// Reps added.
+    pub reps: u64,
+    /// Check-ins added.
+    pub check_ins: u64,
+}
+
+/// The four spreadsheet files, as CSV text (RFC 4180, UTF-8 with BOM, CRLF);
+/// the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`, `check_ins.csv`.
+/// Columns and units: `src/export/csv.rs`.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct CsvExport {
+    /// One row per session.
+    pub sessions: String,
+    /// One row per set (exercise block).
+    pub sets: String,
+    /// One row per rep or attempt.
+    pub reps: String,
+    /// One row per check-in.
+    pub check_ins: String,
+}
+
+impl From<BackupError> for RehabError {
+    fn from(e: BackupError) -> Self {
+        match e {
+            BackupError::Store(e) => e.into(),
+            BackupError::Write(_) => RehabError::Internal(e.to_string()),
+            _ => RehabError::ImportRejected(e.to_string()),
+        }
+    }
+}
+
+pub(super) fn range(from: &str, to: &str) -> Result<DateRange, RehabError> {
+    Ok(DateRange::new(
+        parse_date(from, "from")?,
+        parse_date(to, "to")?,
+    )?)
+}
+
+#[uniffi::export]
+impl RehabCore {
+    /// A backup (versioned JSON) of one profile's whole history, or of every
+    /// profile when `profile_id` is null. Restore it with `import_backup`.
+    pub async fn export_backup(&self, profile_id: Option<i64>) -> Result<String, RehabError> {
+        let now = self.clock.now_ms();
+        self.blocking(move |s| Ok(backup::export(s, profile_id, now)))
+            .await?
+            .map_err(RehabError::from)
+    }
+
+    /// Restores a backup as new profiles, all in one transaction. A malformed,
+    /// truncated, hostile or newer-version file throws `ImportRejected` and
+    /// changes nothing. Importing the same file twice adds the profiles twice.
+    pub async fn import_backup(&self, json: String) -> Result<ImportSummary, RehabError> {
+        let done = self
+            .blocking(move |s| Ok(backup::import(s, &json)))
+            .await??;
+        Ok(ImportSummary {
+            profile_ids: done.profile_ids,
+            sessions: done.sessions,
+            reps: done.reps,
+            check_ins: done.check_ins,
+        })
+    }
+
+    /// Sessions, sets, reps and check-ins on the local days `from` to `to`
+    /// (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+    pub async fn export_csv(
+        &self,
+        profile_id: i64,
+        from: String,
+        to: String,
+    ) -> Result<CsvExport, RehabError> {
+        let range = range(&from, &to)?;
+        let files = self
+            .blocking(move |s| Ok(csv::export(&csv::history_in_range(s, profile_id, range)?)))
+            .await?;
+        Ok(CsvExport {
+            sessions: files.sessions,
+            sets: files.sets,
+            reps: files.reps,
+            check_ins: files.check_ins,
+        })
+    }
+
+    /// A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
+    /// days `from` to `to` (inclusive), with the profile as its Patient.
+    pub async fn export_fhir(
+        &self,
+        profile_id: i64,
+        from: String,
+        to: String,
+    ) -> Result<String, RehabError> {
+        let range = range(&from, &to)?;
+        let now = self.clock.now_ms();
+        self.blocking(move |s| {
+            let bundle = fhir::bundle(&csv::history_in_range(s, profile_id, range)?, now);
+            Ok(bundle.to_string())
+        })
+        .await
+    }
+}

@@ -1,0 +1,44 @@
+//! Records for the phone's health store: Health Connect on Android, HealthKit on iOS.
+
+use super::export::range;
+use super::{RehabCore, RehabError};
+use crate::export::csv::history_in_range;
+use crate::export::health::{self, HealthConnectExerciseSession, HealthKitWorkout};
+
+#[uniffi::export]
+impl RehabCore {
+    /// One Health Connect exercise session (with a segment and repetition
+    /// count per set) for each ended session on the local days `from` to `to`
+    /// (inclusive), ready for `ExerciseSessionRecord`.
+    pub async fn health_connect_sessions(
+        &self,
+        profile_id: i64,
+        from: String,
+        to: String,
+    ) -> Result<Vec<HealthConnectExerciseSession>, RehabError> {
+        let range = range(&from, &to)?;
+        self.blocking(move |s| {
+            Ok(health::health_connect_sessions(&history_in_range(
+                s, profile_id, range,
+            )?))
+        })
+        .await
+    }
+
+    /// One HealthKit workout (activity type, times, repetitions in metadata)
+    /// for each ended session on the local days `from` to `to` (inclusive).
+    pub async fn healthkit_workouts(
+        &self,
+        profile_id: i64,
+        from: String,
+        to: String,
+    ) -> Result<Vec<HealthKitWorkout>, RehabError> {
+        let range = range(&from, &to)?;
+        self.blocking(move |s| {
+            Ok(health::healthkit_workouts(&history_in_range(
+                s, profile_id, range,
+            )?))
+        })
+        .await
+    }
+}

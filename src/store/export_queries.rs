@@ -1,0 +1,592 @@
+//! Whole histories in and out, row for row: what backups, CSV, FHIR and the
+//! health-platform records are built from.
+//!
+//! The row types carry the database ids so references inside one history
+//! (a check-in's session) can be followed; [`Store::import_histories`] gives
+//! every row a new id. They derive serde because the backup file (version 1,
+//! `crate::export::backup`) is exactly these rows: a change here is a change of
+//! the backup format and needs a new version there.
+
+use super::{Result, Side, Store};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+/// A profile as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRow {
+    /// Database id (in the file: an id unique within the file).
+    pub id: i64,
+    /// Display name.
+    pub name: String,
+    /// The side the stroke affected.
+    pub affected_side: Side,
+    /// IANA time-zone name.
+    pub time_zone: String,
+    /// Creation time, UTC milliseconds.
+    pub created_at_ms: i64,
+}
+
+/// A session with its blocks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionRow {
+    /// Database id.
+    pub id: i64,
+    /// Start, UTC milliseconds.
+    pub started_at_ms: i64,
+    /// UTC offset at the start, minutes.
+    pub utc_offset_min: i32,
+    /// End, UTC milliseconds (None while active).
+    pub ended_at_ms: Option<i64>,
+    /// Time spent moving, milliseconds.
+    pub active_ms: i64,
+    /// "active", "finished" or "abandoned".
+    pub status: String,
+    /// The plan, as JSON text (opaque).
+    pub plan_json: String,
+    /// The blocks (sets), in order.
+    pub blocks: Vec<BlockRow>,
+}
+
+/// An exercise block (set) with its reps and attempts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BlockRow {
+    /// Database id.
+    pub id: i64,
+    /// 1 for the session's first block, and so on.
+    pub position: u32,
+    /// Catalog id of the exercise.
+    pub exercise_id: String,
+    /// The side exercised.
+    pub side: Side,
+    /// Reps aimed for.
+    pub target_reps: Option<u32>,
+    /// Target amplitude.
+    pub target_range: Option<f64>,
+    /// Start, UTC milliseconds.
+    pub started_at_ms: i64,
+    /// End, UTC milliseconds (None while open).
+    pub ended_at_ms: Option<i64>,
+    /// Time spent moving, milliseconds.
+    pub active_ms: i64,
+    /// Counted reps, in order.
+    pub reps: Vec<RepRow>,
+    /// Attempts (movements that did not count), in order.
+    pub attempts: Vec<AttemptRow>,
+}
+
+/// One counted rep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RepRow {
+    /// Database id.
+    pub id: i64,
+    /// Start, UTC milliseconds.
+    pub started_at_ms: i64,
+    /// End, UTC milliseconds.
+    pub ended_at_ms: i64,
+    /// Amplitude, in the exercise's signal unit.
+    pub amplitude: f64,
+    /// Peak speed, the exercise's unit per second.
+    pub peak_speed: f64,
+    /// Whether the rep reached the target range.
+    pub target_reached: bool,
+}
+
+/// One attempt.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttemptRow {
+    /// Database id.
+    pub id: i64,
+    /// Start, UTC milliseconds.
+    pub started_at_ms: i64,
+    /// End, UTC milliseconds.
+    pub ended_at_ms: i64,
+    /// Amplitude reached.
+    pub amplitude: f64,
+    /// Peak speed.
+    pub peak_speed: f64,
+}
+
+/// A check-in as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInRow {
+    /// Database id.
+    pub id: i64,
+    /// The session it belongs to (None for a standalone check-in).
+    pub session_id: Option<i64>,
+    /// "before", "after" or "standalone".
+    pub timing: String,
+    /// When, UTC milliseconds.
+    pub recorded_at_ms: i64,
+    /// UTC offset then, minutes.
+    pub utc_offset_min: i32,
+    /// Pain, 0-10.
+    pub pain: Option<u8>,
+    /// Modified Ashworth grade ("0", "1", "1+", "2", "3", "4").
+    pub spasticity: Option<String>,
+    /// Effort, 0-10.
+    pub effort: Option<u8>,
+    /// Free note.
+    pub note: String,
+}
+
+/// A calibration as stored.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CalibrationRow {
+    /// Database id.
+    pub id: i64,
+    /// Catalog id of the exercise.
+    pub exercise_id: String,
+    /// The side calibrated.
+    pub side: Side,
+    /// When, UTC milliseconds.
+    pub recorded_at_ms: i64,
+    /// Signal level at rest.
+    pub rest_noise: f64,
+    /// Amplitude of a full comfortable movement.
+    pub full_range: f64,
+    /// Counter parameters, JSON text (opaque).
+    pub params_json: String,
+}
+
+/// One daily goal of the goal history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GoalRow {
+    /// First local day, "YYYY-MM-DD".
+    pub effective_from: String,
+    /// Reps per day.
+    pub reps: Option<u32>,
+    /// Active minutes per day.
+    pub active_minutes: Option<u32>,
+    /// When it was set, UTC milliseconds.
+    pub set_at_ms: i64,
+}
+
+/// The weekly schedule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleRow {
+    /// First local day, "YYYY-MM-DD".
+    pub effective_from: String,
+    /// When it was set, UTC milliseconds.
+    pub set_at_ms: i64,
+    /// Practice slots.
+    pub slots: Vec<SlotRow>,
+}
+
+/// One reminder slot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotRow {
+    /// ISO weekday, Monday = 1 ... Sunday = 7.
+    pub weekday: u8,
+    /// Minutes after local midnight, 0-1439.
+    pub reminder_minute: u16,
+}
+
+/// Everything stored for one profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileHistory {
+    /// The profile.
+    pub profile: ProfileRow,
+    /// Its sessions, oldest first.
+    pub sessions: Vec<SessionRow>,
+    /// Its check-ins.
+    pub check_ins: Vec<CheckInRow>,
+    /// Its calibrations.
+    pub calibrations: Vec<CalibrationRow>,
+    /// Its goal history.
+    pub daily_goals: Vec<GoalRow>,
+    /// Its weekly schedule, if one was set.
+    pub schedule: Option<ScheduleRow>,
+}
+
+/// Which part of a history to load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryWindow {
+    /// Sessions started and check-ins recorded at or after this, UTC ms.
+    pub from_ms: i64,
+    /// ... and before this, UTC ms.
+    pub to_ms: i64,
+}
+
+impl HistoryWindow {
+    /// Everything.
+    pub const ALL: HistoryWindow = HistoryWindow {
+        from_ms: i64::MIN,
+        to_ms: i64::MAX,
+    };
+}
+
+fn side(text: String) -> Side {
+    Side::parse(&text).unwrap_or(Side::None)
+}
+
+fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<ProfileHistory> {
+    let mut sessions = conn
+        .prepare_cached(
+            "SELECT id, started_at_ms, utc_offset_min, ended_at_ms, active_ms, status, plan_json
+               FROM sessions WHERE profile_id = ?1 AND started_at_ms >= ?2 AND started_at_ms < ?3
+              ORDER BY started_at_ms, id",
+        )?
+        .query_map(params![p.id, w.from_ms, w.to_ms], |r| {
+            Ok(SessionRow {
+                id: r.get(0)?,
+                started_at_ms: r.get(1)?,
+                utc_offset_min: r.get(2)?,
+                ended_at_ms: r.get(3)?,
+                active_ms: r.get(4)?,
+                status: r.get(5)?,
+                plan_json: r.get(6)?,
+                blocks: Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut blocks = conn.prepare_cached(
+        "SELECT id, position, exercise_id, side, target_reps, target_range, started_at_ms,
+                ended_at_ms, active_ms
+           FROM blocks WHERE session_id = ?1 ORDER BY position",
+    )?;
+    let mut reps = conn.prepare_cached(
+        "SELECT id, started_at_ms, ended_at_ms, amplitude, peak_speed, target_reached
+           FROM reps WHERE block_id = ?1 ORDER BY id",
+    )?;
+    let mut attempts = conn.prepare_cached(
+        "SELECT id, started_at_ms, ended_at_ms, amplitude, peak_speed
+           FROM attempts WHERE block_id = ?1 ORDER BY id",
+    )?;
+    for s in &mut sessions {
+        s.blocks = blocks
+            .query_map([s.id], |r| {
+                Ok(BlockRow {
+                    id: r.get(0)?,
+                    position: r.get(1)?,
+                    exercise_id: r.get(2)?,
+                    side: side(r.get(3)?),
+                    target_reps: r.get(4)?,
+                    target_range: r.get(5)?,
+                    started_at_ms: r.get(6)?,
+                    ended_at_ms: r.get(7)?,
+                    active_ms: r.get(8)?,
+                    reps: Vec::new(),
+                    attempts: Vec::new(),
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for b in &mut s.blocks {
+            b.reps = reps
+                .query_map([b.id], |r| {
+                    Ok(RepRow {
+                        id: r.get(0)?,
+                        started_at_ms: r.get(1)?,
+                        ended_at_ms: r.get(2)?,
+                        amplitude: r.get(3)?,
+                        peak_speed: r.get(4)?,
+                        target_reached: r.get(5)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            b.attempts = attempts
+                .query_map([b.id], |r| {
+                    Ok(AttemptRow {
+                        id: r.get(0)?,
+                        started_at_ms: r.get(1)?,
+                        ended_at_ms: r.get(2)?,
+                        amplitude: r.get(3)?,
+                        peak_speed: r.get(4)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+        }
+    }
+    let check_ins = conn
+        .prepare_cached(
+            "SELECT id, session_id, timing, recorded_at_ms, utc_offset_min, pain, spasticity,
+                    effort, note
+               FROM check_ins
+              WHERE profile_id = ?1 AND recorded_at_ms >= ?2 AND recorded_at_ms < ?3
+              ORDER BY id",
+        )?
+        .query_map(params![p.id, w.from_ms, w.to_ms], |r| {
+            Ok(CheckInRow {
+                id: r.get(0)?,
+                session_id: r.get(1)?,
+                timing: r.get(2)?,
+                recorded_at_ms: r.get(3)?,
+                utc_offset_min: r.get(4)?,
+                pain: r.get(5)?,
+                spasticity: r.get(6)?,
+                effort: r.get(7)?,
+                note: r.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let calibrations = conn
+        .prepare_cached(
+            "SELECT id, exercise_id, side, recorded_at_ms, rest_noise, full_range, params_json
+               FROM calibrations WHERE profile_id = ?1 ORDER BY id",
+        )?
+        .query_map([p.id], |r| {
+            Ok(CalibrationRow {
+                id: r.get(0)?,
+                exercise_id: r.get(1)?,
+                side: side(r.get(2)?),
+                recorded_at_ms: r.get(3)?,
+                rest_noise: r.get(4)?,
+                full_range: r.get(5)?,
+                params_json: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let daily_goals = conn
+        .prepare_cached(
+            "SELECT effective_from, reps, active_minutes, set_at_ms FROM daily_goals
+              WHERE profile_id = ?1 ORDER BY effective_from",
+        )?
+        .query_map([p.id], |r| {
+            Ok(GoalRow {
+                effective_from: r.get(0)?,
+                reps: r.get(1)?,
+                active_minutes: r.get(2)?,
+                set_at_ms: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let schedule = conn
+        .prepare_cached("SELECT effective_from, set_at_ms FROM schedules WHERE profile_id = ?1")?
+        .query_row([p.id], |r| {
+            Ok(ScheduleRow {
+                effective_from: r.get(0)?,
+                set_at_ms: r.get(1)?,
+                slots: Vec::new(),
+            })
+        })
+        .optional()?;
+    let schedule = match schedule {
+        None => None,
+        Some(mut s) => {
+            s.slots = conn
+                .prepare_cached(
+                    "SELECT weekday, reminder_minute FROM schedule_slots WHERE profile_id = ?1
+                      ORDER BY weekday, reminder_minute",
+                )?
+                .query_map([p.id], |r| {
+                    Ok(SlotRow {
+                        weekday: r.get(0)?,
+                        reminder_minute: r.get(1)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            Some(s)
+        }
+    };
+    Ok(ProfileHistory {
+        profile: p,
+        sessions,
+        check_ins,
+        calibrations,
+        daily_goals,
+        schedule,
+    })
+}
+
+fn insert_history(tx: &Transaction<'_>, h: &ProfileHistory) -> Result<i64> {
+    let p = &h.profile;
+    tx.prepare_cached(
+        "INSERT INTO profiles (name, affected_side, time_zone, created_at_ms)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        p.name,
+        p.affected_side.as_str(),
+        p.time_zone,
+        p.created_at_ms
+    ])?;
+    let profile_id = tx.last_insert_rowid();
+    let mut session_ids = std::collections::HashMap::new();
+    let mut session = tx.prepare_cached(
+        "INSERT INTO sessions (profile_id, started_at_ms, utc_offset_min, ended_at_ms, active_ms,
+                               status, plan_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    let mut block = tx.prepare_cached(
+        "INSERT INTO blocks (session_id, position, exercise_id, side, target_reps, target_range,
+                             started_at_ms, ended_at_ms, active_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    let mut rep = tx.prepare_cached(
+        "INSERT INTO reps (block_id, started_at_ms, ended_at_ms, amplitude, peak_speed,
+                           target_reached)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut attempt = tx.prepare_cached(
+        "INSERT INTO attempts (block_id, started_at_ms, ended_at_ms, amplitude, peak_speed)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for s in &h.sessions {
+        session.execute(params![
+            profile_id,
+            s.started_at_ms,
+            s.utc_offset_min,
+            s.ended_at_ms,
+            s.active_ms,
+            s.status,
+            s.plan_json
+        ])?;
+        let session_id = tx.last_insert_rowid();
+        session_ids.insert(s.id, session_id);
+        for b in &s.blocks {
+            block.execute(params![
+                session_id,
+                b.position,
+                b.exercise_id,
+                b.side.as_str(),
+                b.target_reps,
+                b.target_range,
+                b.started_at_ms,
+                b.ended_at_ms,
+                b.active_ms
+            ])?;
+            let block_id = tx.last_insert_rowid();
+            for r in &b.reps {
+                rep.execute(params![
+                    block_id,
+                    r.started_at_ms,
+                    r.ended_at_ms,
+                    r.amplitude,
+                    r.peak_speed,
+                    r.target_reached
+                ])?;
+            }
+            for a in &b.attempts {
+                attempt.execute(params![
+                    block_id,
+                    a.started_at_ms,
+                    a.ended_at_ms,
+                    a.amplitude,
+                    a.peak_speed
+                ])?;
+            }
+        }
+    }
+    let mut check_in = tx.prepare_cached(
+        "INSERT INTO check_ins (profile_id, session_id, timing, recorded_at_ms, utc_offset_min,
+                                pain, spasticity, effort, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    for c in &h.check_ins {
+        let session_id = match c.session_id {
+            None => None,
+            Some(old) => Some(*session_ids.get(&old).ok_or_else(|| {
+                super::sessions::invalid("session_id", "a check-in names a session not in the file")
+            })?),
+        };
+        check_in.execute(params![
+            profile_id,
+            session_id,
+            c.timing,
+            c.recorded_at_ms,
+            c.utc_offset_min,
+            c.pain,
+            c.spasticity,
+            c.effort,
+            c.note
+        ])?;
+    }
+    let mut calibration = tx.prepare_cached(
+        "INSERT INTO calibrations (profile_id, exercise_id, side, recorded_at_ms, rest_noise,
+                                   full_range, params_json)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for c in &h.calibrations {
+        calibration.execute(params![
+            profile_id,
+            c.exercise_id,
+            c.side.as_str(),
+            c.recorded_at_ms,
+            c.rest_noise,
+            c.full_range,
+            c.params_json
+        ])?;
+    }
+    let mut goal = tx.prepare_cached(
+        "INSERT INTO daily_goals (profile_id, effective_from, reps, active_minutes, set_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for g in &h.daily_goals {
+        goal.execute(params![
+            profile_id,
+            g.effective_from,
+            g.reps,
+            g.active_minutes,
+            g.set_at_ms
+        ])?;
+    }
+    if let Some(s) = &h.schedule {
+        tx.prepare_cached(
+            "INSERT INTO schedules (profile_id, effective_from, set_at_ms) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![profile_id, s.effective_from, s.set_at_ms])?;
+        let mut slot = tx.prepare_cached(
+            "INSERT INTO schedule_slots (profile_id, weekday, reminder_minute) VALUES (?1, ?2, ?3)",
+        )?;
+        for x in &s.slots {
+            slot.execute(params![profile_id, x.weekday, x.reminder_minute])?;
+        }
+    }
+    Ok(profile_id)
+}
+
+impl Store {
+    /// Everything stored for one profile (or every profile, oldest first), read
+    /// in one snapshot; sessions and check-ins limited to `window`.
+    pub fn profile_histories(
+        &self,
+        profile_id: Option<i64>,
+        window: HistoryWindow,
+    ) -> Result<Vec<ProfileHistory>> {
+        if let Some(id) = profile_id {
+            self.profile(id)?; // NotFound for an unknown id
+        }
+        self.read(|conn| {
+            // One read transaction: a consistent snapshot even while reps are written.
+            let tx = conn.unchecked_transaction()?;
+            let profiles = tx
+                .prepare_cached(
+                    "SELECT id, name, affected_side, time_zone, created_at_ms FROM profiles
+                      WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
+                )?
+                .query_map([profile_id], |r| {
+                    Ok(ProfileRow {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        affected_side: side(r.get(2)?),
+                        time_zone: r.get(3)?,
+                        created_at_ms: r.get(4)?,
+                    })
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let out = profiles
+                .into_iter()
+                .map(|p| load_profile(&tx, p, window))
+                .collect::<Result<Vec<_>>>()?;
+            tx.finish()?;
+            Ok(out)
+        })
+    }
+
+    /// Inserts whole histories as new profiles (every row gets a new id) in ONE
+    /// transaction: on any error nothing is written. The caller validates
+    /// first; the schema's checks are the second line. Returns the new profile ids.
+    pub fn import_histories(&self, histories: &[ProfileHistory]) -> Result<Vec<i64>> {
+        self.write(|tx| histories.iter().map(|h| insert_history(tx, h)).collect())
+    }
+}

@@ -1,0 +1,71 @@
+// Data out and back in through the bindings: backup and restore (and its refusal
+// of broken files), CSV, FHIR, and the Health Connect / HealthKit records.
+import kotlinx.coroutines.runBlocking
+import org.rehabcore.*
+import org.rehabcore.tests.T
+import java.io.File
+
+fun exportTests(): Unit = runBlocking {
+    val core = RehabCore(File(T.tempDir(), "export.db").path)
+    val ana = core.createProfile(NewProfile("Ana ñ", Side.LEFT, "Europe/Madrid"))
+    val s = core.storeCompletedSession(completedSession(ana.id, "2026-03-29T18:00:00", 120, 12))
+    core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.AfterSession(s.id), utcMs("2026-03-29T18:30:00", 120), 120, 3u.toUByte(), null, null, "bien, \"gracias\" 🙂"))
+
+    // Backup to a fresh database and back.
+    val backup = core.exportBackup(ana.id)
+    T.check("a backup names its format and version", backup.startsWith("{\"format\":\"rehabcore-backup\",\"version\":1,"))
+    val fresh = RehabCore(File(T.tempDir(), "restored.db").path)
+    val summary = fresh.importBackup(backup)
+    T.equal("the import adds one profile", summary.profileIds.size, 1)
+    T.equal("the import adds every rep", summary.reps, 12uL)
+    T.equal("the import adds the check-in", summary.checkIns, 1uL)
+    val restored = fresh.profile(summary.profileIds[0])
+    T.equal("the restored profile keeps its name", restored.name, "Ana ñ")
+    T.equal("restored reps land on the same local day", fresh.dailyTotals(restored.id, "2026-03-29", "2026-03-29")[0].reps, 12u)
+    T.equal("the restored check-in keeps its note", fresh.checkIns(restored.id, "2026-03-29", "2026-03-29")[0].values.note, "bien, \"gracias\" 🙂")
+
+    T.throws<RehabException.ImportRejected>("a truncated backup is refused") {
+        runBlocking { fresh.importBackup(backup.substring(0, backup.length / 2)) }
+    }
+    T.throws<RehabException.ImportRejected>("a backup from a newer app is refused") {
+        runBlocking { fresh.importBackup(backup.replace("\"version\":1,", "\"version\":2,")) }
+    }
+    T.throws<RehabException.ImportRejected>("a backup with pain 11 is refused") {
+        runBlocking { fresh.importBackup(backup.replace("\"pain\":3", "\"pain\":11")) }
+    }
+    T.equal("refused imports change nothing", fresh.profiles().size, 1)
+
+    // CSV for a spreadsheet.
+    val csv = core.exportCsv(ana.id, "2026-03-29", "2026-03-29")
+    val sessionLines = csv.sessions.removePrefix("\uFEFF").removeSuffix("\r\n").split("\r\n")
+    T.equal("sessions.csv: a header and one session", sessionLines.size, 2)
+    T.check("sessions.csv shows local time with its offset", sessionLines[1].contains("2026-03-29T18:00:00.000+02:00"))
+    T.equal("reps.csv: a header and 12 reps", csv.reps.removeSuffix("\r\n").split("\r\n").size, 13)
+    T.equal("sets.csv: a header and one set", csv.sets.removeSuffix("\r\n").split("\r\n").size, 2)
+    T.check("check_ins.csv quotes a note with a comma and quotes", csv.checkIns.contains("\"bien, \"\"gracias\"\" 🙂\""))
+
+    // FHIR R4.
+    val fhir = core.exportFhir(ana.id, "2026-03-29", "2026-03-29")
+    T.check("FHIR: a collection Bundle", fhir.contains("\"resourceType\":\"Bundle\"") && fhir.contains("\"type\":\"collection\""))
+    T.check("FHIR: an exercise activity Observation", fhir.contains("\"73985-4\"") && fhir.contains("\"55411-3\""))
+    T.check("FHIR: a pain Observation", fhir.contains("\"72514-3\"") && fhir.contains("\"valueInteger\":3"))
+
+    // Health Connect.
+    val hc = core.healthConnectSessions(ana.id, "2026-03-29", "2026-03-29")
+    T.equal("Health Connect: one session", hc.size, 1)
+    T.equal("Health Connect: EXERCISE_TYPE_CALISTHENICS", hc[0].exerciseType, 13)
+    T.equal("Health Connect: session start", hc[0].startTimeMs, utcMs("2026-03-29T18:00:00", 120))
+    T.equal("Health Connect: zone offset in seconds", hc[0].zoneOffsetSeconds, 7200)
+    T.equal("Health Connect: one segment with the reps", hc[0].segments.map { it.repetitions }, listOf(12))
+    T.equal("Health Connect: EXERCISE_SEGMENT_TYPE_OTHER_WORKOUT", hc[0].segments[0].segmentType, 38)
+    T.check("Health Connect: the segment lies inside the session",
+        hc[0].segments[0].startTimeMs >= hc[0].startTimeMs && hc[0].segments[0].endTimeMs <= hc[0].endTimeMs &&
+            hc[0].segments[0].startTimeMs < hc[0].segments[0].endTimeMs)
+
+    // HealthKit records are plain data on every platform.
+    val hk = core.healthkitWorkouts(ana.id, "2026-03-29", "2026-03-29")
+    T.equal("HealthKit: activity type", hk.map { it.activityType }, listOf("preparationAndRecovery"))
+    T.equal("HealthKit: reps in metadata", hk[0].metadata["RehabCoreRepetitions"], "12")
+    T.equal("HealthKit: stable sync identifier", core.healthkitWorkouts(ana.id, "2026-03-29", "2026-03-29")[0].syncIdentifier, hk[0].syncIdentifier)
+    T.check("HealthKit: sync identifier equals the Health Connect record id", hk[0].syncIdentifier == hc[0].clientRecordId)
+}
