@@ -4,6 +4,8 @@
 //! crate; override the folder with `REHAB_DATA`) and prints, per dataset and per subject
 //! group, the exact-count rate, within-one rate, mean absolute error and MAPE. One parameter
 //! set (`CounterConfig::default()`) for every file. `REHAB_VERBOSE=1` lists every file.
+//! `REHAB_DUMP=dir` writes, per file, `<name>.pos` (time, counted position after each batch)
+//! and `<name>.ev` (start, end, amplitude of each counted movement) for plotting misses.
 
 use rehab_core::counting::{CounterConfig, RepCounter, RepEvent};
 use std::collections::BTreeMap;
@@ -65,6 +67,8 @@ fn count(path: &Path) -> Result<Vec<RepEvent>, String> {
     }
     let mut counter = RepCounter::new(CounterConfig::default(), None);
     let mut out = Vec::new();
+    let mut trace = String::new();
+    let dump = std::env::var_os("REHAB_DUMP");
     let batch = 5;
     for (tb, xb) in t.chunks(batch).zip(x.chunks(batch * width)) {
         let r = if width == 6 {
@@ -73,8 +77,26 @@ fn count(path: &Path) -> Result<Vec<RepEvent>, String> {
             counter.push_scalar(tb, xb, &mut out)
         };
         r.map_err(|e| e.to_string())?;
+        if dump.is_some() {
+            trace.push_str(&format!("{},{}\n", tb[tb.len() - 1], counter.position()));
+        }
     }
     counter.finish(&mut out);
+    if let Some(d) = dump {
+        let name = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let dir = PathBuf::from(d);
+        let _ = std::fs::create_dir_all(&dir);
+        let ev: String = out
+            .iter()
+            .map(|e| format!("{},{},{}\n", e.start_s, e.end_s, e.amplitude))
+            .collect();
+        let _ = std::fs::write(dir.join(format!("{name}.pos")), trace);
+        let _ = std::fs::write(dir.join(format!("{name}.ev")), ev);
+    }
     Ok(out)
 }
 

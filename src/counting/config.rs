@@ -96,6 +96,12 @@ pub struct CounterConfig {
     /// Plausible mean sample rates of a batch (Hz).
     pub min_rate_hz: f32,
     pub max_rate_hz: f32,
+    /// For one-way exercises only: hold back a lone movement against the direction of the
+    /// counted reps until the next one shows whether the direction really changed (a reach
+    /// for something between reps is then dropped). Off by default: exercises done
+    /// alternately both ways (side bends, weight shifts, wrist side to side) would lose
+    /// every other rep, and a held movement is reported one movement late.
+    pub hold_opposite_direction: bool,
 }
 
 impl Default for CounterConfig {
@@ -119,6 +125,7 @@ impl Default for CounterConfig {
             max_batch_samples: 100_000,
             min_rate_hz: 1.0,
             max_rate_hz: 2000.0,
+            hold_opposite_direction: false,
         }
     }
 }

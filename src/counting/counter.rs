@@ -198,6 +198,11 @@ pub struct RepCounter {
     detector: Detector,
     limits: Limits,
     running_amplitude: f64,
+    /// Direction (+1 / -1) of the counted repetitions; 0 before the first.
+    rep_dir: f64,
+    /// A valid excursion against `rep_dir`, held back until the next one shows whether the
+    /// movement really changed direction (then both count) or it was a lone movement.
+    pending: Option<Excursion>,
     reference: Option<f32>,
     fraction: f32,
     below_streak: u32,
@@ -276,6 +281,8 @@ impl RepCounter {
                 axis: None,
             },
             running_amplitude: 0.0,
+            rep_dir: 0.0,
+            pending: None,
             reference: None,
             fraction: config.target_fraction,
             below_streak: 0,
@@ -352,8 +359,9 @@ impl RepCounter {
             .detector
             .finish(t_last, self.position, FINISH_RETURN_FRACTION, &th)
         {
-            self.emit(e, out);
+            self.accept(e, th.floor_amplitude, out);
         }
+        self.pending = None;
     }
 
     /// Start a new set with the same person and sensor: counts, the excursion in progress,
@@ -638,6 +646,12 @@ impl RepCounter {
             imu.twist = twist;
             imu.twist_position += f64::from(step + expected);
             self.position = imu.twist_position;
+            if imu.orientation.far() {
+                // Long movement without rest (circles, a pendulum): measure from here on.
+                // The position stays continuous; only the orientation's reference moves.
+                imu.orientation = Orientation::default();
+                imu.twist = 0.0;
+            }
         }
         let held = t < imu.hold_until;
         if self.rest.active {
@@ -780,14 +794,40 @@ impl RepCounter {
         }
         let th = self.thresholds();
         if let Some(e) = self.detector.step(t, p, speed, still, dt, &th) {
-            let s = f64::from(self.config.amplitude_smoothing);
-            self.running_amplitude = if self.running_amplitude <= th.floor_amplitude {
-                e.amplitude
-            } else {
-                self.running_amplitude + s * (e.amplitude - self.running_amplitude)
-            };
-            self.emit(e, out);
+            self.accept(e, th.floor_amplitude, out);
         }
+    }
+
+    /// A valid excursion: count it. With `hold_opposite_direction`, only if it goes the way
+    /// the repetitions go: a lone excursion the other way (reaching for something, a pause halfway back that makes the rest of
+    /// the return look like a movement of its own) is held back; a second one the same way
+    /// means the movement really changed direction, and both count.
+    fn accept(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {
+        if self.config.hold_opposite_direction && self.rep_dir != 0.0 && e.dir != self.rep_dir {
+            match self.pending.take() {
+                None => {
+                    self.pending = Some(e);
+                    return;
+                }
+                Some(first) => {
+                    self.rep_dir = e.dir;
+                    self.count(first, floor, out);
+                }
+            }
+        }
+        self.pending = None;
+        self.rep_dir = e.dir;
+        self.count(e, floor, out);
+    }
+
+    fn count(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {
+        let s = f64::from(self.config.amplitude_smoothing);
+        self.running_amplitude = if self.running_amplitude <= floor {
+            e.amplitude
+        } else {
+            self.running_amplitude + s * (e.amplitude - self.running_amplitude)
+        };
+        self.emit(e, out);
     }
 
     fn emit(&mut self, e: Excursion, out: &mut Vec<RepEvent>) {

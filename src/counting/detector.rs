@@ -29,6 +29,8 @@ pub(crate) struct Excursion {
     pub end_s: f64,
     pub amplitude: f64,
     pub peak_speed: f32,
+    /// Direction of the excursion: +1 or -1.
+    pub dir: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,6 +149,7 @@ impl Detector {
             end_s: t,
             amplitude,
             peak_speed: self.peak_speed,
+            dir: self.dir,
         })
     }
 

@@ -185,6 +185,13 @@ impl Orientation {
         }
     }
 
+    /// Whether the orientation has turned by more than a quarter turn from the reference
+    /// (|w| < cos 45°): beyond it, the twist about a moving axis nears its +-pi ambiguity.
+    #[inline]
+    pub fn far(&self) -> bool {
+        self.w.abs() < std::f32::consts::FRAC_1_SQRT_2
+    }
+
     /// Angle (rad, in `[-pi, pi]`) of the twist about unit `axis`: how far the sensor has
     /// turned about that axis since the reference, ignoring rotation about other axes.
     #[inline]

@@ -685,3 +685,81 @@ fn set_stopped_at_the_top_of_a_rep_does_not_count_it() {
     let rec = Imu::default().record(1.0 + 5.0 * 2.0 + 1.0, f);
     assert_eq!(count_imu(&rec).len(), 5);
 }
+
+#[test]
+fn lone_movement_the_other_way_is_not_a_rep_for_one_way_exercises() {
+    // Five raises, a pause with one full-size movement the other way (reaching for
+    // something), five more raises.
+    let f = |t: f64| {
+        reps(5, 0.9, 2.0, 1.0, 1.0)(t) - reps(1, 0.9, 2.0, 0.0, 18.0)(t)
+            + reps(5, 0.9, 2.0, 1.0, 23.0)(t)
+    };
+    let rec = Imu::default().record(40.0, f);
+    let one_way = CounterConfig {
+        hold_opposite_direction: true,
+        ..CounterConfig::default()
+    };
+    assert_eq!(
+        count_imu_with(RepCounter::new(one_way, None), &rec).len(),
+        10
+    );
+    // By default every real movement counts, whichever way it goes.
+    assert_eq!(count_imu(&rec).len(), 11);
+}
+
+#[test]
+fn alternating_sides_count_every_movement() {
+    // Side bends done left, right, left, ...: eight movements, eight reps.
+    let f = |t: f64| {
+        let k = ((t - 1.0) / 3.0).floor();
+        let r = reps(1, 0.9, 2.0, 0.0, 1.0 + 3.0 * k.max(0.0))(t);
+        if (k as i64) % 2 == 0 {
+            r
+        } else {
+            -r
+        }
+    };
+    let rec = Imu::default().record(1.0 + 8.0 * 3.0 + 1.0, f);
+    assert_eq!(count_imu(&rec).len(), 8);
+}
+
+#[test]
+fn movement_that_changes_direction_is_counted_throughout() {
+    // Four repetitions one way, a pause, then four the other way: all count.
+    let f = |t: f64| reps(4, 0.9, 2.0, 1.0, 1.0)(t) - reps(4, 0.9, 2.0, 1.0, 16.0)(t);
+    let rec = Imu::default().record(30.0, f);
+    assert_eq!(count_imu(&rec).len(), 8);
+}
+
+#[test]
+fn long_circling_without_rest_keeps_a_continuous_angle() {
+    // Eight slow circles of 1 rad about an axis that itself turns (a pendulum): the angle
+    // read about the found axis must not slip by a turn as the orientation accumulates.
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    let (mut t, mut x) = (Vec::new(), Vec::new());
+    let dt = 0.02;
+    for i in 0..(40.0 / dt) as usize {
+        let s = i as f64 * dt;
+        let w = 2.0 * std::f64::consts::PI / 2.5;
+        let r = if s < 2.0 {
+            0.0
+        } else {
+            (w * (s - 2.0)).cos() * 1.2
+        };
+        let q = if s < 2.0 {
+            0.0
+        } else {
+            (w * (s - 2.0)).sin() * 0.6
+        };
+        t.push(s);
+        x.extend_from_slice(&[0.0, 0.0, 9.81, r as f32, q as f32, 0.3 * r as f32]);
+    }
+    let mut out = Vec::new();
+    let mut last = 0.0f64;
+    for (tb, xb) in t.chunks(5).zip(x.chunks(30)) {
+        c.push_imu(tb, xb, &mut out).unwrap();
+        let p = c.position();
+        assert!((p - last).abs() < 1.0, "angle jumped from {last} to {p}");
+        last = p;
+    }
+}
