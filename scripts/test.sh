@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Every check, in the order a failure is cheapest to find:
-#   toolchains (installed once, cached), rustfmt, clippy -D warnings, cargo test,
-#   bindings drift, Kotlin binding tests (JVM + JNA), Swift binding tests (swiftc).
+#   toolchains (installed once, cached), rustfmt, clippy -D warnings, cargo test
+#   (including the headless-Chromium report test), bindings drift, Kotlin binding
+#   tests (JVM + JNA), Swift binding tests (swiftc), the Kotlin and Swift example
+#   shells, and the Swift package's XCTest cases.
 # Debug builds only; the figures that need release live in benches/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,5 +33,11 @@ scripts/test-kotlin.sh
 
 step "Swift binding tests"
 scripts/test-swift.sh
+
+step "examples (Kotlin and Swift shells play a demo session)"
+scripts/run-examples.sh
+
+step "Swift XCTest cases (bindings/swift/Tests)"
+XCTEST=1 scripts/test-swift.sh
 
 printf '\nall checks passed in %ss\n' "$(($(date +%s) - start))"

@@ -6,6 +6,7 @@ fun main() {
     val suites = listOf<Pair<String, () -> Unit>>(
         "foundation" to ::foundationTests,
         "session" to ::sessionTests,
+        "streams" to ::streamTests,
         "progress" to ::progressTests,
         "export" to ::exportTests,
         "report" to ::reportTests,

@@ -5,6 +5,7 @@ import RehabCore
 let suites: [(String, () async throws -> Void)] = [
     ("foundation", foundationTests),
     ("session", sessionTests),
+    ("streams", streamTests),
     ("progress", progressTests),
     ("export", exportTests),
 ]
