@@ -18,7 +18,7 @@ pub fn counter_hint(h: &routine::CountingHint) -> Option<counting::CountingHint>
             routine::Axis::Y => counting::Axis::Y,
             routine::Axis::Z => counting::Axis::Z,
         }),
-        expected_rep_s: Some((h.rep_s_min, h.rep_s_max)),
+        expected_rep_s: (h.rep_s_max > 0.0).then_some((h.rep_s_min, h.rep_s_max)),
         min_range: (h.min_range > 0.0).then_some(h.min_range),
     })
 }

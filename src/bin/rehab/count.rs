@@ -2,7 +2,7 @@
 //! would (streamed in ~100-sample batches through the same counter).
 
 use rehab_core::counting::{
-    Axis, CounterConfig, CountingError, CountingHint, RepCounter, RepEvent, RepKind, SignalKind,
+    CounterConfig, CountingError, CountingHint, RepCounter, RepEvent, RepKind, SignalKind,
 };
 use rehab_core::routine::{self, Catalog};
 use serde_json::json;
@@ -169,16 +169,11 @@ fn round(x: f64, digits: i32) -> f64 {
     (x * p).round() / p
 }
 
-/// The counter's hint from the catalog's, for a file of `kind`.
+/// The counter's hint from the catalog's (the session engine's mapping), for a file of `kind`.
 fn counting_hint(h: routine::CountingHint, kind: SignalKind) -> Result<CountingHint, String> {
-    let signal = match h.signal {
-        routine::Signal::Imu => SignalKind::Imu6,
-        routine::Signal::GripForce | routine::Signal::JointAngle => SignalKind::Scalar,
-        routine::Signal::Touch => {
-            return Err("touch exercises are not counted from recordings".into())
-        }
-    };
-    if signal != kind {
+    let hint = rehab_core::session::counter_hint(&h)
+        .ok_or_else(|| "touch exercises are not counted from recordings".to_string())?;
+    if hint.signal != kind {
         return Err(format!(
             "the exercise is counted from {} but the file holds {} samples",
             h.signal.range_unit_name(),
@@ -188,16 +183,7 @@ fn counting_hint(h: routine::CountingHint, kind: SignalKind) -> Result<CountingH
             }
         ));
     }
-    Ok(CountingHint {
-        signal,
-        axis: h.axis.map(|a| match a {
-            routine::Axis::X => Axis::X,
-            routine::Axis::Y => Axis::Y,
-            routine::Axis::Z => Axis::Z,
-        }),
-        expected_rep_s: (h.rep_s_max > 0.0).then_some((h.rep_s_min, h.rep_s_max)),
-        min_range: (h.min_range > 0.0).then_some(h.min_range),
-    })
+    Ok(hint)
 }
 
 /// Describes a catalog signal in messages.
