@@ -8,6 +8,7 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday as ChronoWeekday};
 use rehab_core::clock::SystemClock;
 use rehab_core::ffi::RehabCore;
 use rehab_core::progress::{DailyGoal, LocalDate, ScheduleSlot, Weekday, WeeklySchedule};
+use rehab_core::sim::Rng;
 use rehab_core::store::{
     CheckInTiming, CompletedBlock, CompletedSession, Durability, NewBlock, NewCalibration,
     NewCheckIn, NewProfile, NewSession, RepRecord, Side, Spasticity, Store,
@@ -26,23 +27,6 @@ const EXERCISES: [&str; 6] = [
     "sit_to_stand",
 ];
 const SCHEMA_V1: &str = include_str!("../tests/fixtures/schema_v1.sql");
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
 
 fn first_day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, 3, 1).unwrap()
@@ -146,7 +130,7 @@ fn build(path: &Path) -> (usize, usize) {
         )
         .unwrap()
         .id;
-    let mut rng = Rng(0x5eed);
+    let mut rng = Rng::new(0x5eed);
     let (mut sessions, mut reps) = (0, 0);
     for day in 0..DAYS {
         let date = first_day() + Duration::days(day);

@@ -4,7 +4,8 @@
 //! Deterministic for a seed. The truth (how many movements were made, and how
 //! large) is known, so what the counter reports can be checked against it.
 
-/// Small deterministic PRNG (xorshift64*).
+/// Small deterministic PRNG (xorshift64*), shared by the simulations, the demo,
+/// the crash tests and the benchmarks.
 #[derive(Debug, Clone)]
 pub struct Rng(u64);
 
@@ -14,12 +15,22 @@ impl Rng {
         Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
     }
 
-    /// Uniform in [0, 1).
-    pub fn unit(&mut self) -> f64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// Uniform in 0..n (n > 0; the tiny modulo bias does not matter here).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n
     }
 
     /// Uniform in [lo, hi).

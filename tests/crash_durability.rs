@@ -6,6 +6,7 @@
 //! the file and checks every reported rep, the counters and
 //! `PRAGMA integrity_check`. Set `REHAB_CRASH_SEED` to replay a run.
 
+use rehab_core::sim::Rng;
 use rehab_core::store::{
     AttemptRecord, Durability, NewBlock, NewProfile, NewSession, RepRecord, SessionEnd,
     SessionStatus, Side, Store,
@@ -22,22 +23,6 @@ const CHILD_DB: &str = "REHAB_CRASH_CHILD_DB";
 const MARK: &str = "REP-STORED ";
 const KILLS: usize = 120;
 
-/// xorshift64*: enough randomness for kill times, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 fn seed() -> u64 {
     std::env::var("REHAB_CRASH_SEED")
         .ok()
@@ -53,7 +38,7 @@ fn seed() -> u64 {
 /// What the child does: resume or start a session and record reps, attempts,
 /// blocks and sessions forever (or `limit` reps), reporting each stored rep.
 fn record_forever(path: &Path, seed: u64, limit: Option<usize>) {
-    let mut rng = Rng(seed | 1);
+    let mut rng = Rng::new(seed);
     let store = Store::open(path).expect("open");
     // Both levels must keep every stored rep through a kill.
     if rng.below(2) == 0 {
@@ -190,7 +175,7 @@ fn run_and_kill(path: &Path, rng: &mut Rng) -> Vec<(i64, f64)> {
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args(["crash_child", "--exact", "--ignored", "--nocapture", "-q"])
         .env(CHILD_DB, path)
-        .env("REHAB_CRASH_CHILD_SEED", rng.next().to_string())
+        .env("REHAB_CRASH_CHILD_SEED", rng.next_u64().to_string())
         .env("RUST_TEST_THREADS", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -241,7 +226,7 @@ fn run_and_kill(path: &Path, rng: &mut Rng) -> Vec<(i64, f64)> {
 fn reps_survive_sigkill_at_random_points() {
     let seed = seed();
     eprintln!("REHAB_CRASH_SEED={seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("crash.db");
     let started = Instant::now();

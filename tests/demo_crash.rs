@@ -3,6 +3,7 @@
 //! that the file is intact, and that the next run closes the interrupted
 //! session cleanly and carries on.
 
+use rehab_core::sim::Rng;
 use rehab_core::store::Store;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -13,14 +14,11 @@ const KILLS: usize = 12;
 fn killing_the_demo_mid_session_loses_no_shown_rep() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
-    let mut seed = 0x2545_F491_u64;
+    let mut rng = Rng::new(0x2545_F491);
     let mut shown: Vec<i64> = Vec::new();
     for round in 0..KILLS {
         // Kill after a pseudo-random number of reps (1..=300).
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        let kill_after = 1 + (seed % 300) as usize;
+        let kill_after = 1 + rng.below(300) as usize;
         let mut child = Command::new(env!("CARGO_BIN_EXE_rehab"))
             .args(["demo", "--quiet", "--trace-reps", "--db"])
             .arg(&db)
