@@ -79,6 +79,103 @@ const FINISH_RETURN_FRACTION: f64 = 0.25;
 const REBASE_REST_S: f32 = 1.0;
 /// `finish` lets the filters settle for this long (s) before deciding on the last movement.
 const SETTLE_S: f64 = 0.6;
+/// Two repetitions are in rhythm when the time between their starts is within this factor
+/// (either way) of the set's period.
+const RHYTHM_TOLERANCE: f64 = 1.33;
+/// Weight of the newest repetition in the set's period, amplitude and speed.
+const RHYTHM_SMOOTHING: f64 = 0.35;
+/// A movement cut off by the end of the set counts only after this many repetitions in
+/// rhythm, ...
+const CUT_MIN_RUN: u32 = 3;
+/// ... and only if it went out by this fraction of the set's amplitude, and not beyond its
+/// inverse (reaching further than a repetition is something else)...
+const CUT_AMPLITUDE_FRACTION: f64 = 0.8;
+/// ... at a peak speed within this factor (either way) of the set's.
+const CUT_SPEED_TOLERANCE: f32 = 2.0;
+
+/// ... and a movement under way at the end of a steady set is no repetition once it has
+/// lasted this many times as long as the set's repetitions.
+const CUT_OUTLAST_FACTOR: f64 = 2.0;
+
+/// The rhythm of the set: period, size and speed of the latest run of repetitions that
+/// followed one another at a steady pace in one direction.
+#[derive(Debug, Clone, Copy, Default)]
+struct Rhythm {
+    /// Repetitions in the current run (0 before the first).
+    run: u32,
+    dir: f64,
+    last_start: f64,
+    /// Start-to-start time (s); meaningful once `run >= 2`.
+    period: f64,
+    amplitude: f64,
+    speed: f32,
+    /// Time from a repetition's start to its return (s).
+    duration: f64,
+}
+
+impl Rhythm {
+    /// Whether a movement starting at `start_s` in direction `dir` keeps the rhythm.
+    fn keeps(&self, start_s: f64, dir: f64) -> bool {
+        let interval = start_s - self.last_start;
+        self.run >= 2
+            && dir == self.dir
+            && interval * RHYTHM_TOLERANCE >= self.period
+            && interval <= self.period * RHYTHM_TOLERANCE
+    }
+
+    fn add(&mut self, e: &Excursion) {
+        let interval = e.start_s - self.last_start;
+        let s = RHYTHM_SMOOTHING;
+        if self.keeps(e.start_s, e.dir) {
+            self.run += 1;
+            self.period += s * (interval - self.period);
+            self.amplitude += s * (e.amplitude - self.amplitude);
+            self.speed += s as f32 * (e.peak_speed - self.speed);
+            self.duration += s * (e.end_s - e.start_s - self.duration);
+        } else if self.run >= 1 && e.dir == self.dir && self.run < 2 {
+            // The second repetition sets the pace.
+            self.run = 2;
+            self.period = interval;
+            self.amplitude += 0.5 * (e.amplitude - self.amplitude);
+            self.speed += 0.5 * (e.peak_speed - self.speed);
+            self.duration += 0.5 * (e.end_s - e.start_s - self.duration);
+        } else if self.run >= 2 && e.dir == self.dir {
+            // Out of rhythm (a pause, a hesitation): a new run starts with the last two.
+            self.run = 2;
+            self.period = interval;
+            self.amplitude = e.amplitude;
+            self.speed = e.peak_speed;
+            self.duration = e.end_s - e.start_s;
+        } else {
+            self.run = 1;
+            self.dir = e.dir;
+            self.amplitude = e.amplitude;
+            self.speed = e.peak_speed;
+            self.duration = e.end_s - e.start_s;
+        }
+        self.last_start = e.start_s;
+    }
+
+    /// Whether a movement cut off by the end of the set is, beyond reasonable doubt, the
+    /// next repetition of this run: same direction, on time, as far out and as fast.
+    fn continues_with(&self, e: &Excursion) -> bool {
+        let a = CUT_AMPLITUDE_FRACTION;
+        let k = CUT_SPEED_TOLERANCE;
+        self.run >= CUT_MIN_RUN
+            && self.keeps(e.start_s, e.dir)
+            && e.amplitude >= a * self.amplitude
+            && e.amplitude * a <= self.amplitude
+            && e.peak_speed * k >= self.speed
+            && e.peak_speed <= k * self.speed
+    }
+
+    /// Whether a movement still under way at the end of the set, `elapsed_s` after it
+    /// started, has gone on far longer than the set's repetitions do: the set was over and
+    /// this is something else (lowering the arm to stop the app, putting the phone away).
+    fn outlasted_by(&self, elapsed_s: f64) -> bool {
+        self.run >= CUT_MIN_RUN && elapsed_s > CUT_OUTLAST_FACTOR * self.duration
+    }
+}
 
 #[derive(Debug, Clone, Copy)]
 struct ImuFront {
@@ -200,6 +297,7 @@ pub struct RepCounter {
     running_amplitude: f64,
     /// Direction (+1 / -1) of the counted repetitions; 0 before the first.
     rep_dir: f64,
+    rhythm: Rhythm,
     /// A valid excursion against `rep_dir`, held back until the next one shows whether the
     /// movement really changed direction (then both count) or it was a lone movement.
     pending: Option<Excursion>,
@@ -282,6 +380,7 @@ impl RepCounter {
             },
             running_amplitude: 0.0,
             rep_dir: 0.0,
+            rhythm: Rhythm::default(),
             pending: None,
             reference: None,
             fraction: config.target_fraction,
@@ -355,10 +454,18 @@ impl RepCounter {
         }
         self.last_t = Some(t_last);
         let th = self.thresholds();
+        let cut = self.detector.in_progress();
         if let Some(e) = self
             .detector
             .finish(t_last, self.position, FINISH_RETURN_FRACTION, &th)
         {
+            if !self.rhythm.outlasted_by(e.end_s - e.start_s) {
+                self.accept(e, th.floor_amplitude, out);
+            }
+        } else if let Some(e) = cut.filter(|e| self.rhythm.continues_with(e)) {
+            // The set ended on the way out of a repetition in the set's own rhythm, size,
+            // speed and direction: the recording cut its return off, the person did it.
+            let e = Excursion { end_s: t_last, ..e };
             self.accept(e, th.floor_amplitude, out);
         }
         self.pending = None;
@@ -821,6 +928,7 @@ impl RepCounter {
     }
 
     fn count(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {
+        self.rhythm.add(&e);
         let s = f64::from(self.config.amplitude_smoothing);
         self.running_amplitude = if self.running_amplitude <= floor {
             e.amplitude

@@ -153,6 +153,18 @@ impl Detector {
         })
     }
 
+    /// The excursion under way (not yet come back), as it stands: its extreme so far is the
+    /// amplitude and `end_s` is when it got there. `None` unless one is in progress.
+    pub fn in_progress(&self) -> Option<Excursion> {
+        (self.phase == Phase::Out).then_some(Excursion {
+            start_s: self.start_t,
+            end_s: self.peak_t,
+            amplitude: self.dir * (self.peak - self.start),
+            peak_speed: self.peak_speed,
+            dir: self.dir,
+        })
+    }
+
     /// End of the set: an excursion that has come back by `fraction` counts; then rest.
     pub fn finish(&mut self, t: f64, p: f64, fraction: f64, th: &Thresholds) -> Option<Excursion> {
         let e = if self.phase == Phase::Out {

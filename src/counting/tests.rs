@@ -402,7 +402,8 @@ fn finish_flushes_a_rep_on_its_way_back() {
     let before = out.len();
     c.finish(&mut out);
     assert_eq!(out.len(), 3, "{before} before finish");
-    // A movement that has not turned back is not a repetition, even at the end.
+    // A movement that has not turned back is not a repetition, even at the end (two
+    // repetitions are too few to vouch for it as the next one of the set).
     let end = 1.0 + 2.0 * 4.0 + 3.0 * 0.45;
     assert_eq!(count_imu(&Imu::default().record(end, f)).len(), 2);
 }
@@ -678,11 +679,71 @@ fn reset_starts_a_new_set() {
 }
 
 #[test]
-fn set_stopped_at_the_top_of_a_rep_does_not_count_it() {
-    // Five repetitions, then the person reaches up (to stop the app, say) and the set ends
-    // there: an excursion that never came back is not a repetition.
+fn set_cut_off_on_the_way_out_of_a_rep_counts_it() {
+    // The recording stops at the top of the sixth repetition of a steady set: same way,
+    // same size, same speed, on time. The person did it; the end of the recording cut off
+    // its return. (This used to be read as "reaching up to stop the app": a movement that
+    // matches the set's rhythm, direction, size and speed this closely is a repetition;
+    // reaches differ in one of them, see `reach_at_the_end_of_a_set_is_not_counted`.)
     let f = |t: f64| reps(6, 1.0, 2.0, 0.0, 1.0)(t);
     let rec = Imu::default().record(1.0 + 5.0 * 2.0 + 1.0, f);
+    assert_eq!(count_imu(&rec).len(), 6);
+    // Slow, small repetitions with rests between them, cut 80% of the way up.
+    let f = |t: f64| reps(6, 0.3, 4.0, 1.5, 2.0)(t);
+    let end = 2.0 + 5.0 * 5.5 + 4.0 * 0.35;
+    let rec = Imu::default().record(end, f);
+    assert_eq!(count_imu(&rec).len(), 6);
+    // The same set stopped early on the way up (40% of the way) is not counted.
+    let end = 2.0 + 5.0 * 5.5 + 4.0 * 0.22;
+    let rec = Imu::default().record(end, f);
+    assert_eq!(count_imu(&rec).len(), 5);
+}
+
+#[test]
+fn reach_at_the_end_of_a_set_is_not_counted() {
+    // Five steady repetitions (0.8 rad, 2 s, no rest), then a last movement cut off at its
+    // extreme by the end of the recording: a reach for the phone, not a repetition.
+    let set = |t: f64| reps(5, 0.8, 2.0, 0.0, 1.0)(t);
+    let cases: [(&str, f64, f64, f64); 3] = [
+        // After a pause of 2 s (out of rhythm), the same way and size.
+        ("after a pause", 0.8, 2.0, 13.0),
+        // Straight after the set, but reaching much further than a repetition.
+        ("further", 1.6, 2.0, 11.0),
+        // Straight after the set, but a quick grab four times as fast.
+        ("quick grab", 0.8, 0.5, 11.0),
+    ];
+    for (name, amp, dur, start) in cases {
+        let f = move |t: f64| set(t) + reps(1, amp, dur, 0.0, start)(t);
+        let rec = Imu::default().record(start + 0.5 * dur, f);
+        assert_eq!(count_imu(&rec).len(), 5, "{name}");
+    }
+    // Put down on the table straight after the last repetition.
+    let f = |t: f64| {
+        if t < 11.0 {
+            set(t)
+        } else {
+            put_down(t - 8.0)
+        }
+    };
+    let rec = Imu::default().record(15.0, f);
+    assert_eq!(count_imu(&rec).len(), 5);
+}
+
+#[test]
+fn slow_movement_at_the_end_of_a_steady_set_is_not_flushed() {
+    // Five steady repetitions, then the arm goes up slowly (3 s) and partly back (30% of the
+    // way, 2 s) as the recording ends: on its way back, but it lasted several times as long
+    // as the set's repetitions, so it is not one (putting the phone away, stopping the app).
+    let f = |t: f64| {
+        let pi = std::f64::consts::PI;
+        match t {
+            t if t < 11.0 => reps(5, 0.8, 2.0, 0.0, 1.0)(t),
+            t if t < 14.0 => 0.9 * 0.5 * (1.0 - (pi * (t - 11.0) / 3.0).cos()),
+            t if t < 16.0 => 0.9 - 0.3 * 0.5 * (1.0 - (pi * (t - 14.0) / 2.0).cos()),
+            _ => 0.6,
+        }
+    };
+    let rec = Imu::default().record(16.5, f);
     assert_eq!(count_imu(&rec).len(), 5);
 }
 
