@@ -28,6 +28,9 @@ mkdir -p "$out/tree/kotlin/src/main/kotlin/org/rehabcore" \
 cp "$out/kotlin/org/rehabcore/rehab_core.kt" "$out/tree/kotlin/src/main/kotlin/org/rehabcore/"
 cp "$out/swift/RehabCore.swift" "$out/tree/swift/Sources/RehabCore/"
 cp "$out/swift/rehab_coreFFI.h" "$out/swift/rehab_coreFFI.modulemap" "$out/tree/swift/Sources/rehab_coreFFI/"
+# The C declarations of the sample fast path (src/ffi/fast.rs) join the generated
+# header, so that Swift (and the XCFramework) see them in module rehab_coreFFI.
+cat src/ffi/fast.h >>"$out/tree/swift/Sources/rehab_coreFFI/rehab_coreFFI.h"
 
 generated=(
   kotlin/src/main/kotlin/org/rehabcore/rehab_core.kt

@@ -64,6 +64,16 @@ fun main(args: Array<String>) {
         val ts = nextBatch()
         sink += counter.pushImu(ts, floats.asList()).size
     }
+    // The sample fast path (SampleFeed.kt): primitive arrays, one direct-mapped JNA call.
+    // The arrays are filled in place (no new batch is generated: that would time
+    // 200 cos/sin calls and the boxing of a list, not the FFI).
+    val feed = counter.sampleFeed()
+    val feedTs = DoubleArray(n)
+    measure("CounterFeed.pushImu 100 samples (DoubleArray/FloatArray)", samples, 1) {
+        for (i in 0 until n) feedTs[i] = t + i * 0.02
+        t += n * 0.02 // time must move on
+        sink += feed.pushImu(feedTs, floats).size
+    }
     // The same marshalling with almost no Rust work: the last value is NaN, so
     // Rust lifts both lists, validates them and returns InvalidInput (the
     // counter is unchanged). Includes creating the Kotlin exception.
@@ -85,6 +95,7 @@ fun main(args: Array<String>) {
     measure("  lower List<Float>(600) into RustBuffer", samples, 1) {
         RustBuffer.free(FfiConverterSequenceFloat.lower(fixedSamples))
     }
+    feed.close()
     counter.destroy()
     if (sink == 42L) println("sink")
 }

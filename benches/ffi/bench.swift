@@ -63,6 +63,16 @@ try measure("pushImu 100 samples (from arrays)", samples, 1) {
     let ts = nextBatch()
     sink &+= try counter.pushImu(timestamps: ts, samples: floats).count
 }
+// The sample fast path (SampleFeed.swift): arrays passed by pointer, one C call.
+// The timestamps are written in place (a new generated batch would time 200
+// cos/sin calls, not the FFI).
+let feed = counter.sampleFeed()
+var feedTs = [Double](repeating: 0, count: n)
+try measure("CounterFeed.pushImu 100 samples ([Double]/[Float])", samples, 1) {
+    let base = t; t += Double(n) * 0.02 // time must move on
+    for i in 0..<n { feedTs[i] = base + Double(i) * 0.02 }
+    sink &+= try feed.pushImu(timestamps: feedTs, samples: fixedSamples).count
+}
 // The same marshalling with almost no Rust work: the last value is NaN, so Rust
 // lifts both arrays, validates them and returns InvalidInput (counter unchanged).
 var nanSamples = fixedSamples

@@ -80,6 +80,8 @@ suspend fun demo(): Boolean = kotlinx.coroutines.coroutineScope {
 
 /** Plays simulated movements into a session: 50 Hz samples in 100 ms batches. */
 class Player(private val session: ExerciseSession, private val plan: DailyPlan, private val catalog: Map<String, CatalogEntry>) {
+    /** Sensor batches go through the fast path: primitive arrays, one native call. */
+    private val feed = session.sampleFeed()
     private val rng = Random(7)
     private var t = 0.0 // the sensor clock, seconds
     private var block = -1
@@ -118,6 +120,7 @@ class Player(private val session: ExerciseSession, private val plan: DailyPlan, 
                 SessionState.FINISHED -> {}
             }
         }
+        feed.close()
     }
 
     /** Taps at an uneven pace, for touch exercises. */
@@ -169,7 +172,7 @@ class Player(private val session: ExerciseSession, private val plan: DailyPlan, 
             for (k in 0..2) xs += (g[k] + 0.03 * range(-1.0, 1.0)).toFloat()
             for (k in 0..2) xs += (axis[k] * rate + 0.01 * range(-1.0, 1.0)).toFloat()
             if (ts.size == 5) { // 100 ms at 50 Hz: one call per batch
-                note(session.pushImu(ts, xs))
+                note(feed.pushImu(ts.toDoubleArray(), xs.toFloatArray()))
                 ts.clear(); xs.clear()
                 if (block != b || !counting()) break
             }
@@ -196,7 +199,7 @@ class Player(private val session: ExerciseSession, private val plan: DailyPlan, 
             ts += t
             vs += (0.05 * peak + (m?.third ?: 0.0) * shape + 0.01 * peak * range(-1.0, 1.0)).toFloat()
             if (ts.size == 5) {
-                note(session.pushScalar(ts, vs))
+                note(feed.pushScalar(ts.toDoubleArray(), vs.toFloatArray()))
                 ts.clear(); vs.clear()
                 if (block != b || !counting()) break
             }

@@ -21,6 +21,7 @@ struct Rng {
 /// Plays simulated movements into a session: 50 Hz samples in 100 ms batches.
 final class Player {
     let session: ExerciseSession
+    let feed: SessionFeed
     let plan: DailyPlan
     let catalog: [String: CatalogEntry]
     var rng = Rng(s: 0x5EED_CAFE)
@@ -29,6 +30,7 @@ final class Player {
 
     init(session: ExerciseSession, plan: DailyPlan, catalog: [String: CatalogEntry]) {
         self.session = session; self.plan = plan; self.catalog = catalog
+        self.feed = session.sampleFeed() // sensor batches by pointer, one native call
     }
 
     func note(_ events: [SessionEvent]) {
@@ -115,7 +117,7 @@ final class Player {
             for k in 0..<3 { xs.append(Float(g[k] + 0.03 * rng.range(-1, 1))) }
             for k in 0..<3 { xs.append(Float(axis[k] * rate + 0.01 * rng.range(-1, 1))) }
             if ts.count == 5 { // 100 ms at 50 Hz: one call per batch
-                note(try session.pushImu(timestamps: ts, samples: xs))
+                note(try feed.pushImu(timestamps: ts, samples: xs))
                 ts.removeAll(keepingCapacity: true); xs.removeAll(keepingCapacity: true)
                 if block != b || !counting { break }
             }
@@ -144,7 +146,7 @@ final class Player {
             }
             ts.append(t); vs.append(Float(v))
             if ts.count == 5 {
-                note(try session.pushScalar(timestamps: ts, values: vs))
+                note(try feed.pushScalar(timestamps: ts, values: vs))
                 ts.removeAll(keepingCapacity: true); vs.removeAll(keepingCapacity: true)
                 if block != b || !counting { break }
             }

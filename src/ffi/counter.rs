@@ -1,6 +1,7 @@
 //! The rep counter on its own, for shells that count outside a stored session
 //! (a live gauge, a calibration screen, a device test).
 
+use super::fast::Parked;
 use super::RehabError;
 use crate::counting::{self, CounterConfig, CountingError, RepKind};
 use std::sync::{Mutex, MutexGuard};
@@ -58,6 +59,8 @@ impl From<CountingError> for RehabError {
 #[derive(uniffi::Object)]
 pub struct RepCounter {
     inner: Mutex<(counting::RepCounter, Vec<counting::RepEvent>)>,
+    /// What the sample fast path (`CounterFeed`) left for `take_pushed_events`.
+    pub(crate) parked: Parked<CountedRep>,
 }
 
 impl RepCounter {
@@ -78,6 +81,24 @@ impl RepCounter {
         f(counter, out)?;
         Ok(out.iter().map(CountedRep::from).collect())
     }
+
+    /// `push_imu` on borrowed slices (the sample fast path).
+    pub(crate) fn push_imu_slices(
+        &self,
+        timestamps: &[f64],
+        samples: &[f32],
+    ) -> Result<Vec<CountedRep>, RehabError> {
+        self.run(|c, out| c.push_imu(timestamps, samples, out))
+    }
+
+    /// `push_scalar` on borrowed slices (the sample fast path).
+    pub(crate) fn push_scalar_slices(
+        &self,
+        timestamps: &[f64],
+        values: &[f32],
+    ) -> Result<Vec<CountedRep>, RehabError> {
+        self.run(|c, out| c.push_scalar(timestamps, values, out))
+    }
 }
 
 #[uniffi::export]
@@ -96,6 +117,7 @@ impl RepCounter {
         );
         RepCounter {
             inner: Mutex::new((counter, Vec::with_capacity(16))),
+            parked: Parked::default(),
         }
     }
 
@@ -118,6 +140,13 @@ impl RepCounter {
         values: Vec<f32>,
     ) -> Result<Vec<CountedRep>, RehabError> {
         self.run(|c, out| c.push_scalar(&timestamps, &values, out))
+    }
+
+    /// Movements that a `CounterFeed` push could not hand back directly (more than its
+    /// buffer holds), or the error of the batch it pushed last; empty when there is
+    /// nothing. The feeds call this for you.
+    pub fn take_pushed_events(&self) -> Result<Vec<CountedRep>, RehabError> {
+        self.parked.take()
     }
 
     /// End of the set: reports a last movement that has come back.

@@ -5,6 +5,7 @@ mod core;
 mod counter;
 mod error;
 mod export;
+pub mod fast;
 mod health;
 mod listener;
 mod progress;

@@ -1,5 +1,6 @@
 //! The live session and the catalog, exported.
 
+use super::fast::Parked;
 use super::{ListenerError, RehabCore, RehabError};
 use crate::routine::{Catalog, DailyPlan, Exercise, ExerciseText, PlanRequest, Routine};
 use crate::session::{LiveSession, SessionError, SessionEvent, SessionState, SessionSummary};
@@ -21,6 +22,8 @@ pub trait SessionListener: Send + Sync {
 pub struct ExerciseSession {
     inner: Mutex<LiveSession>,
     listener: Option<Arc<dyn SessionListener>>,
+    /// What the sample fast path (`SessionFeed`) left for `take_pushed_events`.
+    pub(crate) parked: Parked<SessionEvent>,
 }
 
 /// An exercise of the catalog with its texts in one language.
@@ -48,6 +51,7 @@ impl ExerciseSession {
         Arc::new(ExerciseSession {
             inner: Mutex::new(live),
             listener,
+            parked: Parked::default(),
         })
     }
 
@@ -67,6 +71,24 @@ impl ExerciseSession {
             }
         }
         Ok(events)
+    }
+
+    /// `push_imu` on borrowed slices (the sample fast path).
+    pub(crate) fn push_imu_slices(
+        &self,
+        timestamps: &[f64],
+        samples: &[f32],
+    ) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive(|s| s.push_imu(timestamps, samples))
+    }
+
+    /// `push_scalar` on borrowed slices (the sample fast path).
+    pub(crate) fn push_scalar_slices(
+        &self,
+        timestamps: &[f64],
+        values: &[f32],
+    ) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive(|s| s.push_scalar(timestamps, values))
     }
 }
 
@@ -102,6 +124,14 @@ impl ExerciseSession {
         samples: Vec<f32>,
     ) -> Result<Vec<SessionEvent>, RehabError> {
         self.drive(|s| s.push_imu(&timestamps, &samples))
+    }
+
+    /// Events that a `SessionFeed` push could not hand back directly (more than its
+    /// buffer holds), or the error of the batch it pushed last; empty when there is
+    /// nothing. The feeds call this for you; call it only if you drive the C fast path
+    /// yourself.
+    pub fn take_pushed_events(&self) -> Result<Vec<SessionEvent>, RehabError> {
+        self.parked.take()
     }
 
     /// Feeds a batch of one-channel samples (grip force, a joint angle, ...).

@@ -7,6 +7,7 @@ fun main() {
         "foundation" to ::foundationTests,
         "session" to ::sessionTests,
         "streams" to ::streamTests,
+        "feeds" to ::feedTests,
         "progress" to ::progressTests,
         "export" to ::exportTests,
         "report" to ::reportTests,

@@ -932,6 +932,14 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
     func summary()  -> SessionSummary
     
     /**
+     * Events that a `SessionFeed` push could not hand back directly (more than its
+     * buffer holds), or the error of the batch it pushed last; empty when there is
+     * nothing. The feeds call this for you; call it only if you drive the C fast path
+     * yourself.
+     */
+    func takePushedEvents() throws  -> [SessionEvent]
+    
+    /**
      * A tap, for touch exercises; `t_s` on the same clock as the samples.
      */
     func tap(tS: Double) throws  -> [SessionEvent]
@@ -1134,6 +1142,21 @@ open func summary() -> SessionSummary  {
     return try!  FfiConverterTypeSessionSummary_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_rehab_core_fn_method_exercisesession_summary(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Events that a `SessionFeed` push could not hand back directly (more than its
+     * buffer holds), or the error of the batch it pushed last; empty when there is
+     * nothing. The feeds call this for you; call it only if you drive the C fast path
+     * yourself.
+     */
+open func takePushedEvents()throws  -> [SessionEvent]  {
+    return try  FfiConverterSequenceTypeSessionEvent.lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
+        uniffiCallStatus in
+    uniffi_rehab_core_fn_method_exercisesession_take_pushed_events(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -2225,6 +2248,13 @@ public protocol RepCounterProtocol: AnyObject, Sendable {
     func setReferenceRange(range: Float) throws 
     
     /**
+     * Movements that a `CounterFeed` push could not hand back directly (more than its
+     * buffer holds), or the error of the batch it pushed last; empty when there is
+     * nothing. The feeds call this for you.
+     */
+    func takePushedEvents() throws  -> [CountedRep]
+    
+    /**
      * The range a rep must currently reach, once a reference is set.
      */
     func targetRange()  -> Float?
@@ -2402,6 +2432,20 @@ open func setReferenceRange(range: Float)throws   {try rustCallWithError(FfiConv
         FfiConverterFloat.lower(range),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Movements that a `CounterFeed` push could not hand back directly (more than its
+     * buffer holds), or the error of the batch it pushed last; empty when there is
+     * nothing. The feeds call this for you.
+     */
+open func takePushedEvents()throws  -> [CountedRep]  {
+    return try  FfiConverterSequenceTypeCountedRep.lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
+        uniffiCallStatus in
+    uniffi_rehab_core_fn_method_repcounter_take_pushed_events(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -10867,6 +10911,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_repcounter_set_reference_range() != 23956) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_rehab_core_checksum_method_repcounter_take_pushed_events() != 22227) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_rehab_core_checksum_method_repcounter_target_range() != 54436) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -10910,6 +10957,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_exercisesession_summary() != 47154) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_exercisesession_take_pushed_events() != 64615) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_exercisesession_tap() != 13569) {

@@ -125,6 +125,28 @@ final class SessionXCTests: XCTestCase {
         counted += counter.finish()
         XCTAssertTrue((19...21).contains(counted.count), "\(counted.count)")
     }
+
+    func testCounterFeedMatchesPushImu() throws {
+        let (t, x) = try loadTestRecording()
+        let viaArrays = RepCounter(signal: .imu)
+        let feed = RepCounter(signal: .imu).sampleFeed()
+        var expected: [CountedRep] = []
+        var got: [CountedRep] = []
+        var i = 0
+        while i < t.count {
+            let n = min(100, t.count - i)
+            let ts = Array(t[i..<i + n])
+            let xs = Array(x[6 * i..<6 * (i + n)])
+            expected += try viaArrays.pushImu(timestamps: ts, samples: xs)
+            got += try feed.pushImu(timestamps: ts, samples: xs)
+            i += n
+        }
+        XCTAssertGreaterThanOrEqual(expected.count, 19)
+        XCTAssertEqual(got, expected)
+        XCTAssertThrowsError(try feed.pushImu(timestamps: [1e6], samples: [0, 0, 9.8, .nan, 0, 0])) { error in
+            guard case RehabError.InvalidInput = error else { return XCTFail("expected InvalidInput, got \(error)") }
+        }
+    }
 }
 
 #if os(Linux)
@@ -135,6 +157,7 @@ extension SessionXCTests {
             ("testLiveSessionCountsTheRecording", asyncTest(testLiveSessionCountsTheRecording)),
             ("testRepCounterRejectsBadInput", testRepCounterRejectsBadInput),
             ("testRepCounterCountsTheRecording", testRepCounterCountsTheRecording),
+            ("testCounterFeedMatchesPushImu", testCounterFeedMatchesPushImu),
         ]
     }
 }

@@ -808,6 +808,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_repcounter_set_reference_range(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_repcounter_take_pushed_events(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_repcounter_target_range(
     ): Int
     external fun uniffi_rehab_core_checksum_method_datalistener_on_change(
@@ -837,6 +839,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_rehab_core_checksum_method_exercisesession_stop(
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_summary(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_exercisesession_take_pushed_events(
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_tap(
     ): Int
@@ -964,6 +968,8 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_rehab_core_fn_method_repcounter_set_reference_range(`ptr`: Long,`range`: Float,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_rehab_core_fn_method_repcounter_take_pushed_events(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_repcounter_target_range(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_clone_datalistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1007,6 +1013,8 @@ internal object UniffiLib {
     external fun uniffi_rehab_core_fn_method_exercisesession_stop(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_exercisesession_summary(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_rehab_core_fn_method_exercisesession_take_pushed_events(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_exercisesession_tap(`ptr`: Long,`tS`: Double,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1262,6 +1270,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_set_reference_range() and 0xFFFF) != 23956) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_rehab_core_checksum_method_repcounter_take_pushed_events() and 0xFFFF) != 22227) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_target_range() and 0xFFFF) != 54436) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1305,6 +1316,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_summary() and 0xFFFF) != 47154) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_take_pushed_events() and 0xFFFF) != 64615) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_tap() and 0xFFFF) != 13569) {
@@ -2288,6 +2302,14 @@ public interface ExerciseSessionInterface {
     fun `summary`(): SessionSummary
     
     /**
+     * Events that a `SessionFeed` push could not hand back directly (more than its
+     * buffer holds), or the error of the batch it pushed last; empty when there is
+     * nothing. The feeds call this for you; call it only if you drive the C fast path
+     * yourself.
+     */
+    fun `takePushedEvents`(): List<SessionEvent>
+    
+    /**
      * A tap, for touch exercises; `t_s` on the same clock as the samples.
      */
     fun `tap`(`tS`: kotlin.Double): List<SessionEvent>
@@ -2588,6 +2610,26 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_rehab_core_fn_method_exercisesession_summary(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Events that a `SessionFeed` push could not hand back directly (more than its
+     * buffer holds), or the error of the batch it pushed last; empty when there is
+     * nothing. The feeds call this for you; call it only if you drive the C fast path
+     * yourself.
+     */
+    @Throws(RehabException::class)override fun `takePushedEvents`(): List<SessionEvent> {
+            return FfiConverterSequenceTypeSessionEvent.lift(
+    callWithHandle {
+    uniffiRustCallWithError(RehabException) { _status ->
+    UniffiLib.uniffi_rehab_core_fn_method_exercisesession_take_pushed_events(
         it,
         _status)
 }
@@ -4134,6 +4176,13 @@ public interface RepCounterInterface {
     fun `setReferenceRange`(`range`: kotlin.Float)
     
     /**
+     * Movements that a `CounterFeed` push could not hand back directly (more than its
+     * buffer holds), or the error of the batch it pushed last; empty when there is
+     * nothing. The feeds call this for you.
+     */
+    fun `takePushedEvents`(): List<CountedRep>
+    
+    /**
      * The range a rep must currently reach, once a reference is set.
      */
     fun `targetRange`(): kotlin.Float?
@@ -4396,6 +4445,25 @@ open class RepCounter: Disposable, AutoCloseable, RepCounterInterface
 }
     }
     
+    
+
+    
+    /**
+     * Movements that a `CounterFeed` push could not hand back directly (more than its
+     * buffer holds), or the error of the batch it pushed last; empty when there is
+     * nothing. The feeds call this for you.
+     */
+    @Throws(RehabException::class)override fun `takePushedEvents`(): List<CountedRep> {
+            return FfiConverterSequenceTypeCountedRep.lift(
+    callWithHandle {
+    uniffiRustCallWithError(RehabException) { _status ->
+    UniffiLib.uniffi_rehab_core_fn_method_repcounter_take_pushed_events(
+        it,
+        _status)
+}
+    }
+    )
+    }
     
 
     
