@@ -38,6 +38,8 @@ pub struct RepEvent {
 
 /// Gaps longer than this (s) are missing data: filters restart and nothing is integrated.
 const MAX_GAP_S: f64 = 0.25;
+/// The IMU pipeline after the low-pass runs once per this many seconds of samples (s).
+const PROCESS_STEP_S: f32 = 0.03;
 /// Time constant (s of movement) of the principal-axis estimate.
 const AXIS_TAU_S: f32 = 5.0;
 /// Gyroscope bias: learned while the sensor is steady (rotation rate within `GYRO_STEADY`
@@ -200,6 +202,9 @@ struct ImuFront {
     free_fall_s: f32,
     hold_until: f64,
     last_acc: [f32; 3],
+    /// Time (s) and integrated low-passed rate (rad) since the last processed step.
+    step_dt: f32,
+    step_angle: [f32; 3],
 }
 
 impl ImuFront {
@@ -346,6 +351,8 @@ impl RepCounter {
                 free_fall_s: 0.0,
                 hold_until: f64::NEG_INFINITY,
                 last_acc: [0.0; 3],
+                step_dt: 0.0,
+                step_angle: [0.0; 3],
             },
             scalar: ScalarFront {
                 lp: LowPass2::default(),
@@ -597,23 +604,31 @@ impl RepCounter {
                 expected: n * width,
             });
         }
-        let mut previous = self.last_t;
-        for (index, &t) in t_s.iter().enumerate() {
-            if !t.is_finite() {
-                return Err(CountingError::NonFiniteTime { index });
-            }
-            if let Some(previous_s) = previous {
-                if t < previous_s {
-                    return Err(CountingError::TimeBackwards {
-                        index,
-                        t_s: t,
-                        previous_s,
-                    });
+        // Branch-free passes that the compiler vectorises; the error path below finds the
+        // offending index only when one of them fails.
+        let times_ok = t_s.iter().fold(true, |ok, t| ok & t.is_finite())
+            && t_s.windows(2).fold(true, |ok, w| ok & (w[0] <= w[1]))
+            && self.last_t.map_or(true, |p| t_s[0] >= p);
+        if !times_ok {
+            let mut previous = self.last_t;
+            for (index, &t) in t_s.iter().enumerate() {
+                if !t.is_finite() {
+                    return Err(CountingError::NonFiniteTime { index });
                 }
+                if let Some(previous_s) = previous {
+                    if t < previous_s {
+                        return Err(CountingError::TimeBackwards {
+                            index,
+                            t_s: t,
+                            previous_s,
+                        });
+                    }
+                }
+                previous = Some(t);
             }
-            previous = Some(t);
         }
-        if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+        if !values.iter().fold(true, |ok, v| ok & v.is_finite()) {
+            let index = values.iter().position(|v| !v.is_finite()).unwrap_or(0);
             return Err(CountingError::NonFiniteValue {
                 index: index / width,
             });
@@ -666,7 +681,6 @@ impl RepCounter {
     #[inline]
     fn step_imu(&mut self, t: f64, acc: [f32; 3], gyro: [f32; 3], out: &mut Vec<RepEvent>) {
         let (dt, gap) = self.advance(t);
-        let alpha = self.alpha(dt);
         let imu = &mut self.imu;
         if gap {
             imu.acc.reset();
@@ -681,9 +695,31 @@ impl RepCounter {
         } else {
             imu.free_fall_s = 0.0;
         }
-        let raw = imu.gyro_raw.update(gyro, alpha);
+        // Below the 2 Hz low-pass nothing changes within a few tens of ms: the pipeline runs
+        // once per `PROCESS_STEP_S` (every sample at <= 33 Hz, every 2nd at 50 Hz, every 3rd
+        // at 100 Hz) on the rate averaged over the step, which integrates to the same angle
+        // (the average is itself a first anti-aliasing filter). Per sample: this sum only.
+        imu.step_dt += dt;
+        for (a, g) in imu.step_angle.iter_mut().zip(gyro) {
+            *a += g * dt;
+        }
+        if imu.step_dt < PROCESS_STEP_S && !gap {
+            return;
+        }
+        let dt = imu.step_dt;
+        let mean = if dt > 0.0 {
+            let inv = 1.0 / dt;
+            imu.step_angle.map(|a| a * inv)
+        } else {
+            gyro
+        };
+        imu.step_dt = 0.0;
+        imu.step_angle = [0.0; 3];
+        let alpha = self.alpha(dt);
+        let imu = &mut self.imu;
+        let raw = imu.gyro_raw.update(mean, alpha);
         // Rest detection for the gyroscope bias changes over seconds: checked on every
-        // `STEADY_EVERY`-th sample only (the rest of the pipeline runs on every sample).
+        // `STEADY_EVERY`-th step only.
         imu.steady_dt += dt;
         imu.steady_n += 1;
         if imu.steady_n >= STEADY_EVERY {
