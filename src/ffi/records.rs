@@ -2,14 +2,17 @@
 
 use crate::progress::LocalDate;
 
+// A malformed date inside a record (e.g. `DailyGoal.effectiveFrom`) fails the lift with a
+// `RehabError`: uniffi hands that to the caller as the typed `InvalidInput` of any method
+// returning `Result<_, RehabError>`, instead of an untyped internal error.
 uniffi::custom_type!(LocalDate, String, {
     remote,
     lower: |date| date.format("%Y-%m-%d").to_string(),
-    try_lift: |text| Ok(LocalDate::parse_from_str(&text, "%Y-%m-%d")?),
+    try_lift: |text| parse_date(&text, "date").map_err(uniffi::deps::anyhow::Error::new),
 });
 
 /// Parses a local date given as "YYYY-MM-DD"; a malformed one is `InvalidInput`
-/// naming the argument (dates inside records are checked by uniffi itself).
+/// naming the argument.
 pub(super) fn parse_date(text: &str, what: &str) -> Result<LocalDate, super::RehabError> {
     LocalDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| {
         super::RehabError::InvalidInput(format!(

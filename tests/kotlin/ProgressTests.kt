@@ -69,5 +69,10 @@ fun progressTests(): Unit = runBlocking {
     T.throws<RehabException.InvalidInput>("a malformed date is rejected") {
         runBlocking { core.dailyTotals(ana.id, "31/03/2026", "2026-03-27") }
     }
+    val goalErr = T.throws<RehabException.InvalidInput>("a malformed date inside a record is a typed InvalidInput") {
+        runBlocking { core.setDailyGoal(ana.id, DailyGoal("2026-02-30", 100u, null)) }
+    }
+    T.check("the date error names the value", goalErr?.message?.contains("2026-02-30") == true) { "(${goalErr?.message})" }
+    T.equal("nothing was stored for the refused goal", core.dailyGoal(ana.id, "2026-03-30"), null)
     core.close()
 }
