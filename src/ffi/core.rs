@@ -49,6 +49,13 @@ impl RehabCore {
         let runtime = self.runtime.as_ref().expect("runtime lives until drop");
         Ok(runtime.spawn_blocking(move || f(&store)).await??)
     }
+
+    /// Tells the data listeners about new profiles (created or imported).
+    pub(super) fn notify_profiles_added(&self, profiles: Vec<Profile>) {
+        for profile in profiles {
+            Listeners::notify(&self.listeners, &DataChange::ProfileAdded { profile });
+        }
+    }
 }
 
 #[uniffi::export]
@@ -83,12 +90,7 @@ impl RehabCore {
         let created = self
             .blocking(move |s| s.create_profile(&profile, now))
             .await?;
-        Listeners::notify(
-            &self.listeners,
-            &DataChange::ProfileAdded {
-                profile: created.clone(),
-            },
-        );
+        self.notify_profiles_added(vec![created.clone()]);
         Ok(created)
     }
 

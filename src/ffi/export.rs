@@ -69,6 +69,12 @@ impl RehabCore {
         let done = self
             .blocking(move |s| Ok(backup::import(s, &json)))
             .await??;
+        // Screens that list profiles hear about the imported ones like about created ones.
+        let ids = done.profile_ids.clone();
+        let profiles = self
+            .blocking(move |s| ids.iter().map(|&id| s.profile(id)).collect())
+            .await?;
+        self.notify_profiles_added(profiles);
         Ok(ImportSummary {
             profile_ids: done.profile_ids,
             sessions: done.sessions,

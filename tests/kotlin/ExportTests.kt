@@ -15,7 +15,11 @@ fun exportTests(): Unit = runBlocking {
     val backup = core.exportBackup(ana.id)
     T.check("a backup names its format and version", backup.startsWith("{\"format\":\"rehabcore-backup\",\"version\":1,"))
     val fresh = RehabCore(File(T.tempDir(), "restored.db").path)
+    val heard = RecordingListener()
+    val subscription = fresh.subscribe(heard)
     val summary = fresh.importBackup(backup)
+    T.equal("data listeners hear about the imported profile",
+        heard.changes.map { (it as? DataChange.ProfileAdded)?.profile?.id }, summary.profileIds)
     T.equal("the import adds one profile", summary.profileIds.size, 1)
     T.equal("the import adds every rep", summary.reps, 12uL)
     T.equal("the import adds the check-in", summary.checkIns, 1uL)
@@ -34,6 +38,8 @@ fun exportTests(): Unit = runBlocking {
         runBlocking { fresh.importBackup(backup.replace("\"pain\":3", "\"pain\":11")) }
     }
     T.equal("refused imports change nothing", fresh.profiles().size, 1)
+    T.equal("refused imports tell the listeners nothing", heard.changes.size, 1)
+    subscription.cancel()
 
     // CSV for a spreadsheet.
     val csv = core.exportCsv(ana.id, "2026-03-29", "2026-03-29")
