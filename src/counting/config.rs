@@ -96,12 +96,21 @@ pub struct CounterConfig {
     /// Plausible mean sample rates of a batch (Hz).
     pub min_rate_hz: f32,
     pub max_rate_hz: f32,
-    /// For one-way exercises only: hold back a lone movement against the direction of the
-    /// counted reps until the next one shows whether the direction really changed (a reach
-    /// for something between reps is then dropped). Off by default: exercises done
+    /// For one-way exercises only: hold back every lone movement against the direction of
+    /// the counted reps until the next one shows whether the direction really changed (a
+    /// reach for something between reps is then dropped). Off by default: exercises done
     /// alternately both ways (side bends, weight shifts, wrist side to side) would lose
     /// every other rep, and a held movement is reported one movement late.
     pub hold_opposite_direction: bool,
+    /// For every exercise: hold back a lone movement against the direction of a steady run
+    /// of repetitions (several in a row one way, in rhythm) when it is also out of that
+    /// rhythm (after a pause, or straight after a repetition). The next movement decides:
+    /// the same way again means the direction really changed and both count; back the
+    /// run's way means it was a stray movement (a reach, shifting position during a rest)
+    /// and it is dropped. At the end of the set a held movement counts if it was as large
+    /// and as fast as the run's repetitions. Alternating exercises never build a one-way
+    /// run, so they are unaffected. Only a held movement is reported one movement late.
+    pub hold_stray_opposite: bool,
 }
 
 impl Default for CounterConfig {
@@ -126,6 +135,7 @@ impl Default for CounterConfig {
             min_rate_hz: 1.0,
             max_rate_hz: 2000.0,
             hold_opposite_direction: false,
+            hold_stray_opposite: true,
         }
     }
 }

@@ -98,6 +98,9 @@ const CUT_SPEED_TOLERANCE: f32 = 2.0;
 /// ... and a movement under way at the end of a steady set is no repetition once it has
 /// lasted this many times as long as the set's repetitions.
 const CUT_OUTLAST_FACTOR: f64 = 2.0;
+/// `hold_stray_opposite`: a movement against the run's direction is held back only after
+/// this many repetitions one way in rhythm (alternating exercises never get there).
+const HOLD_MIN_RUN: u32 = 3;
 
 /// The rhythm of the set: period, size and speed of the latest run of repetitions that
 /// followed one another at a steady pace in one direction.
@@ -158,17 +161,36 @@ impl Rhythm {
         self.last_start = e.start_s;
     }
 
-    /// Whether a movement cut off by the end of the set is, beyond reasonable doubt, the
-    /// next repetition of this run: same direction, on time, as far out and as fast.
-    fn continues_with(&self, e: &Excursion) -> bool {
+    /// Whether a movement starting at `start_s` comes when the next repetition of the run
+    /// would, whichever way it goes.
+    fn on_time(&self, start_s: f64) -> bool {
+        let interval = start_s - self.last_start;
+        self.run >= 2
+            && interval * RHYTHM_TOLERANCE >= self.period
+            && interval <= self.period * RHYTHM_TOLERANCE
+    }
+
+    /// Whether a completed movement is a stray one to hold back: it goes against a steady
+    /// one-way run, out of the run's rhythm (after a pause or straight after a repetition).
+    fn strays(&self, e: &Excursion) -> bool {
+        self.run >= HOLD_MIN_RUN && e.dir != self.dir && !self.on_time(e.start_s)
+    }
+
+    /// Whether a movement is as large and as fast as the run's repetitions (either way).
+    fn sized_like(&self, e: &Excursion) -> bool {
         let a = CUT_AMPLITUDE_FRACTION;
         let k = CUT_SPEED_TOLERANCE;
-        self.run >= CUT_MIN_RUN
-            && self.keeps(e.start_s, e.dir)
+        self.run >= 2
             && e.amplitude >= a * self.amplitude
             && e.amplitude * a <= self.amplitude
             && e.peak_speed * k >= self.speed
             && e.peak_speed <= k * self.speed
+    }
+
+    /// Whether a movement cut off by the end of the set is, beyond reasonable doubt, the
+    /// next repetition of this run: same direction, on time, as far out and as fast.
+    fn continues_with(&self, e: &Excursion) -> bool {
+        self.run >= CUT_MIN_RUN && self.keeps(e.start_s, e.dir) && self.sized_like(e)
     }
 
     /// Whether a movement still under way at the end of the set, `elapsed_s` after it
@@ -303,8 +325,9 @@ pub struct RepCounter {
     /// Direction (+1 / -1) of the counted repetitions; 0 before the first.
     rep_dir: f64,
     rhythm: Rhythm,
-    /// A valid excursion against `rep_dir`, held back until the next one shows whether the
-    /// movement really changed direction (then both count) or it was a lone movement.
+    /// A valid excursion against the repetitions' direction, held back (see `accept`) until
+    /// the next one shows whether the movement really changed direction (then both count)
+    /// or it was a lone movement; `finish` decides on one still held at the end of the set.
     pending: Option<Excursion>,
     reference: Option<f32>,
     fraction: f32,
@@ -475,7 +498,15 @@ impl RepCounter {
             let e = Excursion { end_s: t_last, ..e };
             self.accept(e, th.floor_amplitude, out);
         }
-        self.pending = None;
+        if let Some(held) = self.pending.take() {
+            // No movement came after the held one to tell: count it if it looked like the
+            // set's repetitions in all but direction and timing (the person turned round for
+            // a last rep); a smaller or much faster or slower one was something else.
+            if self.rhythm.sized_like(&held) {
+                self.rep_dir = held.dir;
+                self.count(held, th.floor_amplitude, out);
+            }
+        }
     }
 
     /// Start a new set with the same person and sensor: counts, the excursion in progress,
@@ -941,26 +972,32 @@ impl RepCounter {
         }
     }
 
-    /// A valid excursion: count it. With `hold_opposite_direction`, only if it goes the way
-    /// the repetitions go: a lone excursion the other way (reaching for something, a pause halfway back that makes the rest of
-    /// the return look like a movement of its own) is held back; a second one the same way
-    /// means the movement really changed direction, and both count.
+    /// A valid excursion: count it, unless it is a lone movement against the direction of
+    /// the repetitions (with `hold_opposite_direction`, any; with `hold_stray_opposite`, one
+    /// against a steady one-way run and out of its rhythm): reaching for something, shifting
+    /// position during a rest, a pause halfway back that makes the rest of the return look
+    /// like a movement of its own. Such a movement is held back; a second one the same way
+    /// means the movement really changed direction, and both count; one back the usual way
+    /// means it was a stray movement, and it is dropped.
     fn accept(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {
-        if self.config.hold_opposite_direction && self.rep_dir != 0.0 && e.dir != self.rep_dir {
-            match self.pending.take() {
-                None => {
-                    self.pending = Some(e);
-                    return;
-                }
-                Some(first) => {
-                    self.rep_dir = e.dir;
-                    self.count(first, floor, out);
-                }
+        if let Some(first) = self.pending.take() {
+            if e.dir == first.dir {
+                self.rep_dir = first.dir;
+                self.count(first, floor, out);
             }
+        } else if self.holds(&e) {
+            self.pending = Some(e);
+            return;
         }
-        self.pending = None;
         self.rep_dir = e.dir;
         self.count(e, floor, out);
+    }
+
+    /// Whether `accept` holds `e` back (nothing is held yet).
+    fn holds(&self, e: &Excursion) -> bool {
+        let c = &self.config;
+        (c.hold_opposite_direction && self.rep_dir != 0.0 && e.dir != self.rep_dir)
+            || (c.hold_stray_opposite && self.rhythm.strays(e))
     }
 
     fn count(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {

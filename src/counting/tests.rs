@@ -764,8 +764,145 @@ fn lone_movement_the_other_way_is_not_a_rep_for_one_way_exercises() {
         count_imu_with(RepCounter::new(one_way, None), &rec).len(),
         10
     );
-    // By default every real movement counts, whichever way it goes.
-    assert_eq!(count_imu(&rec).len(), 11);
+    // By default too: after five raises in rhythm, a movement the other way 5 s after the
+    // last one started (the set's pace is 3 s) is held back, and the next raise shows it
+    // was a lone one. (This used to count 11: by default every movement counted, whichever
+    // way it went; `hold_stray_opposite` now holds a movement that is both against a steady
+    // one-way run and out of its rhythm.)
+    assert_eq!(count_imu(&rec).len(), 10);
+    let counts_all = CounterConfig {
+        hold_stray_opposite: false,
+        ..CounterConfig::default()
+    };
+    assert_eq!(
+        count_imu_with(RepCounter::new(counts_all, None), &rec).len(),
+        11
+    );
+}
+
+/// Single out-and-back movements `(start s, signed amplitude rad, duration s)`, summed.
+fn moves(list: Vec<(f64, f64, f64)>) -> impl Fn(f64) -> f64 {
+    move |t| {
+        list.iter()
+            .map(|&(start, amp, dur)| amp * reps(1, 1.0, dur, 0.0, start)(t))
+            .sum()
+    }
+}
+
+#[test]
+fn irregular_alternating_movements_all_count() {
+    // Side to side, as a stroke survivor might: irregular pauses (0.3-4 s), uneven sizes,
+    // slow and fast, sometimes twice in a row to the same side, with tremor. Every movement
+    // is a rep: a side never builds a steady run of three, so nothing is held back.
+    let dirs = [
+        1.0, -1.0, 1.0, 1.0, -1.0, 1.0, -1.0, -1.0, 1.0, -1.0, 1.0, -1.0,
+    ];
+    let sizes = [0.9, 0.6, 0.8, 0.5, 0.9, 0.4, 0.7, 0.9, 0.6, 0.8, 0.5, 0.7];
+    let durs = [2.0, 3.0, 1.5, 2.5, 4.0, 2.0, 1.5, 3.0, 2.0, 2.5, 3.5, 2.0];
+    // (At least 1 s at the centre before turning to the other side: straight through
+    // from one side to the other is one movement to the detector.)
+    let pauses = [1.0, 1.2, 0.4, 1.5, 2.0, 3.0, 0.3, 1.0, 4.0, 1.2, 2.0, 1.0];
+    let mut list = Vec::new();
+    let mut t = 2.0;
+    for i in 0..dirs.len() {
+        list.push((t, dirs[i] * sizes[i], durs[i]));
+        t += durs[i] + pauses[i];
+    }
+    let imu = Imu {
+        tremor: Some((0.15, 5.0)),
+        ..Imu::default()
+    };
+    let rec = imu.record(t + 1.0, moves(list));
+    assert_eq!(count_imu(&rec).len(), 12);
+    // The same movements with every opposite movement held back (the strict one-way rule)
+    // lose most of them: the test tells the two apart.
+    let one_way = CounterConfig {
+        hold_opposite_direction: true,
+        ..CounterConfig::default()
+    };
+    assert!(count_imu_with(RepCounter::new(one_way, None), &rec).len() < 12);
+}
+
+#[test]
+fn stray_movement_during_a_rest_between_blocks_is_not_counted() {
+    // Ten quick raises (1.5 rad), a rest in which the arm swings the other way once (1.7
+    // rad, faster than the reps), more rest, then ten slower, smaller raises.
+    let f = |t: f64| {
+        reps(10, 1.5, 1.6, 0.4, 2.0)(t) - reps(1, 1.7, 1.0, 0.0, 34.0)(t)
+            + reps(10, 0.9, 3.0, 1.0, 60.0)(t)
+    };
+    let rec = Imu::default().record(102.0, f);
+    let ev = count_imu(&rec);
+    assert_eq!(ev.len(), 20);
+    assert!(ev.iter().all(|e| e.start_s < 34.0 || e.start_s > 59.0));
+    // Without the rule the swing counts.
+    let counts_all = CounterConfig {
+        hold_stray_opposite: false,
+        ..CounterConfig::default()
+    };
+    assert_eq!(
+        count_imu_with(RepCounter::new(counts_all, None), &rec).len(),
+        21
+    );
+}
+
+#[test]
+fn real_change_of_direction_mid_set_is_counted_fully() {
+    // Five reps one way, a pause, five the other way: the first of the new way is held
+    // until the second confirms it, then both count.
+    let f = |t: f64| reps(5, 0.8, 2.0, 0.5, 1.0)(t) - reps(5, 0.8, 2.0, 0.5, 17.0)(t);
+    let rec = Imu::default().record(31.0, f);
+    let ev = count_imu(&rec);
+    assert_eq!(ev.len(), 10);
+    // Reported in order, the held one just before the one that confirmed it.
+    assert!(ev.windows(2).all(|w| w[0].start_s < w[1].start_s));
+    assert!(ev.iter().enumerate().all(|(i, e)| e.index == i as u32));
+    // The same without a pause (the next rep on time, the other way): counted at once.
+    let f = |t: f64| reps(5, 0.8, 2.0, 0.5, 1.0)(t) - reps(5, 0.8, 2.0, 0.5, 13.5)(t);
+    let rec = Imu::default().record(27.0, f);
+    assert_eq!(count_imu(&rec).len(), 10);
+    // Four one way, then alternating at the same pace: the first movement the other way
+    // comes on time, so it counts at once, and so does every one after it.
+    let list: Vec<(f64, f64, f64)> = (0..10)
+        .map(|i| {
+            let sign = if i >= 4 && i % 2 == 0 { -1.0 } else { 1.0 };
+            (1.0 + 3.0 * i as f64, sign * 0.8, 2.0)
+        })
+        .collect();
+    let rec = Imu::default().record(33.0, moves(list));
+    assert_eq!(count_imu(&rec).len(), 10);
+    // Slow, small, tremulous reps with uneven rests, the direction changed after a pause.
+    let imu = Imu {
+        tremor: Some((0.1, 6.0)),
+        ..Imu::default()
+    };
+    let list: Vec<(f64, f64, f64)> = (0..10)
+        .map(|i| {
+            let start = 2.0 + 5.0 * i as f64 + if i >= 5 { 6.0 } else { 0.0 };
+            let sign = if i >= 5 { -1.0 } else { 1.0 };
+            (
+                start,
+                sign * (0.3 + 0.03 * (i % 3) as f64),
+                3.5 + 0.3 * (i % 2) as f64,
+            )
+        })
+        .collect();
+    let rec = imu.record(62.0, moves(list));
+    assert_eq!(count_imu(&rec).len(), 10);
+}
+
+#[test]
+fn held_movement_at_the_end_of_a_set_counts_if_it_looks_like_a_rep() {
+    // Five reps one way, a pause, then one last rep the other way, the same size and speed:
+    // nothing comes after it to confirm it, but it looks like the set's reps: it counts.
+    let set = |t: f64| reps(5, 0.8, 2.0, 0.5, 1.0)(t);
+    let f = move |t: f64| set(t) - reps(1, 0.8, 2.0, 0.0, 17.0)(t);
+    let rec = Imu::default().record(21.0, f);
+    assert_eq!(count_imu(&rec).len(), 6);
+    // Lowering the arm halfway the other way to end the set: not a rep.
+    let f = move |t: f64| set(t) - reps(1, 0.35, 2.0, 0.0, 17.0)(t);
+    let rec = Imu::default().record(21.0, f);
+    assert_eq!(count_imu(&rec).len(), 5);
 }
 
 #[test]
