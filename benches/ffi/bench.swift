@@ -6,6 +6,7 @@
 // per call. cpu = this thread's CPU time / calls (mean).
 import Foundation
 import RehabCore
+import rehab_coreFFI
 
 func threadCpuNs() -> UInt64 {
     var ts = timespec()
@@ -72,6 +73,24 @@ try measure("CounterFeed.pushImu 100 samples ([Double]/[Float])", samples, 1) {
     let base = t; t += Double(n) * 0.02 // time must move on
     for i in 0..<n { feedTs[i] = base + Double(i) * 0.02 }
     sink &+= try feed.pushImu(timestamps: feedTs, samples: fixedSamples).count
+}
+// The C entry point under the feed, called directly: the counting work itself plus
+// a call that costs nanoseconds; the difference to the row above is the wrapper.
+let rawCounter = RepCounter(signal: .imu)
+let rawHandle = rawCounter.uniffiCloneHandle()
+var rawOut = [UInt8](repeating: 0, count: 16 * 1024)
+measure("  C rehab_core_counter_push_imu 100 samples (no wrapper)", samples, 1) {
+    let base = t; t += Double(n) * 0.02
+    for i in 0..<n { feedTs[i] = base + Double(i) * 0.02 }
+    let r = feedTs.withUnsafeBufferPointer { tp in
+        fixedSamples.withUnsafeBufferPointer { xp in
+            rawOut.withUnsafeMutableBufferPointer { op in
+                rehab_core_counter_push_imu(rawHandle, tp.baseAddress, Int32(tp.count), xp.baseAddress,
+                                            Int32(xp.count), op.baseAddress, Int32(op.count))
+            }
+        }
+    }
+    sink &+= Int(r)
 }
 // The same marshalling with almost no Rust work: the last value is NaN, so Rust
 // lifts both arrays, validates them and returns InvalidInput (counter unchanged).

@@ -5,11 +5,21 @@ import Foundation
 import rehab_coreFFI
 #endif
 
+/// What one push through the C entry point left.
+private enum Pushed {
+    /// No events.
+    case none
+    /// Events or an error wait in the object: `takePushedEvents()`.
+    case parked
+    /// A uniffi-serialised list of events.
+    case bytes(Data)
+}
+
 /// What `SessionFeed` and `CounterFeed` share: the feed's own handle of the
 /// object (so the object lives at least as long as the feed), the buffer the
 /// core writes events into, and a lock that makes pushes safe from any thread.
-public class SampleFeed<Event>: @unchecked Sendable {
-    fileprivate typealias Entry = (
+private final class FeedCore: @unchecked Sendable {
+    typealias Entry = (
         UInt64, UnsafePointer<Double>?, Int32, UnsafePointer<Float>?, Int32, UnsafeMutablePointer<UInt8>?, Int32
     ) -> Int32
 
@@ -18,7 +28,7 @@ public class SampleFeed<Event>: @unchecked Sendable {
     private var out: [UInt8]
     private let lock = NSLock()
 
-    fileprivate init(handle: UInt64, eventBufferBytes: Int, free: @escaping (UInt64) -> Void) {
+    init(handle: UInt64, eventBufferBytes: Int, free: @escaping (UInt64) -> Void) {
         self.handle = handle
         self.free = free
         self.out = [UInt8](repeating: 0, count: max(64, eventBufferBytes))
@@ -28,47 +38,40 @@ public class SampleFeed<Event>: @unchecked Sendable {
         free(handle)
     }
 
-    fileprivate func decode(_ reader: inout (data: Data, offset: Data.Index)) throws -> Event {
-        fatalError("subclass")
-    }
-
-    fileprivate func takeParked() throws -> [Event] {
-        fatalError("subclass")
-    }
-
-    fileprivate func push(_ entry: Entry, _ timestamps: [Double], _ values: [Float]) throws -> [Event] {
+    func push(_ entry: Entry, _ timestamps: [Double], _ values: [Float]) throws -> Pushed {
         lock.lock()
         defer { lock.unlock() }
         let handle = self.handle
         // Lengths beyond Int32 are clamped: the core then sees a length mismatch or an
         // oversized batch and refuses it with InvalidInput.
-        let n = timestamps.withUnsafeBufferPointer { t in
-            values.withUnsafeBufferPointer { x in
-                out.withUnsafeMutableBufferPointer { o in
-                    entry(handle, t.baseAddress, Int32(clamping: t.count), x.baseAddress,
-                          Int32(clamping: x.count), o.baseAddress, Int32(clamping: o.count))
+        return try timestamps.withUnsafeBufferPointer { t in
+            try values.withUnsafeBufferPointer { x in
+                try out.withUnsafeMutableBufferPointer { o in
+                    let n = entry(handle, t.baseAddress, Int32(clamping: t.count), x.baseAddress,
+                                  Int32(clamping: x.count), o.baseAddress, Int32(clamping: o.count))
+                    switch n {
+                    case 0: return .none
+                    case -1: return .parked
+                    case 1...: return .bytes(Data(bytes: o.baseAddress!, count: Int(n)))
+                    default: throw RehabError.Internal(message: "internal error: sample fast path returned \(n)")
+                    }
                 }
             }
         }
-        if n == 0 {
-            return []
-        }
-        if n == -1 {
-            return try takeParked() // the events, or throws the batch's error
-        }
-        guard n > 0 else {
-            throw RehabError.Internal(message: "internal error: sample fast path returned \(n)")
-        }
-        var reader = (data: Data(out[0..<Int(n)]), offset: 0)
-        let count = reader.data.withUnsafeBytes { Int32(bigEndian: $0.loadUnaligned(as: Int32.self)) }
-        reader.offset = 4
-        var events: [Event] = []
-        events.reserveCapacity(Int(max(0, count)))
-        for _ in 0..<max(0, count) {
-            events.append(try decode(&reader))
-        }
-        return events
     }
+}
+
+/// Reads a uniffi-serialised list (a big-endian Int32 count, then the items).
+private func readList<T>(_ data: Data, _ read: (inout (data: Data, offset: Data.Index)) throws -> T) throws -> [T] {
+    var reader = (data: data, offset: data.startIndex)
+    let count = Int(Int32(bigEndian: data.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }))
+    reader.offset += 4
+    var items: [T] = []
+    items.reserveCapacity(max(0, count))
+    for _ in 0..<max(0, count) {
+        items.append(try read(&reader))
+    }
+    return items
 }
 
 /// The fast way to push sensor batches into an `ExerciseSession`: the arrays
@@ -81,14 +84,15 @@ public class SampleFeed<Event>: @unchecked Sendable {
 /// Create one per session (`session.sampleFeed()`) on the queue that reads the
 /// sensor and push every batch through it; it releases its handle when it is
 /// deallocated. Calls are thread-safe.
-public final class SessionFeed: SampleFeed<SessionEvent>, @unchecked Sendable {
+public final class SessionFeed: @unchecked Sendable {
     private let session: ExerciseSession
+    private let core: FeedCore
 
     /// A feed for `session`; `eventBufferBytes` bounds the events one push hands
     /// back directly (more go through `takePushedEvents()`, transparently).
     public init(_ session: ExerciseSession, eventBufferBytes: Int = 16 * 1024) {
         self.session = session
-        super.init(handle: session.uniffiCloneHandle(), eventBufferBytes: eventBufferBytes) { handle in
+        core = FeedCore(handle: session.uniffiCloneHandle(), eventBufferBytes: eventBufferBytes) { handle in
             var status = RustCallStatus()
             uniffi_rehab_core_fn_free_exercisesession(handle, &status)
         }
@@ -97,32 +101,33 @@ public final class SessionFeed: SampleFeed<SessionEvent>, @unchecked Sendable {
     /// Like `ExerciseSession.pushImu`: `timestamps` in seconds (increasing),
     /// `samples` interleaved `ax, ay, az, gx, gy, gz` per timestamp.
     public func pushImu(timestamps: [Double], samples: [Float]) throws -> [SessionEvent] {
-        try push(rehab_core_session_push_imu, timestamps, samples)
+        try events(core.push(rehab_core_session_push_imu, timestamps, samples))
     }
 
     /// Like `ExerciseSession.pushScalar`: one value per timestamp.
     public func pushScalar(timestamps: [Double], values: [Float]) throws -> [SessionEvent] {
-        try push(rehab_core_session_push_scalar, timestamps, values)
+        try events(core.push(rehab_core_session_push_scalar, timestamps, values))
     }
 
-    fileprivate override func decode(_ reader: inout (data: Data, offset: Data.Index)) throws -> SessionEvent {
-        try FfiConverterTypeSessionEvent.read(from: &reader)
-    }
-
-    fileprivate override func takeParked() throws -> [SessionEvent] {
-        try session.takePushedEvents()
+    private func events(_ pushed: Pushed) throws -> [SessionEvent] {
+        switch pushed {
+        case .none: return []
+        case .parked: return try session.takePushedEvents() // the events, or the batch's error
+        case .bytes(let data): return try readList(data, FfiConverterTypeSessionEvent.read)
+        }
     }
 }
 
 /// `SessionFeed` for a stand-alone `RepCounter`: the same fast batches, the
 /// same results as `RepCounter.pushImu` / `pushScalar`.
-public final class CounterFeed: SampleFeed<CountedRep>, @unchecked Sendable {
+public final class CounterFeed: @unchecked Sendable {
     private let counter: RepCounter
+    private let core: FeedCore
 
     /// A feed for `counter`.
     public init(_ counter: RepCounter, eventBufferBytes: Int = 16 * 1024) {
         self.counter = counter
-        super.init(handle: counter.uniffiCloneHandle(), eventBufferBytes: eventBufferBytes) { handle in
+        core = FeedCore(handle: counter.uniffiCloneHandle(), eventBufferBytes: eventBufferBytes) { handle in
             var status = RustCallStatus()
             uniffi_rehab_core_fn_free_repcounter(handle, &status)
         }
@@ -130,20 +135,20 @@ public final class CounterFeed: SampleFeed<CountedRep>, @unchecked Sendable {
 
     /// Like `RepCounter.pushImu`.
     public func pushImu(timestamps: [Double], samples: [Float]) throws -> [CountedRep] {
-        try push(rehab_core_counter_push_imu, timestamps, samples)
+        try events(core.push(rehab_core_counter_push_imu, timestamps, samples))
     }
 
     /// Like `RepCounter.pushScalar`.
     public func pushScalar(timestamps: [Double], values: [Float]) throws -> [CountedRep] {
-        try push(rehab_core_counter_push_scalar, timestamps, values)
+        try events(core.push(rehab_core_counter_push_scalar, timestamps, values))
     }
 
-    fileprivate override func decode(_ reader: inout (data: Data, offset: Data.Index)) throws -> CountedRep {
-        try FfiConverterTypeCountedRep.read(from: &reader)
-    }
-
-    fileprivate override func takeParked() throws -> [CountedRep] {
-        try counter.takePushedEvents()
+    private func events(_ pushed: Pushed) throws -> [CountedRep] {
+        switch pushed {
+        case .none: return []
+        case .parked: return try counter.takePushedEvents() // the events, or the batch's error
+        case .bytes(let data): return try readList(data, FfiConverterTypeCountedRep.read)
+        }
     }
 }
 
