@@ -4,7 +4,9 @@
 //! crate; override the folder with `REHAB_DATA`) and prints, per dataset and per subject
 //! group, the exact-count rate, within-one rate, mean absolute error and MAPE. One parameter
 //! set (`CounterConfig::default()`) for every file. `REHAB_VERBOSE=1` lists every file.
-//! `REHAB_DUMP=dir` writes, per file, `<name>.pos` (time, counted position after each batch)
+//! `REHAB_RESAMPLE_HZ=100` first resamples every recording to that rate (linear
+//! interpolation, jittered timestamps), to check that counts do not depend on the device's
+//! sample rate. `REHAB_DUMP=dir` writes, per file, `<name>.pos` (time, counted position after each batch)
 //! and `<name>.ev` (start, end, amplitude of each counted movement) for plotting misses.
 
 use rehab_core::counting::{CounterConfig, RepCounter, RepEvent};
@@ -65,6 +67,12 @@ fn count(path: &Path) -> Result<Vec<RepEvent>, String> {
             x.push(v.map_err(|_| bad())? as f32);
         }
     }
+    if let Some(hz) = std::env::var("REHAB_RESAMPLE_HZ")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+    {
+        (t, x) = resample(&t, &x, width, hz);
+    }
     let mut counter = RepCounter::new(CounterConfig::default(), None);
     let mut out = Vec::new();
     let mut trace = String::new();
@@ -98,6 +106,45 @@ fn count(path: &Path) -> Result<Vec<RepEvent>, String> {
         let _ = std::fs::write(dir.join(format!("{name}.ev")), ev);
     }
     Ok(out)
+}
+
+/// The recording as another device would give it: linearly interpolated at `hz`, with
+/// timestamps jittered by up to ±10% of a period (deterministic), like phone sensor
+/// events. For checking that counts do not depend on the sample rate.
+fn resample(t: &[f64], x: &[f32], width: usize, hz: f64) -> (Vec<f64>, Vec<f32>) {
+    let (mut rt, mut rx) = (Vec::new(), Vec::new());
+    let (Some(&first), Some(&last)) = (t.first(), t.last()) else {
+        return (rt, rx);
+    };
+    let period = 1.0 / hz;
+    let mut j = 0;
+    let mut k = 0u64;
+    loop {
+        // A small deterministic jitter (a fixed pseudo-random sequence).
+        k = k
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let jitter = ((k >> 33) as f64 / (1u64 << 31) as f64 - 0.5) * 0.2 * period;
+        let ts = first + rt.len() as f64 * period + jitter;
+        if ts > last {
+            break;
+        }
+        let ts = ts.max(first).max(rt.last().copied().unwrap_or(first));
+        while j + 1 < t.len() && t[j + 1] < ts {
+            j += 1;
+        }
+        let (a, b) = (j, (j + 1).min(t.len() - 1));
+        let u = if t[b] > t[a] {
+            ((ts - t[a]) / (t[b] - t[a])).clamp(0.0, 1.0)
+        } else {
+            0.0
+        } as f32;
+        rt.push(ts);
+        for c in 0..width {
+            rx.push(x[a * width + c] + u * (x[b * width + c] - x[a * width + c]));
+        }
+    }
+    (rt, rx)
 }
 
 fn main() {

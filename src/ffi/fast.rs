@@ -239,6 +239,7 @@ fn handle_of<T>(object: &std::sync::Arc<T>) -> u64 {
 mod tests {
     use super::*;
     use crate::ffi::counter::{CountedRep, CounterSignal};
+    use crate::session::SessionEvent;
     use std::sync::Arc;
 
     /// A slow out-and-back rotation about x (4 s a rep) at 50 Hz, after 2 s of rest.
@@ -371,6 +372,68 @@ mod tests {
         // Never taken in between: they accumulated in order.
         assert_eq!(fast.take_pushed_events().unwrap(), want);
         unsafe { drop(uniffi::Handle::from_raw_unchecked(h).into_arc::<RepCounter>()) };
+    }
+
+    /// `SampleFeed.swift` reads these records itself (uniffi's Swift reader is slow on
+    /// Linux): if this fails, update `fastCountedRep` / `fastSessionEvent` there.
+    #[test]
+    fn wire_layout_of_the_records_the_swift_feed_reads() {
+        fn wire<T: uniffi::Lower<crate::UniFfiTag>>(value: T) -> Vec<u8> {
+            let mut buf = Vec::new();
+            T::write(value, &mut buf);
+            buf
+        }
+        let rep = CountedRep {
+            reached_target: true,
+            index: 7,
+            start_s: 1.5,
+            end_s: 2.25,
+            amplitude: 0.5,
+            duration_s: 0.75,
+            peak_speed: 2.0,
+        };
+        let mut want = vec![1u8];
+        want.extend(7u32.to_be_bytes());
+        want.extend(1.5f64.to_be_bytes());
+        want.extend(2.25f64.to_be_bytes());
+        want.extend(0.5f32.to_be_bytes());
+        want.extend(0.75f32.to_be_bytes());
+        want.extend(2.0f32.to_be_bytes());
+        assert_eq!(wire(rep), want, "CountedRep");
+
+        let rep = SessionEvent::Rep {
+            block_index: 1,
+            reps_in_block: 2,
+            reps_in_session: 3,
+            amplitude: 0.5,
+            duration_s: 0.75,
+            peak_speed: 2.0,
+            rep_id: -9,
+        };
+        let mut want = 4i32.to_be_bytes().to_vec();
+        for v in [1u32, 2, 3] {
+            want.extend(v.to_be_bytes());
+        }
+        for v in [0.5f32, 0.75, 2.0] {
+            want.extend(v.to_be_bytes());
+        }
+        want.extend((-9i64).to_be_bytes());
+        assert_eq!(wire(rep), want, "SessionEvent::Rep");
+
+        let attempt = SessionEvent::Attempt {
+            block_index: 1,
+            attempts_in_block: 2,
+            amplitude: 0.5,
+            target_range: 0.75,
+        };
+        let mut want = 5i32.to_be_bytes().to_vec();
+        for v in [1u32, 2] {
+            want.extend(v.to_be_bytes());
+        }
+        for v in [0.5f32, 0.75] {
+            want.extend(v.to_be_bytes());
+        }
+        assert_eq!(wire(attempt), want, "SessionEvent::Attempt");
     }
 
     #[test]

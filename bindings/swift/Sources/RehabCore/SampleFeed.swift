@@ -61,17 +61,87 @@ private final class FeedCore: @unchecked Sendable {
     }
 }
 
-/// Reads a uniffi-serialised list (a big-endian Int32 count, then the items).
-private func readList<T>(_ data: Data, _ read: (inout (data: Data, offset: Data.Index)) throws -> T) throws -> [T] {
-    var reader = (data: data, offset: data.startIndex)
-    let count = Int(Int32(bigEndian: data.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }))
-    reader.offset += 4
-    var items: [T] = []
-    items.reserveCapacity(max(0, count))
-    for _ in 0..<max(0, count) {
-        items.append(try read(&reader))
+/// Big-endian reads over the event bytes. The per-rep records (`CountedRep`,
+/// `SessionEvent.rep` / `.attempt`) are read with it directly: uniffi's generated
+/// `Data`-based reader takes ~2 µs per record on Linux's Foundation. Their wire
+/// layout (uniffi's serialisation, field by field) is pinned by the Rust test
+/// `ffi::fast::tests::wire_layout_of_the_records_the_swift_feed_reads`; every other
+/// event goes through the generated reader.
+private struct WireReader {
+    let bytes: UnsafeRawBufferPointer
+    var offset: Int
+
+    private mutating func load<T: FixedWidthInteger>(_: T.Type) throws -> T {
+        let size = MemoryLayout<T>.size
+        guard offset + size <= bytes.count else {
+            throw RehabError.Internal(message: "internal error: event bytes end early")
+        }
+        let value = T(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
+        offset += size
+        return value
     }
-    return items
+
+    mutating func bool() throws -> Bool { try load(Int8.self) != 0 }
+    mutating func u32() throws -> UInt32 { try load(UInt32.self) }
+    mutating func i32() throws -> Int32 { try load(Int32.self) }
+    mutating func i64() throws -> Int64 { try load(Int64.self) }
+    mutating func f32() throws -> Float { Float(bitPattern: try load(UInt32.self)) }
+    mutating func f64() throws -> Double { Double(bitPattern: try load(UInt64.self)) }
+
+    /// The next item's enum variant (1-based), without consuming it.
+    func peekVariant() throws -> Int32 {
+        var copy = self
+        return try copy.i32()
+    }
+}
+
+/// Reads a uniffi-serialised list (a big-endian Int32 count, then the items); `fast`
+/// reads an item itself or returns nil to let the generated reader `read` do it.
+private func readList<T>(
+    _ data: Data,
+    fast: (inout WireReader) throws -> T?,
+    _ read: (inout (data: Data, offset: Data.Index)) throws -> T
+) throws -> [T] {
+    try data.withUnsafeBytes { raw in
+        var wire = WireReader(bytes: raw, offset: 0)
+        let count = Int(try wire.i32())
+        var items: [T] = []
+        items.reserveCapacity(max(0, count))
+        for _ in 0..<max(0, count) {
+            if let item = try fast(&wire) {
+                items.append(item)
+            } else {
+                var reader = (data: data, offset: data.startIndex + wire.offset)
+                items.append(try read(&reader))
+                wire.offset = reader.offset - data.startIndex
+            }
+        }
+        return items
+    }
+}
+
+/// `SessionEvent.rep` and `.attempt` read directly; nil for the other variants.
+private func fastSessionEvent(_ wire: inout WireReader) throws -> SessionEvent? {
+    switch try wire.peekVariant() {
+    case 4:
+        _ = try wire.i32()
+        return .rep(blockIndex: try wire.u32(), repsInBlock: try wire.u32(), repsInSession: try wire.u32(),
+                    amplitude: try wire.f32(), durationS: try wire.f32(), peakSpeed: try wire.f32(),
+                    repId: try wire.i64())
+    case 5:
+        _ = try wire.i32()
+        return .attempt(blockIndex: try wire.u32(), attemptsInBlock: try wire.u32(),
+                        amplitude: try wire.f32(), targetRange: try wire.f32())
+    default:
+        return nil
+    }
+}
+
+/// `CountedRep` read directly.
+private func fastCountedRep(_ wire: inout WireReader) throws -> CountedRep? {
+    CountedRep(reachedTarget: try wire.bool(), index: try wire.u32(), startS: try wire.f64(),
+               endS: try wire.f64(), amplitude: try wire.f32(), durationS: try wire.f32(),
+               peakSpeed: try wire.f32())
 }
 
 /// The fast way to push sensor batches into an `ExerciseSession`: the arrays
@@ -113,7 +183,7 @@ public final class SessionFeed: @unchecked Sendable {
         switch pushed {
         case .none: return []
         case .parked: return try session.takePushedEvents() // the events, or the batch's error
-        case .bytes(let data): return try readList(data, FfiConverterTypeSessionEvent.read)
+        case .bytes(let data): return try readList(data, fast: fastSessionEvent, FfiConverterTypeSessionEvent.read)
         }
     }
 }
@@ -147,7 +217,7 @@ public final class CounterFeed: @unchecked Sendable {
         switch pushed {
         case .none: return []
         case .parked: return try counter.takePushedEvents() // the events, or the batch's error
-        case .bytes(let data): return try readList(data, FfiConverterTypeCountedRep.read)
+        case .bytes(let data): return try readList(data, fast: fastCountedRep, FfiConverterTypeCountedRep.read)
         }
     }
 }
