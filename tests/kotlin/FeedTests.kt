@@ -68,6 +68,15 @@ fun feedTests(): Unit = runBlocking {
         closed.pushImu(doubleArrayOf(10.0), floatArrayOf(0f, 0f, 9.8f, 0f, 0f, 0f))
     }
     T.equal("closing the feed leaves the counter usable", bad.reps(), 0u)
+    val gone = RepCounter(CounterSignal.IMU)
+    gone.close()
+    T.throws<IllegalStateException>("a feed for a closed counter is refused") { gone.sampleFeed() }
+    // A feed keeps its object alive: closing the counter first does not break the feed.
+    val owner = RepCounter(CounterSignal.IMU)
+    val kept = owner.sampleFeed()
+    owner.close()
+    T.equal("a feed outlives its object's close()", kept.pushImu(doubleArrayOf(0.0, 0.02), FloatArray(12)), emptyList<CountedRep>())
+    kept.close()
 
     // A live session through its feed: events returned and told to the listener, reps stored.
     val core = RehabCore(File(T.tempDir(), "feed.db").path)

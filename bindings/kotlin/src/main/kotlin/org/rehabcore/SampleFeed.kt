@@ -50,6 +50,12 @@ internal object RehabFastPath {
     }
 }
 
+/** A new handle of an object that must not have been closed (its handle is gone then). */
+private fun liveHandle(destroyed: Boolean, what: String, clone: () -> Long): Long {
+    check(!destroyed) { "$what is closed: create the feed before closing it" }
+    return clone()
+}
+
 /** Frees the feed's own handle of the object (run by [SampleFeed.close] or the cleaner). */
 private class FreeHandle(private val handle: Long, private val free: (Long, UniffiRustCallStatus) -> Unit) : Runnable {
     override fun run() = free(handle, UniffiRustCallStatus())
@@ -118,7 +124,7 @@ class SessionFeed(
     private val session: ExerciseSession,
     eventBufferBytes: Int = 16 * 1024,
 ) : SampleFeed<SessionEvent>(
-    session.uniffiCloneHandle(),
+    liveHandle(session.uniffiIsDestroyed, "ExerciseSession", session::uniffiCloneHandle),
     eventBufferBytes,
     { h, status -> UniffiLib.uniffi_rehab_core_fn_free_exercisesession(h, status) },
 ) {
@@ -149,7 +155,7 @@ class CounterFeed(
     private val counter: RepCounter,
     eventBufferBytes: Int = 16 * 1024,
 ) : SampleFeed<CountedRep>(
-    counter.uniffiCloneHandle(),
+    liveHandle(counter.uniffiIsDestroyed, "RepCounter", counter::uniffiCloneHandle),
     eventBufferBytes,
     { h, status -> UniffiLib.uniffi_rehab_core_fn_free_repcounter(h, status) },
 ) {
