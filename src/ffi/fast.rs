@@ -259,6 +259,22 @@ mod tests {
         (t, x)
     }
 
+    /// One counter push through the C entry point, with the slices' own lengths.
+    fn push_counter(h: u64, t: &[f64], x: &[f32], out: &mut [u8]) -> i32 {
+        // SAFETY: a live RepCounter handle (the tests hold it) and valid slices.
+        unsafe {
+            rehab_core_counter_push_imu(
+                h,
+                t.as_ptr(),
+                t.len() as i32,
+                x.as_ptr(),
+                x.len() as i32,
+                out.as_mut_ptr(),
+                out.len() as i32,
+            )
+        }
+    }
+
     fn read(out: &[u8], n: i32) -> Vec<CountedRep> {
         if n == 0 {
             return Vec::new();
@@ -276,17 +292,7 @@ mod tests {
         let (mut got, mut want) = (Vec::new(), Vec::new());
         for b in 0..20 {
             let (t, x) = batch(b * 50, 50);
-            let n = unsafe {
-                rehab_core_counter_push_imu(
-                    h,
-                    t.as_ptr(),
-                    t.len() as i32,
-                    x.as_ptr(),
-                    x.len() as i32,
-                    out.as_mut_ptr(),
-                    out.len() as i32,
-                )
-            };
+            let n = push_counter(h, &t, &x, &mut out);
             assert!(n >= 0, "batch {b}: {n}");
             got.extend(read(&out, n));
             want.extend(slow.push_imu(t, x).unwrap());
@@ -303,17 +309,7 @@ mod tests {
         let mut out = vec![0u8; 256];
         let (t, mut x) = batch(0, 10);
         x[7] = f32::NAN;
-        let call = |t: &[f64], x: &[f32], out: &mut [u8]| unsafe {
-            rehab_core_counter_push_imu(
-                h,
-                t.as_ptr(),
-                t.len() as i32,
-                x.as_ptr(),
-                x.len() as i32,
-                out.as_mut_ptr(),
-                out.len() as i32,
-            )
-        };
+        let call = |t: &[f64], x: &[f32], out: &mut [u8]| push_counter(h, t, x, out);
         assert_eq!(call(&t, &x, &mut out), PARKED);
         match c.take_pushed_events() {
             Err(RehabError::InvalidInput(m)) => assert!(m.contains("finite"), "{m}"),
@@ -353,17 +349,7 @@ mod tests {
         let mut want = Vec::new();
         for b in 0..20 {
             let (t, x) = batch(b * 50, 50);
-            let n = unsafe {
-                rehab_core_counter_push_imu(
-                    h,
-                    t.as_ptr(),
-                    t.len() as i32,
-                    x.as_ptr(),
-                    x.len() as i32,
-                    out.as_mut_ptr(),
-                    out.len() as i32,
-                )
-            };
+            let n = push_counter(h, &t, &x, &mut out);
             assert!(n == 0 || n == PARKED, "{n}");
             parked_calls += i32::from(n == PARKED);
             want.extend(slow.push_imu(t, x).unwrap());
