@@ -86,6 +86,35 @@ fn bench(c: &mut Criterion) {
             });
         });
     }
+    // The batch of scripts/bench-ffi.sh (benches/ffi): a 0.25 Hz abduction at 1.5 rad/s,
+    // the same 100 samples every call with time moving on: one movement per batch. The
+    // Rust-only cost of what the Kotlin and Swift rows of that table push.
+    group.throughput(Throughput::Elements(100));
+    group.bench_function("100-sample batch, FFI bench signal", |b| {
+        let mut counter = RepCounter::new(CounterConfig::default(), None);
+        let n = 100;
+        let mut x = vec![0f32; 6 * n];
+        for i in 0..n {
+            let ph = 2.0 * std::f64::consts::PI * 0.25 * (i as f64 * 0.02);
+            x[6 * i] = (9.81 * ph.cos()) as f32;
+            x[6 * i + 1] = (9.81 * ph.sin()) as f32;
+            x[6 * i + 2] = 0.1;
+            x[6 * i + 3] = (1.5 * ph.cos()) as f32;
+        }
+        let mut t = vec![0f64; n];
+        let mut base = 0.0;
+        let mut out = Vec::with_capacity(64);
+        b.iter(|| {
+            for (i, ti) in t.iter_mut().enumerate() {
+                *ti = base + i as f64 * 0.02;
+            }
+            base += n as f64 * 0.02;
+            counter
+                .push_imu(black_box(&t), black_box(&x), &mut out)
+                .expect("valid batch");
+            out.clear();
+        });
+    });
     group.finish();
 
     let mut group = c.benchmark_group("push_scalar");
