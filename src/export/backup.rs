@@ -16,7 +16,7 @@
 //! references and values the app itself would refuse. Valid files are written
 //! in one transaction.
 
-use crate::store::export_queries::{HistoryWindow, ProfileHistory};
+use crate::store::export_queries::{self, HistoryWindow, ProfileHistory};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -92,6 +92,10 @@ pub enum BackupError {
     /// The same id twice where ids must be unique.
     #[error("invalid backup: {what} id {id} appears twice")]
     DuplicateId { what: &'static str, id: i64 },
+    /// A profile of the backup is already on this device (the same backup imported
+    /// twice, or restored onto the device it came from): nothing was imported.
+    #[error("profile {index} of the backup is already on this device (same name and creation time); nothing was imported")]
+    AlreadyStored { index: usize },
     /// Reading or writing the database failed (nothing was written).
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -156,7 +160,12 @@ pub fn parse(json: &str) -> Result<Backup, BackupError> {
 /// Checks and imports a backup file as new profiles, in one transaction.
 pub fn import(store: &Store, json: &str) -> Result<Imported, BackupError> {
     let backup = parse(json)?;
-    let profile_ids = store.import_histories(&backup.profiles)?;
+    let profile_ids = match store.import_histories(&backup.profiles)? {
+        export_queries::Imported::Profiles(ids) => ids,
+        export_queries::Imported::AlreadyStored { index } => {
+            return Err(BackupError::AlreadyStored { index: index + 1 })
+        }
+    };
     let sessions = backup.profiles.iter().map(|p| p.sessions.len() as u64);
     let reps = backup
         .profiles
@@ -665,6 +674,36 @@ pub(crate) mod tests {
             .unfinished_session(imported.profile_ids[0])
             .unwrap()
             .is_some());
+    }
+
+    #[test]
+    fn the_same_backup_twice_is_refused_the_second_time() {
+        let (_d1, a) = temp_store();
+        seed(&a, "Ana");
+        seed(&a, "Bea");
+        let json = export(&a, None, T0).unwrap();
+        let (_d2, b) = temp_store();
+        import(&b, &json).unwrap();
+        let before = counts(&b);
+        let e = import(&b, &json).expect_err("a second import of the same file");
+        assert!(matches!(e, BackupError::AlreadyStored { index: 1 }), "{e}");
+        assert!(e.to_string().contains("already on this device"), "{e}");
+        assert_eq!(counts(&b), before, "nothing was written");
+        // Restoring onto the device the backup came from is the same case.
+        let before = counts(&a);
+        assert!(matches!(
+            import(&a, &json),
+            Err(BackupError::AlreadyStored { .. })
+        ));
+        assert_eq!(counts(&a), before);
+        // Only Bea's backup into a store holding Ana alone imports.
+        let bea = parse(&export(&a, Some(2), T0).unwrap()).unwrap();
+        let (_d3, c) = temp_store();
+        seed(&c, "Ana");
+        assert_eq!(
+            c.import_histories(&bea.profiles).unwrap(),
+            export_queries::Imported::Profiles(vec![2])
+        );
     }
 
     #[test]

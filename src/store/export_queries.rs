@@ -398,6 +398,18 @@ fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<Pr
     })
 }
 
+/// What [`Store::import_histories`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Imported {
+    /// The new profiles' ids, in order.
+    Profiles(Vec<i64>),
+    /// Nothing: the history at `index` has a profile that is already stored.
+    AlreadyStored {
+        /// Position of that history in the import.
+        index: usize,
+    },
+}
+
 fn insert_history(tx: &Transaction<'_>, h: &ProfileHistory) -> Result<i64> {
     let p = &h.profile;
     tx.prepare_cached(
@@ -585,8 +597,25 @@ impl Store {
 
     /// Inserts whole histories as new profiles (every row gets a new id) in ONE
     /// transaction: on any error nothing is written. The caller validates
-    /// first; the schema's checks are the second line. Returns the new profile ids.
-    pub fn import_histories(&self, histories: &[ProfileHistory]) -> Result<Vec<i64>> {
-        self.write(|tx| histories.iter().map(|h| insert_history(tx, h)).collect())
+    /// first; the schema's checks are the second line. Returns the new profile ids,
+    /// or, writing nothing, the position of the first history whose profile is
+    /// already stored (same name and creation time: the same backup imported twice).
+    pub fn import_histories(&self, histories: &[ProfileHistory]) -> Result<Imported> {
+        self.write(|tx| {
+            let mut present = tx.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM profiles WHERE name = ?1 AND created_at_ms = ?2)",
+            )?;
+            for (index, h) in histories.iter().enumerate() {
+                let p = &h.profile;
+                if present.query_row(params![p.name, p.created_at_ms], |r| r.get::<_, bool>(0))? {
+                    return Ok(Imported::AlreadyStored { index });
+                }
+            }
+            let ids = histories
+                .iter()
+                .map(|h| insert_history(tx, h))
+                .collect::<Result<_>>()?;
+            Ok(Imported::Profiles(ids))
+        })
     }
 }

@@ -37,6 +37,10 @@ fun exportTests(): Unit = runBlocking {
     T.throws<RehabException.ImportRejected>("a backup with pain 11 is refused") {
         runBlocking { fresh.importBackup(backup.replace("\"pain\":3", "\"pain\":11")) }
     }
+    val twice = T.throws<RehabException.ImportRejected>("the same backup imported twice is refused") {
+        runBlocking { fresh.importBackup(backup) }
+    }
+    T.check("the refusal says the profile is already here", twice?.message?.contains("already on this device") == true) { "(${twice?.message})" }
     T.equal("refused imports change nothing", fresh.profiles().size, 1)
     T.equal("refused imports tell the listeners nothing", heard.changes.size, 1)
     subscription.cancel()

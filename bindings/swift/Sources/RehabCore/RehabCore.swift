@@ -1298,7 +1298,9 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
-     * changes nothing. Importing the same file twice adds the profiles twice.
+     * changes nothing; so does a backup whose profile is already on this device
+     * (same name and creation time: the same file imported twice, or restored
+     * onto the phone it came from).
      */
     func importBackup(json: String) async throws  -> ImportSummary
     
@@ -1678,7 +1680,9 @@ open func exportFhir(profileId: Int64, from: String, to: String)async throws  ->
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
-     * changes nothing. Importing the same file twice adds the profiles twice.
+     * changes nothing; so does a backup whose profile is already on this device
+     * (same name and creation time: the same file imported twice, or restored
+     * onto the phone it came from).
      */
 open func importBackup(json: String)async throws  -> ImportSummary  {
     return
@@ -10815,7 +10819,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir() != 36571) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_import_backup() != 57418) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_import_backup() != 57229) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() != 55503) {

@@ -1174,7 +1174,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir() and 0xFFFF) != 36571) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup() and 0xFFFF) != 57418) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup() and 0xFFFF) != 57229) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() and 0xFFFF) != 55503) {
@@ -2868,7 +2868,9 @@ public interface RehabCoreInterface {
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
-     * changes nothing. Importing the same file twice adds the profiles twice.
+     * changes nothing; so does a backup whose profile is already on this device
+     * (same name and creation time: the same file imported twice, or restored
+     * onto the phone it came from).
      */
     suspend fun `importBackup`(`json`: kotlin.String): ImportSummary
     
@@ -3351,7 +3353,9 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
-     * changes nothing. Importing the same file twice adds the profiles twice.
+     * changes nothing; so does a backup whose profile is already on this device
+     * (same name and creation time: the same file imported twice, or restored
+     * onto the phone it came from).
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
