@@ -265,6 +265,23 @@ impl ImuFront {
     }
 }
 
+/// Steps buffered between the two halves of the IMU pipeline (see `feed_imu`).
+const STEP_BUFFER: usize = 32;
+
+/// One step from the first half of the IMU pipeline to the second.
+#[derive(Debug, Clone, Copy, Default)]
+struct ImuStep {
+    /// Time of the step's last sample (s).
+    t: f64,
+    /// Low-passed, bias-corrected rotation rate over the step (rad/s).
+    rate: [f32; 3],
+    /// Length of the step (s).
+    dt: f32,
+    /// Whether counting is on hold after a drop: read at the step, as the first half may
+    /// move `hold_until` on at later samples of the buffer.
+    held: bool,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct ScalarFront {
     lp: LowPass2<1>,
@@ -440,9 +457,7 @@ impl RepCounter {
             self.kind = Some(SignalKind::Imu6);
             self.refresh_limits();
         }
-        for (&t, s) in t_s.iter().zip(samples.chunks_exact(6)) {
-            self.step_imu(t, [s[0], s[1], s[2]], [s[3], s[4], s[5]], out);
-        }
+        self.feed_imu(t_s, samples, out);
         Ok(())
     }
 
@@ -637,7 +652,10 @@ impl RepCounter {
         }
         // Branch-free passes that the compiler vectorises; the error path below finds the
         // offending index only when one of them fails.
-        let times_ok = t_s.iter().fold(true, |ok, t| ok & t.is_finite())
+        // Non-decreasing times (NaN fails every comparison) between two finite ends are all
+        // finite: one pass over the times instead of two.
+        let times_ok = t_s[0].is_finite()
+            && t_s[n - 1].is_finite()
             && t_s.windows(2).fold(true, |ok, w| ok & (w[0] <= w[1]))
             && self.last_t.map_or(true, |p| t_s[0] >= p);
         if !times_ok {
@@ -709,61 +727,155 @@ impl RepCounter {
         (dt as f32, gap)
     }
 
-    #[inline]
+    /// One IMU sample (used by `finish`, which feeds the sensor's own bias as its rate).
     fn step_imu(&mut self, t: f64, acc: [f32; 3], gyro: [f32; 3], out: &mut Vec<RepEvent>) {
-        let (dt, gap) = self.advance(t);
-        let imu = &mut self.imu;
-        if gap {
-            imu.acc.reset();
-        }
-        imu.last_acc = acc;
-        let a2 = acc[0] * acc[0] + acc[1] * acc[1] + acc[2] * acc[2];
-        if a2 < FREE_FALL_MS2 * FREE_FALL_MS2 {
-            imu.free_fall_s += dt;
-            if imu.free_fall_s >= FREE_FALL_S {
-                imu.hold_until = t + DROP_HOLD_S;
+        let sample = [acc[0], acc[1], acc[2], gyro[0], gyro[1], gyro[2]];
+        self.feed_imu(&[t], &sample, out);
+    }
+
+    /// The IMU pipeline on a (validated) batch, in two passes over up to `STEP_BUFFER`
+    /// steps at a time: `imu_front` turns samples into bias-corrected rates per step, then
+    /// `imu_step` runs the rest of the pipeline on each. Nothing in the second half feeds
+    /// back into the first, so this is the same arithmetic in the same order per state as
+    /// one pass; but apart, the divisions and low-pass of consecutive steps overlap in the
+    /// CPU instead of heading each step's long chain of dependent operations.
+    fn feed_imu(&mut self, t_s: &[f64], samples: &[f32], out: &mut Vec<RepEvent>) {
+        let mut steps = [ImuStep::default(); STEP_BUFFER];
+        let mut done = 0;
+        while done < t_s.len() {
+            let (n, used) = self.imu_front(&t_s[done..], &samples[6 * done..], &mut steps);
+            done += used;
+            for step in &steps[..n] {
+                self.imu_step(step, out);
             }
-        } else {
-            imu.free_fall_s = 0.0;
         }
-        // Below the 2 Hz low-pass nothing changes within a few tens of ms: the pipeline runs
-        // once per `PROCESS_STEP_S` (every sample at <= 33 Hz, every 2nd at 50 Hz, every 3rd
-        // at 100 Hz) on the rate averaged over the step, which integrates to the same angle
-        // (the average is itself a first anti-aliasing filter). Per sample: this sum only.
-        imu.step_dt += dt;
-        for (a, g) in imu.step_angle.iter_mut().zip(gyro) {
-            *a += g * dt;
-        }
-        if imu.step_dt < PROCESS_STEP_S && !gap {
-            return;
-        }
-        let dt = imu.step_dt;
-        let mean = if dt > 0.0 {
-            let inv = 1.0 / dt;
-            imu.step_angle.map(|a| a * inv)
-        } else {
-            gyro
+    }
+
+    /// The first half of the IMU pipeline, up to a full `steps` buffer: advance time, watch
+    /// for free fall, sum the rate over each step; per step, low-pass the mean rate and
+    /// track the gyroscope bias. Returns the number of steps and of samples used.
+    ///
+    /// Same arithmetic as advancing `last_t` sample by sample, but the time, the step's
+    /// sums and the free-fall timer live in locals (registers) across the samples and are
+    /// written back once at the end: per sample, no loads and stores through `self` and no
+    /// `Option` to test.
+    #[inline]
+    fn imu_front(
+        &mut self,
+        t_s: &[f64],
+        samples: &[f32],
+        steps: &mut [ImuStep; STEP_BUFFER],
+    ) -> (usize, usize) {
+        let Some(&t0) = t_s.first() else {
+            return (0, 0);
         };
-        imu.step_dt = 0.0;
-        imu.step_angle = [0.0; 3];
-        let alpha = self.alpha(dt);
-        let imu = &mut self.imu;
-        let raw = imu.gyro_raw.update(mean, alpha);
-        // Rest detection for the gyroscope bias changes over seconds: checked on every
-        // `STEADY_EVERY`-th step only.
-        imu.steady_dt += dt;
-        imu.steady_n += 1;
-        if imu.steady_n >= STEADY_EVERY {
-            let step = imu.steady_dt;
-            imu.steady_n = 0;
-            imu.steady_dt = 0.0;
-            imu.track_rest(acc, raw, step);
+        // The first sample of a stream has no step: starting from `prev = t0` gives it the
+        // step 0 (and no gap), exactly as a missing `last_t` did.
+        let mut prev = match self.last_t {
+            Some(prev) => prev,
+            None => {
+                self.rest.until = t0 + f64::from(self.config.learn_rest_s);
+                t0
+            }
+        };
+        let mut last_dt = self.last_dt;
+        let mut last_acc = self.imu.last_acc;
+        let mut free_fall_s = self.imu.free_fall_s;
+        let mut step_dt = self.imu.step_dt;
+        let mut step_angle = self.imu.step_angle;
+        let (mut n, mut used) = (0, t_s.len());
+        for (i, (&t, s)) in t_s.iter().zip(samples.chunks_exact(6)).enumerate() {
+            let (acc, gyro) = ([s[0], s[1], s[2]], [s[3], s[4], s[5]]);
+            // Advance time: the step (s) is clamped so that a gap is not integrated over.
+            let d = t - prev;
+            let (dt, gap) = (d.min(MAX_GAP_S), d > MAX_GAP_S);
+            if dt > 0.0 {
+                last_dt = dt;
+            }
+            prev = t;
+            let dt = dt as f32;
+            if gap {
+                self.imu.acc.reset();
+            }
+            last_acc = acc;
+            let a2 = acc[0] * acc[0] + acc[1] * acc[1] + acc[2] * acc[2];
+            if a2 < FREE_FALL_MS2 * FREE_FALL_MS2 {
+                free_fall_s += dt;
+                if free_fall_s >= FREE_FALL_S {
+                    self.imu.hold_until = t + DROP_HOLD_S;
+                }
+            } else {
+                free_fall_s = 0.0;
+            }
+            // Below the 2 Hz low-pass nothing changes within a few tens of ms: the pipeline
+            // runs once per `PROCESS_STEP_S` (every sample at <= 33 Hz, every 2nd at 50 Hz,
+            // every 3rd at 100 Hz) on the rate averaged over the step, which integrates to
+            // the same angle (the average is itself a first anti-aliasing filter). Per
+            // sample: this sum only.
+            step_dt += dt;
+            for (a, g) in step_angle.iter_mut().zip(gyro) {
+                *a += g * dt;
+            }
+            if step_dt < PROCESS_STEP_S && !gap {
+                continue;
+            }
+            let dt = step_dt;
+            let mean = if dt > 0.0 {
+                let inv = 1.0 / dt;
+                step_angle.map(|a| a * inv)
+            } else {
+                gyro
+            };
+            step_dt = 0.0;
+            step_angle = [0.0; 3];
+            let alpha = self.alpha(dt);
+            let imu = &mut self.imu;
+            let raw = imu.gyro_raw.update(mean, alpha);
+            // Rest detection for the gyroscope bias changes over seconds: checked on every
+            // `STEADY_EVERY`-th step only.
+            imu.steady_dt += dt;
+            imu.steady_n += 1;
+            if imu.steady_n >= STEADY_EVERY {
+                let step = imu.steady_dt;
+                imu.steady_n = 0;
+                imu.steady_dt = 0.0;
+                imu.track_rest(acc, raw, step);
+            }
+            steps[n] = ImuStep {
+                t,
+                rate: [
+                    raw[0] - imu.bias[0],
+                    raw[1] - imu.bias[1],
+                    raw[2] - imu.bias[2],
+                ],
+                dt,
+                held: t < imu.hold_until,
+            };
+            n += 1;
+            if n == STEP_BUFFER {
+                used = i + 1;
+                break;
+            }
         }
-        let f = [
-            raw[0] - imu.bias[0],
-            raw[1] - imu.bias[1],
-            raw[2] - imu.bias[2],
-        ];
+        self.last_t = Some(prev);
+        self.last_dt = last_dt;
+        self.imu.last_acc = last_acc;
+        self.imu.free_fall_s = free_fall_s;
+        self.imu.step_dt = step_dt;
+        self.imu.step_angle = step_angle;
+        (n, used)
+    }
+
+    /// The second half of the IMU pipeline, once per step: movement axis, orientation,
+    /// position, repetition detection.
+    fn imu_step(&mut self, step: &ImuStep, out: &mut Vec<RepEvent>) {
+        let &ImuStep {
+            t,
+            rate: f,
+            dt,
+            held,
+        } = step;
+        let imu = &mut self.imu;
         let speed2 = f[0] * f[0] + f[1] * f[1] + f[2] * f[2];
         let still_speed = self.limits.still_speed;
         let still = speed2 < still_speed * still_speed;
@@ -816,7 +928,15 @@ impl RepCounter {
             // arm raise) stay continuous, even when fast.
             let expected = (self.position - imu.twist_position) as f32;
             let mut step = twist - imu.twist - expected;
-            step -= 2.0 * PI * (step * (0.5 / PI)).round();
+            let turns = step * (0.5 / PI);
+            // `round` is a libm call on baseline x86-64, and the step is almost always within
+            // half a turn, where it rounds to ±0: subtracting that (the sign of `step`) only
+            // turns -0 into +0, which `+ 0.0` does without the call.
+            step = if turns.abs() < 0.5 {
+                step + 0.0
+            } else {
+                step - 2.0 * PI * turns.round()
+            };
             imu.twist = twist;
             imu.twist_position += f64::from(step + expected);
             self.position = imu.twist_position;
@@ -827,7 +947,6 @@ impl RepCounter {
                 imu.twist = 0.0;
             }
         }
-        let held = t < imu.hold_until;
         if self.rest.active {
             self.learn_rest(t, speed2.sqrt(), None);
         }
