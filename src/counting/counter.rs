@@ -121,11 +121,7 @@ struct Rhythm {
 impl Rhythm {
     /// Whether a movement starting at `start_s` in direction `dir` keeps the rhythm.
     fn keeps(&self, start_s: f64, dir: f64) -> bool {
-        let interval = start_s - self.last_start;
-        self.run >= 2
-            && dir == self.dir
-            && interval * RHYTHM_TOLERANCE >= self.period
-            && interval <= self.period * RHYTHM_TOLERANCE
+        dir == self.dir && self.on_time(start_s)
     }
 
     fn add(&mut self, e: &Excursion) {
@@ -224,7 +220,7 @@ struct ImuFront {
     free_fall_s: f32,
     hold_until: f64,
     last_acc: [f32; 3],
-    /// Time (s) and integrated low-passed rate (rad) since the last processed step.
+    /// Time (s) and integrated gyroscope rate (rad) since the last processed step.
     step_dt: f32,
     step_angle: [f32; 3],
 }
@@ -263,6 +259,14 @@ impl ImuFront {
             self.steady_s = 0.0;
         }
     }
+}
+
+/// The time step (s) from `prev` to `t`, clamped so that a gap is not integrated over, and
+/// whether it was a gap.
+#[inline]
+fn time_step(prev: f64, t: f64) -> (f64, bool) {
+    let d = t - prev;
+    (d.min(MAX_GAP_S), d > MAX_GAP_S)
 }
 
 /// Steps buffered between the two halves of the IMU pipeline (see `feed_imu`).
@@ -715,10 +719,7 @@ impl RepCounter {
                 self.rest.until = t + f64::from(self.config.learn_rest_s);
                 (0.0, false)
             }
-            Some(prev) => {
-                let d = t - prev;
-                (d.min(MAX_GAP_S), d > MAX_GAP_S)
-            }
+            Some(prev) => time_step(prev, t),
         };
         if dt > 0.0 {
             self.last_dt = dt;
@@ -786,9 +787,7 @@ impl RepCounter {
         let (mut n, mut used) = (0, t_s.len());
         for (i, (&t, s)) in t_s.iter().zip(samples.chunks_exact(6)).enumerate() {
             let (acc, gyro) = ([s[0], s[1], s[2]], [s[3], s[4], s[5]]);
-            // Advance time: the step (s) is clamped so that a gap is not integrated over.
-            let d = t - prev;
-            let (dt, gap) = (d.min(MAX_GAP_S), d > MAX_GAP_S);
+            let (dt, gap) = time_step(prev, t);
             if dt > 0.0 {
                 last_dt = dt;
             }

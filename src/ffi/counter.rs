@@ -130,7 +130,7 @@ impl RepCounter {
         timestamps: Vec<f64>,
         samples: Vec<f32>,
     ) -> Result<Vec<CountedRep>, RehabError> {
-        self.run(|c, out| c.push_imu(&timestamps, &samples, out))
+        self.push_imu_slices(&timestamps, &samples)
     }
 
     /// Feeds one-channel samples.
@@ -139,7 +139,7 @@ impl RepCounter {
         timestamps: Vec<f64>,
         values: Vec<f32>,
     ) -> Result<Vec<CountedRep>, RehabError> {
-        self.run(|c, out| c.push_scalar(&timestamps, &values, out))
+        self.push_scalar_slices(&timestamps, &values)
     }
 
     /// Movements that a `CounterFeed` push could not hand back directly (more than its

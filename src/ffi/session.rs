@@ -123,7 +123,7 @@ impl ExerciseSession {
         timestamps: Vec<f64>,
         samples: Vec<f32>,
     ) -> Result<Vec<SessionEvent>, RehabError> {
-        self.drive(|s| s.push_imu(&timestamps, &samples))
+        self.push_imu_slices(&timestamps, &samples)
     }
 
     /// Events that a `SessionFeed` push could not hand back directly (more than its
@@ -140,7 +140,7 @@ impl ExerciseSession {
         timestamps: Vec<f64>,
         values: Vec<f32>,
     ) -> Result<Vec<SessionEvent>, RehabError> {
-        self.drive(|s| s.push_scalar(&timestamps, &values))
+        self.push_scalar_slices(&timestamps, &values)
     }
 
     /// A tap, for touch exercises; `t_s` on the same clock as the samples.
