@@ -8,6 +8,8 @@
 //! interpolation, jittered timestamps), to check that counts do not depend on the device's
 //! sample rate. `REHAB_DUMP=dir` writes, per file, `<name>.pos` (time, counted position after each batch)
 //! and `<name>.ev` (start, end, amplitude of each counted movement) for plotting misses.
+//! `REHAB_DATA=$(scripts/heldout-data.sh)` runs it on SPAR subjects 7-10 instead, which
+//! are not in ../shared/data.
 
 use rehab_core::counting::{CounterConfig, RepCounter, RepEvent};
 use std::collections::BTreeMap;
@@ -198,7 +200,9 @@ fn main() {
         // Held-out view: subjects 1-3 against 4-6 (parameters were never tuned per file).
         let group = match subject.trim_start_matches('s').parse::<u32>() {
             Ok(1..=3) => "subjects 1-3",
-            Ok(_) => "subjects 4-6",
+            Ok(4..=6) => "subjects 4-6",
+            // `scripts/heldout-data.sh`: SPAR subjects outside ../shared/data.
+            Ok(_) => "subjects 7+",
             Err(_) => "other",
         };
         tallies.entry(set.to_owned()).or_default().add(got, truth);
