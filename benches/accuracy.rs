@@ -3,7 +3,8 @@
 //! `cargo bench --bench accuracy` reads `../shared/data/manifest.csv` (relative to the
 //! crate; override the folder with `REHAB_DATA`) and prints, per dataset and per subject
 //! group, the exact-count rate, within-one rate, mean absolute error and MAPE. One parameter
-//! set (`CounterConfig::default()`) for every file. `REHAB_VERBOSE=1` lists every file.
+//! set (`CounterConfig::default()`) for every file. `REHAB_VERBOSE=1` lists every file (and
+//! marks those counted on the accelerometer at the end).
 //! `REHAB_RESAMPLE_HZ=100` first resamples every recording to that rate (linear
 //! interpolation, jittered timestamps), to check that counts do not depend on the device's
 //! sample rate. `REHAB_DUMP=dir` writes, per file, `<name>.pos` (time, counted position after each batch)
@@ -55,7 +56,8 @@ fn data_dir() -> PathBuf {
 }
 
 /// Count one recording as the app would: ~100 ms batches, then `finish`.
-fn count(path: &Path) -> Result<Vec<RepEvent>, String> {
+/// The events, and whether the counter ended up counting on the accelerometer.
+fn count(path: &Path) -> Result<(Vec<RepEvent>, bool), String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
     let mut lines = text.lines();
     let header = lines.next().unwrap_or_default().trim().to_owned();
@@ -107,7 +109,7 @@ fn count(path: &Path) -> Result<Vec<RepEvent>, String> {
         let _ = std::fs::write(dir.join(format!("{name}.pos")), trace);
         let _ = std::fs::write(dir.join(format!("{name}.ev")), ev);
     }
-    Ok(out)
+    Ok((out, counter.counts_travel()))
 }
 
 /// The recording as another device would give it: linearly interpolated at `hz`, with
@@ -182,8 +184,8 @@ fn main() {
         let Ok(truth) = cols[c_truth].parse::<i64>() else {
             continue;
         };
-        let events = match count(&dir.join(file)) {
-            Ok(ev) => ev,
+        let (events, travel) = match count(&dir.join(file)) {
+            Ok(r) => r,
             Err(e) => {
                 eprintln!("accuracy: {file}: {e}");
                 continue;
@@ -193,8 +195,9 @@ fn main() {
         let got = events.len() as i64;
         if verbose || (got - truth).abs() > 1 {
             println!(
-                "  {file:<32} truth {truth:>3}  counted {got:>3}  ({:+})",
-                got - truth
+                "  {file:<32} truth {truth:>3}  counted {got:>3}  ({:+}){}",
+                got - truth,
+                if travel { "  on the accelerometer" } else { "" }
             );
         }
         // Held-out view: subjects 1-3 against 4-6 (parameters were never tuned per file).

@@ -1,6 +1,7 @@
 //! The counter on real recordings (../shared/data): a few files must count within one of
 //! the ground truth, and the whole set must stay within one almost everywhere. Skipped
-//! (with a message) when the data folder is absent.
+//! (with a message) when the data folder is absent. Two upright-row sets from outside the
+//! shared data live in tests/data and always run.
 
 use rehab_core::counting::{CounterConfig, RepCounter};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,11 @@ fn data_dir() -> Option<PathBuf> {
 }
 
 fn count_imu_file(path: &Path) -> usize {
+    count_imu_file_with(path).0
+}
+
+/// The count, and whether the counter ended up counting on the accelerometer.
+fn count_imu_file_with(path: &Path) -> (usize, bool) {
     let text = std::fs::read_to_string(path).expect("readable recording");
     let (mut t, mut x) = (Vec::new(), Vec::new());
     for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
@@ -32,7 +38,19 @@ fn count_imu_file(path: &Path) -> usize {
         counter.push_imu(tb, xb, &mut out).expect("valid batch");
     }
     counter.finish(&mut out);
-    out.len()
+    (out.len(), counter.counts_travel())
+}
+
+#[test]
+fn upright_rows_that_turn_back_and_forth_count_on_the_accelerometer() {
+    // In the repository (tests/data), so this runs everywhere. On the rotation alone these
+    // sets count 35 and 38.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    for file in ["spar_s8_ROW_right_1.csv", "spar_s10_ROW_left_1.csv"] {
+        let (got, travel) = count_imu_file_with(&dir.join(file));
+        assert!(travel, "{file}: still counting on the rotation");
+        assert!(got.abs_diff(20) <= 1, "{file}: counted {got}, truth 20");
+    }
 }
 
 #[test]

@@ -1,5 +1,11 @@
 //! The streaming repetition counter: validates batches, turns IMU or scalar samples into one
 //! position-like signal, detects repetitions on it and classifies them against the target.
+//!
+//! IMU samples give two such signals: the rotation about the movement's own axis (the
+//! default), and the acceleration along the direction it varies most (for movements that
+//! travel and hardly turn, such as an upright row or a reach, where the little rotation
+//! there is goes back and forth twice per repetition). A second detector watches the signal
+//! not counted on, and counting moves to it when the two disagree in that one way.
 
 use std::f32::consts::PI;
 
@@ -27,7 +33,9 @@ pub struct RepEvent {
     pub start_s: f64,
     /// When the movement was back (s, sample time); the event is emitted at this sample.
     pub end_s: f64,
-    /// Range-of-motion proxy: radians of rotation for IMU signals, signal units for scalars.
+    /// Range-of-motion proxy: radians of rotation for IMU signals (g of acceleration when the
+    /// counter counts the limb's travel, see [`RepCounter::counts_travel`]), signal units for
+    /// scalars.
     pub amplitude: f32,
     pub duration_s: f32,
     /// Highest speed during the movement: rad/s for IMU signals, units/s for scalars.
@@ -101,6 +109,29 @@ const CUT_OUTLAST_FACTOR: f64 = 2.0;
 /// `hold_stray_opposite`: a movement against the run's direction is held back only after
 /// this many repetitions one way in rhythm (alternating exercises never get there).
 const HOLD_MIN_RUN: u32 = 3;
+/// The accelerometer channel in rad-equivalent units: a tilt of θ changes gravity's
+/// projection by about g·θ, so m/s² / g compares with the gyroscope's radians.
+const ACC_RAD_PER_MS2: f32 = 1.0 / 9.81;
+/// Absolute floor of the accelerometer channel (rad-equivalent, ~1.5 m/s²): above the
+/// low-passed jitter of a hand-held or wrist-worn phone.
+const ACC_FLOOR_RAD: f64 = 0.15;
+/// Time constant (s) of the accelerometer's running mean, about which its axis is found.
+const ACC_MEAN_TAU_S: f32 = 3.0;
+/// The accelerometer channel and the shadow detector run every this many steps.
+const SHADOW_EVERY: u32 = 4;
+/// Counting moves to the accelerometer when the rotation splits its movements: during
+/// each of the accelerometer's last `ACC_SWITCH_WINDOW` excursions the rotation reported
+/// one or two movements, `ACC_SWITCH_COUNTED` in all, i.e. most of them twice (an upright
+/// row or a reach: the limb travels and turns little, and what it turns goes back and
+/// forth within one repetition) ...
+const ACC_SWITCH_WINDOW: usize = 3;
+const ACC_SWITCH_COUNTED: u32 = 5;
+/// ... and the accelerometer's excursion is this many times the rotation's running
+/// amplitude (rad-equivalent against radians).
+const ACC_SWITCH_ON: f64 = 2.5;
+/// Back to the rotation on the same split pattern the other way, with a rotation excursion
+/// at least this many times the accelerometer's running amplitude.
+const ACC_SWITCH_OFF: f64 = 1.0;
 
 /// The rhythm of the set: period, size and speed of the latest run of repetitions that
 /// followed one another at a steady pace in one direction.
@@ -223,6 +254,23 @@ struct ImuFront {
     /// Time (s) and integrated gyroscope rate (rad) since the last processed step.
     step_dt: f32,
     step_angle: [f32; 3],
+    /// Rotation about the movement axis (rad): the gyroscope channel's position.
+    gyro_pos: f64,
+    /// The accelerometer channel: low-passed acceleration, its running mean and principal
+    /// axis of variation, and the position along that axis (rad-equivalent).
+    acc_lp: LowPass2<3>,
+    acc_primed: bool,
+    acc_mean: [f32; 3],
+    acc_axis: PrincipalAxis,
+    acc_axis_n: u32,
+    acc_pos: f64,
+    acc_speed: f32,
+    /// Whether repetitions are counted on the accelerometer channel (see `shadow_step`).
+    use_acc: bool,
+    /// Steps, time (s) and integrated acceleration (m/s) since the shadow last ran.
+    shadow_n: u32,
+    shadow_dt: f32,
+    shadow_acc: [f32; 3],
 }
 
 impl ImuFront {
@@ -261,6 +309,75 @@ impl ImuFront {
     }
 }
 
+impl ImuFront {
+    /// The accelerometer channel, each time it runs: low-pass the mean acceleration,
+    /// learn the direction it varies along while moving, and move the position along it.
+    #[inline]
+    fn acc_step(&mut self, acc: [f32; 3], dt: f32, still: bool, alpha: f32) {
+        let a = self.acc_lp.update(acc, alpha);
+        if !self.acc_primed {
+            self.acc_primed = true;
+            self.acc_mean = a;
+        }
+        let k = (dt * (1.0 / ACC_MEAN_TAU_S)).min(1.0);
+        let mut d = [0.0; 3];
+        for i in 0..3 {
+            self.acc_mean[i] += k * (a[i] - self.acc_mean[i]);
+            d[i] = a[i] - self.acc_mean[i];
+        }
+        if !still {
+            // Same weighting as the rotation axis: equal over the first seconds of
+            // movement, then forgetting.
+            self.acc_axis_n = self.acc_axis_n.saturating_add(1);
+            let w = (1.0 / self.acc_axis_n as f32).max(dt * (1.0 / AXIS_TAU_S));
+            self.acc_axis.update(d, w);
+        }
+        let axis = self.acc_axis.axis();
+        // About the running mean: the axis settles over the first movements, and a change
+        // of axis must not move the position by the whole of gravity.
+        let p = f64::from((d[0] * axis[0] + d[1] * axis[1] + d[2] * axis[2]) * ACC_RAD_PER_MS2);
+        self.acc_speed = if dt > 0.0 {
+            ((p - self.acc_pos) / f64::from(dt)) as f32
+        } else {
+            0.0
+        };
+        self.acc_pos = p;
+    }
+}
+
+/// The channel the counter does not count on: its own detector and running amplitude,
+/// kept so that the counter can tell which channel shows the repetitions.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shadow {
+    detector: Detector,
+    amplitude: f64,
+    /// Excursions so far.
+    excursions: u32,
+    /// Movements the counted channel reported since the shadow's last excursion.
+    counted_since: u32,
+    /// How many movements the counted channel reported during each of the shadow's last
+    /// `ACC_SWITCH_WINDOW` excursions (newest first).
+    split: [u32; ACC_SWITCH_WINDOW],
+}
+
+/// The running amplitude after an excursion of `amplitude`: smoothed with weight `s`, or
+/// the excursion itself when the running one has relaxed to the floor.
+#[inline]
+fn running_amplitude(running: f64, amplitude: f64, floor: f64, s: f64) -> f64 {
+    if running <= floor {
+        amplitude
+    } else {
+        running + s * (amplitude - running)
+    }
+}
+
+/// While the sensor is still, a running amplitude relaxes toward the floor (`rate` = 1/τ).
+#[inline]
+fn relax(amplitude: &mut f64, dt: f32, rate: f32) {
+    let k = f64::from(dt * rate).min(1.0);
+    *amplitude -= k * *amplitude;
+}
+
 /// The time step (s) from `prev` to `t`, clamped so that a gap is not integrated over, and
 /// whether it was a gap.
 #[inline]
@@ -279,6 +396,8 @@ struct ImuStep {
     t: f64,
     /// Low-passed, bias-corrected rotation rate over the step (rad/s).
     rate: [f32; 3],
+    /// Acceleration at the step's last sample (m/s²).
+    acc: [f32; 3],
     /// Length of the step (s).
     dt: f32,
     /// Whether counting is on hold after a drop: read at the step, as the first half may
@@ -341,6 +460,10 @@ pub struct RepCounter {
     scalar: ScalarFront,
     rest: RestLearner,
     detector: Detector,
+    /// IMU only: the channel not counted on (see `shadow_step`).
+    shadow: Shadow,
+    /// Movements not to report after a switch of channel (see `shadow_step`).
+    owed: u32,
     limits: Limits,
     running_amplitude: f64,
     /// Direction (+1 / -1) of the counted repetitions; 0 before the first.
@@ -397,6 +520,18 @@ impl RepCounter {
                 last_acc: [0.0; 3],
                 step_dt: 0.0,
                 step_angle: [0.0; 3],
+                gyro_pos: 0.0,
+                acc_lp: LowPass2::default(),
+                acc_primed: false,
+                acc_mean: [0.0; 3],
+                acc_axis: PrincipalAxis::default(),
+                acc_axis_n: 0,
+                acc_pos: 0.0,
+                acc_speed: 0.0,
+                use_acc: false,
+                shadow_n: 0,
+                shadow_dt: 0.0,
+                shadow_acc: [0.0; 3],
             },
             scalar: ScalarFront {
                 lp: LowPass2::default(),
@@ -418,6 +553,8 @@ impl RepCounter {
                 speed_floor: 0.0,
             },
             detector: Detector::default(),
+            shadow: Shadow::default(),
+            owed: 0,
             limits: Limits {
                 floor: 0.0,
                 floor_speed: 0.0,
@@ -601,7 +738,8 @@ impl RepCounter {
     }
 
     /// Current position along the movement (radians about the principal axis for IMU
-    /// signals, the low-passed value for scalars): for a live gauge and for diagnostics.
+    /// signals, or g along the accelerometer's axis while [`RepCounter::counts_travel`]; the
+    /// low-passed value for scalars): for a live gauge and for diagnostics.
     pub fn position(&self) -> f64 {
         self.position
     }
@@ -613,6 +751,12 @@ impl RepCounter {
             Some(a) => a.unit(),
             None => self.imu.axis.axis(),
         }
+    }
+
+    /// IMU signals: whether repetitions are counted on the accelerometer (the limb travels
+    /// and hardly turns, as in an upright row) rather than on the rotation. For diagnostics.
+    pub fn counts_travel(&self) -> bool {
+        self.kind == Some(SignalKind::Imu6) && self.imu.use_acc
     }
 
     pub fn signal_kind(&self) -> Option<SignalKind> {
@@ -847,6 +991,7 @@ impl RepCounter {
                     raw[1] - imu.bias[1],
                     raw[2] - imu.bias[2],
                 ],
+                acc,
                 dt,
                 held: t < imu.hold_until,
             };
@@ -871,6 +1016,7 @@ impl RepCounter {
         let &ImuStep {
             t,
             rate: f,
+            acc,
             dt,
             held,
         } = step;
@@ -905,27 +1051,32 @@ impl RepCounter {
         };
         let w = f[0] * axis[0] + f[1] * axis[1] + f[2] * axis[2];
         imu.rest_s = if still { imu.rest_s + dt } else { 0.0 };
-        if imu.rest_s >= REBASE_REST_S && self.detector.is_idle() {
+        let gyro_detector = if imu.use_acc {
+            &mut self.shadow.detector
+        } else {
+            &mut self.detector
+        };
+        if imu.rest_s >= REBASE_REST_S && gyro_detector.is_idle() {
             // At rest between repetitions: measure from here on, so that the angle never
             // nears the +-pi wrap however long the session.
             imu.orientation = Orientation::default();
             imu.twist = 0.0;
             imu.twist_position = 0.0;
             imu.rest_s = 0.0;
-            self.position = 0.0;
-            self.detector.rest_at(t, 0.0);
+            imu.gyro_pos = 0.0;
+            gyro_detector.rest_at(t, 0.0);
         }
         imu.orientation.rotate(f, dt);
         // Between exact readings of the twist, integrate the projected rate; every few samples
         // re-read it from the orientation, which closes out-and-back paths exactly.
-        self.position += f64::from(w * dt);
+        imu.gyro_pos += f64::from(w * dt);
         imu.since_twist += 1;
         if imu.since_twist >= TWIST_EVERY {
             imu.since_twist = 0;
             let twist = imu.orientation.twist(axis);
             // Unwrap around the integrated estimate: movements beyond half a turn (a full
             // arm raise) stay continuous, even when fast.
-            let expected = (self.position - imu.twist_position) as f32;
+            let expected = (imu.gyro_pos - imu.twist_position) as f32;
             let mut step = twist - imu.twist - expected;
             let turns = step * (0.5 / PI);
             // `round` is a libm call on baseline x86-64, and the step is almost always within
@@ -938,7 +1089,7 @@ impl RepCounter {
             };
             imu.twist = twist;
             imu.twist_position += f64::from(step + expected);
-            self.position = imu.twist_position;
+            imu.gyro_pos = imu.twist_position;
             if imu.orientation.far() {
                 // Long movement without rest (circles, a pendulum): measure from here on.
                 // The position stays continuous; only the orientation's reference moves.
@@ -946,10 +1097,38 @@ impl RepCounter {
                 imu.twist = 0.0;
             }
         }
+        // While the accelerometer channel is the shadow, it runs every `SHADOW_EVERY` steps
+        // (~120 ms, above twice the low-pass cut-off), on the mean acceleration over them:
+        // it only has to tell which channel shows the repetitions. Counted on, every step.
+        imu.shadow_dt += dt;
+        imu.shadow_n += 1;
+        for (s, a) in imu.shadow_acc.iter_mut().zip(acc) {
+            *s += a * dt;
+        }
+        let every = if imu.use_acc { 1 } else { SHADOW_EVERY };
+        let shadow_dt = (imu.shadow_n >= every && imu.shadow_dt > 0.0).then_some(imu.shadow_dt);
+        if let Some(sdt) = shadow_dt {
+            let inv = 1.0 / sdt;
+            let mean = imu.shadow_acc.map(|a| a * inv);
+            imu.acc_step(mean, sdt, still, lowpass_alpha(sdt, self.config.lowpass_hz));
+            imu.shadow_n = 0;
+            imu.shadow_dt = 0.0;
+            imu.shadow_acc = [0.0; 3];
+        }
+        let (shadow_p, shadow_v, active_v) = if imu.use_acc {
+            self.position = imu.acc_pos;
+            (imu.gyro_pos, w, imu.acc_speed)
+        } else {
+            self.position = imu.gyro_pos;
+            (imu.acc_pos, imu.acc_speed, w)
+        };
         if self.rest.active {
             self.learn_rest(t, speed2.sqrt(), None);
         }
-        self.detect(t, w, still, held, dt, out);
+        if let Some(sdt) = shadow_dt {
+            self.shadow_step(t, shadow_p, shadow_v, still, held, sdt);
+        }
+        self.detect(t, active_v, still, held, dt, out);
     }
 
     #[inline]
@@ -1042,6 +1221,7 @@ impl RepCounter {
                 let noise = f64::from(self.config.scalar_noise_factor * sigma).max(tiny);
                 self.limits.floor.max(noise)
             }
+            _ if self.imu.use_acc => ACC_FLOOR_RAD,
             _ => self.limits.floor,
         }
     }
@@ -1081,13 +1261,86 @@ impl RepCounter {
             return;
         }
         if still && self.detector.is_idle() {
-            let k = f64::from(dt * self.limits.relax_rate).min(1.0);
-            self.running_amplitude -= k * self.running_amplitude;
+            relax(&mut self.running_amplitude, dt, self.limits.relax_rate);
         }
         let th = self.thresholds();
         if let Some(e) = self.detector.step(t, p, speed, still, dt, &th) {
             self.accept(e, th.floor_amplitude, out);
         }
+    }
+
+    /// The channel not counted on: detect its excursions too, and switch channels when
+    /// they show the repetitions better.
+    #[inline]
+    fn shadow_step(&mut self, t: f64, p: f64, speed: f32, still: bool, held: bool, dt: f32) {
+        let floor = if self.imu.use_acc {
+            self.limits.floor
+        } else {
+            ACC_FLOOR_RAD
+        };
+        let base = self.thresholds();
+        let sh = &mut self.shadow;
+        if held {
+            sh.detector.rest_at(t, p);
+            return;
+        }
+        if still && sh.detector.is_idle() {
+            relax(&mut sh.amplitude, dt, self.limits.relax_rate);
+        }
+        let th = Thresholds {
+            hysteresis: floor.max(self.limits.detect_fraction * sh.amplitude),
+            floor_amplitude: floor,
+            ..base
+        };
+        if let Some(e) = sh.detector.step(t, p, speed, still, dt, &th) {
+            let s = f64::from(self.config.amplitude_smoothing);
+            sh.amplitude = running_amplitude(sh.amplitude, e.amplitude, floor, s);
+            sh.excursions += 1;
+            sh.split.rotate_right(1);
+            sh.split[0] = sh.counted_since;
+            sh.counted_since = 0;
+            // Each of the shadow's movements reported once or twice (more would mean that
+            // the shadow misses repetitions), in all at least `ACC_SWITCH_COUNTED` times.
+            let split = sh.split.iter().all(|&n| (1..=2).contains(&n))
+                && sh.split.iter().sum::<u32>() >= ACC_SWITCH_COUNTED;
+            // Rad-equivalent against radians: the accelerometer must move well beyond the
+            // rotation to be counted on; the rotation, as much as it, to be counted on again.
+            let ratio = if self.imu.use_acc {
+                ACC_SWITCH_OFF
+            } else {
+                ACC_SWITCH_ON
+            };
+            let big = e.amplitude >= ratio * self.running_amplitude;
+            if split && big {
+                // Until now the rotation reported halves of repetitions: what it reported
+                // beyond the accelerometer's movements so far, as many of the next movements
+                // are not reported again, so that the set's count comes out true (the
+                // display runs ahead for a few repetitions, then waits).
+                let reported = self.reps + self.attempts;
+                let extra = reported.saturating_sub(sh.excursions);
+                sh.split = [0; ACC_SWITCH_WINDOW];
+                let owed = if !self.imu.use_acc { extra } else { 0 };
+                self.switch_channel(owed);
+            }
+        }
+    }
+
+    /// Count on the other channel from now on. The shadow movement that decided it is not
+    /// reported: the counted channel reported it already (in halves, when switching to the
+    /// accelerometer).
+    fn switch_channel(&mut self, owed: u32) {
+        self.imu.use_acc = !self.imu.use_acc;
+        std::mem::swap(&mut self.detector, &mut self.shadow.detector);
+        std::mem::swap(&mut self.running_amplitude, &mut self.shadow.amplitude);
+        self.position = if self.imu.use_acc {
+            self.imu.acc_pos
+        } else {
+            self.imu.gyro_pos
+        };
+        self.rhythm = Rhythm::default();
+        self.pending = None;
+        self.rep_dir = 0.0;
+        self.owed = owed;
     }
 
     /// A valid excursion: count it, unless it is a lone movement against the direction of
@@ -1098,6 +1351,12 @@ impl RepCounter {
     /// means the movement really changed direction, and both count; one back the usual way
     /// means it was a stray movement, and it is dropped.
     fn accept(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {
+        if self.owed > 0 {
+            // Reported already, in halves, before counting moved to this channel.
+            self.owed -= 1;
+            self.rhythm.add(&e);
+            return;
+        }
         if let Some(first) = self.pending.take() {
             if e.dir == first.dir {
                 self.rep_dir = first.dir;
@@ -1121,11 +1380,7 @@ impl RepCounter {
     fn count(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {
         self.rhythm.add(&e);
         let s = f64::from(self.config.amplitude_smoothing);
-        self.running_amplitude = if self.running_amplitude <= floor {
-            e.amplitude
-        } else {
-            self.running_amplitude + s * (e.amplitude - self.running_amplitude)
-        };
+        self.running_amplitude = running_amplitude(self.running_amplitude, e.amplitude, floor, s);
         self.emit(e, out);
     }
 
@@ -1151,6 +1406,7 @@ impl RepCounter {
             RepKind::Rep => self.reps += 1,
             RepKind::Attempt => self.attempts += 1,
         }
+        self.shadow.counted_since += 1;
         out.push(RepEvent {
             kind,
             index,

@@ -26,7 +26,8 @@ pub struct CountedRep {
     pub start_s: f64,
     /// When it was back, seconds.
     pub end_s: f64,
-    /// Range-of-motion proxy: radians for motion, the signal's unit otherwise.
+    /// Range-of-motion proxy: radians for motion (g of acceleration for a movement that
+    /// travels and hardly turns, such as an upright row), the signal's unit otherwise.
     pub amplitude: f32,
     /// Seconds it took.
     pub duration_s: f32,

@@ -112,7 +112,9 @@ struct FileJson<'a> {
     reps: u32,
     attempts: u32,
     signal: &'static str,
-    /// Unit of `amplitude`: radians of rotation for IMU files, the file's own unit otherwise.
+    /// Unit of `amplitude`: radians of rotation for IMU files (`g` of acceleration when the
+    /// counter ended up counting the limb's travel on the accelerometer), the file's own
+    /// unit otherwise.
     amplitude_unit: &'static str,
     samples: usize,
     duration_s: f64,
@@ -139,7 +141,11 @@ impl FileCount {
             reps: self.counter.rep_count(),
             attempts: self.counter.attempt_count(),
             signal: if imu { "imu6" } else { "scalar" },
-            amplitude_unit: if imu { "rad" } else { "signal" },
+            amplitude_unit: match (imu, self.counter.counts_travel()) {
+                (true, false) => "rad",
+                (true, true) => "g",
+                (false, _) => "signal",
+            },
             samples: self.samples,
             duration_s: round(self.duration_s, 3),
             events: self

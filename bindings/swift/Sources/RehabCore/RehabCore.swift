@@ -3617,7 +3617,8 @@ public struct CountedRep: Equatable, Hashable {
      */
     public var endS: Double
     /**
-     * Range-of-motion proxy: radians for motion, the signal's unit otherwise.
+     * Range-of-motion proxy: radians for motion (g of acceleration for a movement that
+     * travels and hardly turns, such as an upright row), the signal's unit otherwise.
      */
     public var amplitude: Float
     /**
@@ -3645,7 +3646,8 @@ public struct CountedRep: Equatable, Hashable {
          * When it was back, seconds.
          */endS: Double, 
         /**
-         * Range-of-motion proxy: radians for motion, the signal's unit otherwise.
+         * Range-of-motion proxy: radians for motion (g of acceleration for a movement that
+         * travels and hardly turns, such as an upright row), the signal's unit otherwise.
          */amplitude: Float, 
         /**
          * Seconds it took.

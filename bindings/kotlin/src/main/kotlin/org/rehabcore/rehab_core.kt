@@ -5693,7 +5693,8 @@ data class CountedRep (
     var `endS`: kotlin.Double
     , 
     /**
-     * Range-of-motion proxy: radians for motion, the signal's unit otherwise.
+     * Range-of-motion proxy: radians for motion (g of acceleration for a movement that
+     * travels and hardly turns, such as an upright row), the signal's unit otherwise.
      */
     var `amplitude`: kotlin.Float
     , 
