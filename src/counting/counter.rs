@@ -1051,12 +1051,12 @@ impl RepCounter {
         };
         let w = f[0] * axis[0] + f[1] * axis[1] + f[2] * axis[2];
         imu.rest_s = if still { imu.rest_s + dt } else { 0.0 };
-        let gyro_detector = if imu.use_acc {
-            &mut self.shadow.detector
+        let gyro_idle = if imu.use_acc {
+            self.shadow.detector.is_idle()
         } else {
-            &mut self.detector
+            self.detector.is_idle()
         };
-        if imu.rest_s >= REBASE_REST_S && gyro_detector.is_idle() {
+        if imu.rest_s >= REBASE_REST_S && gyro_idle {
             // At rest between repetitions: measure from here on, so that the angle never
             // nears the +-pi wrap however long the session.
             imu.orientation = Orientation::default();
@@ -1064,7 +1064,11 @@ impl RepCounter {
             imu.twist_position = 0.0;
             imu.rest_s = 0.0;
             imu.gyro_pos = 0.0;
-            gyro_detector.rest_at(t, 0.0);
+            if imu.use_acc {
+                self.shadow.detector.rest_at(t, 0.0);
+            } else {
+                self.detector.rest_at(t, 0.0);
+            }
         }
         imu.orientation.rotate(f, dt);
         // Between exact readings of the twist, integrate the projected rate; every few samples
@@ -1296,7 +1300,7 @@ impl RepCounter {
             let s = f64::from(self.config.amplitude_smoothing);
             sh.amplitude = running_amplitude(sh.amplitude, e.amplitude, floor, s);
             sh.excursions += 1;
-            sh.split.rotate_right(1);
+            sh.split.copy_within(..ACC_SWITCH_WINDOW - 1, 1);
             sh.split[0] = sh.counted_since;
             sh.counted_since = 0;
             // Each of the shadow's movements reported once or twice (more would mean that
