@@ -3,7 +3,7 @@
 //!
 //! IMU samples give two such signals: the rotation about the movement's own axis (the
 //! default), and the acceleration along the direction it varies most (for movements that
-//! travel and hardly turn, such as an upright row or a reach, where the little rotation
+//! travel and hardly turn, such as an upright row, where the little rotation
 //! there is goes back and forth twice per repetition). A second detector watches the signal
 //! not counted on, and counting moves to it when the two disagree in that one way.
 
@@ -122,7 +122,7 @@ const SHADOW_EVERY: u32 = 4;
 /// Counting moves to the accelerometer when the rotation splits its movements: during
 /// each of the accelerometer's last `ACC_SWITCH_WINDOW` excursions the rotation reported
 /// one or two movements, `ACC_SWITCH_COUNTED` in all, i.e. most of them twice (an upright
-/// row or a reach: the limb travels and turns little, and what it turns goes back and
+/// row: the limb travels and turns little, and what it turns goes back and
 /// forth within one repetition) ...
 const ACC_SWITCH_WINDOW: usize = 3;
 const ACC_SWITCH_COUNTED: u32 = 5;
