@@ -698,7 +698,9 @@ impl RepCounter {
     }
 
     /// Set the person's reference range (signal units, e.g. from an earlier calibration).
-    /// Resets the adapted target fraction to the configured one.
+    /// Resets the adapted target fraction to the configured one. When counting moves
+    /// between the rotation and the accelerometer (see [`RepCounter::counts_travel`]) the
+    /// reference moves with it, in proportion to the two channels' running amplitudes.
     pub fn set_reference_range(&mut self, range: f32) -> Result<(), CountingError> {
         if !range.is_finite() || range <= 0.0 {
             return Err(CountingError::InvalidReference { range });
@@ -715,6 +717,7 @@ impl RepCounter {
         self.reference = None;
     }
 
+    /// The reference range, in the units of the amplitudes currently reported.
     pub fn reference_range(&self) -> Option<f32> {
         self.reference
     }
@@ -1336,6 +1339,15 @@ impl RepCounter {
         self.imu.use_acc = !self.imu.use_acc;
         std::mem::swap(&mut self.detector, &mut self.shadow.detector);
         std::mem::swap(&mut self.running_amplitude, &mut self.shadow.amplitude);
+        // The person's reference range (and the best calibration repetitions so far) move
+        // to the new channel's units in proportion to the two channels' running
+        // amplitudes, so that the target keeps meaning the same share of their best.
+        let (new, old) = (self.running_amplitude, self.shadow.amplitude);
+        if new > 0.0 && old > 0.0 {
+            let k = (new / old) as f32;
+            self.reference = self.reference.map(|r| r * k);
+            self.best = self.best.map(|b| b * k);
+        }
         self.position = if self.imu.use_acc {
             self.imu.acc_pos
         } else {

@@ -963,9 +963,15 @@ fn long_circling_without_rest_keeps_a_continuous_angle() {
 }
 
 /// An upright-row-like set: the sensor travels up and back once per repetition (the
-/// accelerometer shows one out-and-back of `lin` m/s²) while the wrist turns only
-/// `turn` rad, there and back twice per repetition.
-fn travel_reps(n: usize, rep_s: f64, lead_s: f64, lin: f32, turn: f64) -> (Vec<f64>, Vec<f32>) {
+/// accelerometer shows one out-and-back of `lin(k)` m/s² in repetition `k`) while the
+/// wrist turns only `turn` rad, there and back twice per repetition.
+fn travel_reps(
+    n: usize,
+    rep_s: f64,
+    lead_s: f64,
+    lin: impl Fn(usize) -> f32,
+    turn: f64,
+) -> (Vec<f64>, Vec<f32>) {
     let mut rng = Rng(11);
     let (mut ts, mut xs) = (Vec::new(), Vec::new());
     let axis = normalize([0.2, -0.4, 0.9]);
@@ -973,22 +979,22 @@ fn travel_reps(n: usize, rep_s: f64, lead_s: f64, lin: f32, turn: f64) -> (Vec<f
     let phase = |t: f64| {
         let u = (t - lead_s) / rep_s;
         if u < 0.0 || u >= n as f64 {
-            0.0
+            (0.0, 0)
         } else {
-            u.fract()
+            (u.fract(), u as usize)
         }
     };
     let two_pi = 2.0 * std::f64::consts::PI;
     let mut t = 0.0;
     while t < end {
-        let u = phase(t);
+        let (u, k) = phase(t);
         let angle = turn * 0.5 * (1.0 - (2.0 * two_pi * u).cos());
         let rate = if u > 0.0 {
             turn * 0.5 * 2.0 * two_pi / rep_s * (2.0 * two_pi * u).sin()
         } else {
             0.0
         };
-        let travel = lin * (0.5 * (1.0 - (two_pi * u).cos())) as f32;
+        let travel = lin(k) * (0.5 * (1.0 - (two_pi * u).cos())) as f32;
         let g = gravity(axis, angle as f32);
         let acc = [g[0] + travel, g[1], g[2]].map(|a| a + 0.05 * rng.next());
         let gyro = axis.map(|a| a * rate as f32 + 0.01 * rng.next());
@@ -1002,7 +1008,7 @@ fn travel_reps(n: usize, rep_s: f64, lead_s: f64, lin: f32, turn: f64) -> (Vec<f
 
 #[test]
 fn travel_with_little_turn_is_counted_on_the_accelerometer() {
-    let rec = travel_reps(12, 1.8, 2.0, 8.0, 0.3);
+    let rec = travel_reps(12, 1.8, 2.0, |_| 8.0, 0.3);
     let mut c = RepCounter::new(CounterConfig::default(), None);
     let mut out = Vec::new();
     for (t, x) in rec.0.chunks(5).zip(rec.1.chunks(30)) {
@@ -1035,4 +1041,29 @@ fn rotation_reps_stay_on_the_rotation() {
         }
         assert!(!c.counts_travel(), "amplitude {amp}");
     }
+}
+
+#[test]
+fn reference_range_follows_counting_to_the_accelerometer() {
+    // A reference set on the rotation keeps its meaning when counting moves to the
+    // accelerometer: full repetitions stay reps, and the last four, which travel half as
+    // far, are attempts (in radians against g, every movement would pass).
+    let rec = travel_reps(14, 1.8, 2.0, |k| if k >= 10 { 4.0 } else { 8.0 }, 0.3);
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    c.set_reference_range(0.25).expect("valid reference");
+    let mut out = Vec::new();
+    for (t, x) in rec.0.chunks(5).zip(rec.1.chunks(30)) {
+        c.push_imu(t, x, &mut out).expect("valid batch");
+    }
+    c.finish(&mut out);
+    assert!(c.counts_travel());
+    let reference = c.reference_range().expect("kept");
+    assert!(reference > 0.5, "reference {reference} not moved to g");
+    assert_eq!(out.len(), 14);
+    let kinds: Vec<RepKind> = out.iter().map(|e| e.kind).collect();
+    assert!(kinds[..10].iter().all(|&k| k == RepKind::Rep), "{out:?}");
+    assert!(
+        kinds[10..].iter().all(|&k| k == RepKind::Attempt),
+        "{out:?}"
+    );
 }

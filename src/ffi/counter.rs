@@ -171,7 +171,9 @@ impl RepCounter {
         self.lock().0.end_calibration()
     }
 
-    /// Sets the reference range (e.g. from an earlier calibration).
+    /// Sets the reference range (e.g. from an earlier calibration), in the units of
+    /// `CountedRep.amplitude`. If the counter moves to counting a movement's travel on
+    /// the accelerometer, the reference moves with it, in proportion.
     pub fn set_reference_range(&self, range: f32) -> Result<(), RehabError> {
         Ok(self.lock().0.set_reference_range(range)?)
     }

@@ -2247,7 +2247,9 @@ public protocol RepCounterProtocol: AnyObject, Sendable {
     func reps()  -> UInt32
     
     /**
-     * Sets the reference range (e.g. from an earlier calibration).
+     * Sets the reference range (e.g. from an earlier calibration), in the units of
+     * `CountedRep.amplitude`. If the counter moves to counting a movement's travel on
+     * the accelerometer, the reference moves with it, in proportion.
      */
     func setReferenceRange(range: Float) throws 
     
@@ -2427,7 +2429,9 @@ open func reps() -> UInt32  {
 }
     
     /**
-     * Sets the reference range (e.g. from an earlier calibration).
+     * Sets the reference range (e.g. from an earlier calibration), in the units of
+     * `CountedRep.amplitude`. If the counter moves to counting a movement's travel on
+     * the accelerometer, the reference moves with it, in proportion.
      */
 open func setReferenceRange(range: Float)throws   {try rustCallWithError(FfiConverterTypeRehabError_lift) {
         uniffiCallStatus in
@@ -10914,7 +10918,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_repcounter_reps() != 22104) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_repcounter_set_reference_range() != 23956) {
+    if (uniffi_rehab_core_checksum_method_repcounter_set_reference_range() != 55420) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_repcounter_take_pushed_events() != 22227) {

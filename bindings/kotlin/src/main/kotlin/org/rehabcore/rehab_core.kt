@@ -1267,7 +1267,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_reps() and 0xFFFF) != 22104) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_repcounter_set_reference_range() and 0xFFFF) != 23956) {
+    if ((lib.uniffi_rehab_core_checksum_method_repcounter_set_reference_range() and 0xFFFF) != 55420) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_take_pushed_events() and 0xFFFF) != 22227) {
@@ -4175,7 +4175,9 @@ public interface RepCounterInterface {
     fun `reps`(): kotlin.UInt
     
     /**
-     * Sets the reference range (e.g. from an earlier calibration).
+     * Sets the reference range (e.g. from an earlier calibration), in the units of
+     * `CountedRep.amplitude`. If the counter moves to counting a movement's travel on
+     * the accelerometer, the reference moves with it, in proportion.
      */
     fun `setReferenceRange`(`range`: kotlin.Float)
     
@@ -4436,7 +4438,9 @@ open class RepCounter: Disposable, AutoCloseable, RepCounterInterface
 
     
     /**
-     * Sets the reference range (e.g. from an earlier calibration).
+     * Sets the reference range (e.g. from an earlier calibration), in the units of
+     * `CountedRep.amplitude`. If the counter moves to counting a movement's travel on
+     * the accelerometer, the reference moves with it, in proportion.
      */
     @Throws(RehabException::class)override fun `setReferenceRange`(`range`: kotlin.Float)
         = 
