@@ -259,6 +259,9 @@ struct ImuFront {
     /// The accelerometer channel: low-passed acceleration, its running mean and principal
     /// axis of variation, and the position along that axis (rad-equivalent).
     acc_lp: LowPass2<3>,
+    /// The low-pass factor and the period it is for.
+    acc_alpha: f32,
+    acc_alpha_dt: f32,
     acc_primed: bool,
     acc_mean: [f32; 3],
     acc_axis: PrincipalAxis,
@@ -313,8 +316,8 @@ impl ImuFront {
     /// The accelerometer channel, each time it runs: low-pass the mean acceleration,
     /// learn the direction it varies along while moving, and move the position along it.
     #[inline]
-    fn acc_step(&mut self, acc: [f32; 3], dt: f32, still: bool, alpha: f32) {
-        let a = self.acc_lp.update(acc, alpha);
+    fn acc_step(&mut self, acc: [f32; 3], dt: f32, inv_dt: f32, still: bool) {
+        let a = self.acc_lp.update(acc, self.acc_alpha);
         if !self.acc_primed {
             self.acc_primed = true;
             self.acc_mean = a;
@@ -336,11 +339,7 @@ impl ImuFront {
         // About the running mean: the axis settles over the first movements, and a change
         // of axis must not move the position by the whole of gravity.
         let p = f64::from((d[0] * axis[0] + d[1] * axis[1] + d[2] * axis[2]) * ACC_RAD_PER_MS2);
-        self.acc_speed = if dt > 0.0 {
-            ((p - self.acc_pos) / f64::from(dt)) as f32
-        } else {
-            0.0
-        };
+        self.acc_speed = (p - self.acc_pos) as f32 * inv_dt;
         self.acc_pos = p;
     }
 }
@@ -522,6 +521,8 @@ impl RepCounter {
                 step_angle: [0.0; 3],
                 gyro_pos: 0.0,
                 acc_lp: LowPass2::default(),
+                acc_alpha: 0.0,
+                acc_alpha_dt: 0.0,
                 acc_primed: false,
                 acc_mean: [0.0; 3],
                 acc_axis: PrincipalAxis::default(),
@@ -1117,7 +1118,12 @@ impl RepCounter {
         if let Some(sdt) = shadow_dt {
             let inv = 1.0 / sdt;
             let mean = imu.shadow_acc.map(|a| a * inv);
-            imu.acc_step(mean, sdt, still, lowpass_alpha(sdt, self.config.lowpass_hz));
+            if sdt != imu.acc_alpha_dt {
+                // Regular streams repeat the same period: one division for all of them.
+                imu.acc_alpha_dt = sdt;
+                imu.acc_alpha = lowpass_alpha(sdt, self.config.lowpass_hz);
+            }
+            imu.acc_step(mean, sdt, inv, still);
             imu.shadow_n = 0;
             imu.shadow_dt = 0.0;
             imu.shadow_acc = [0.0; 3];
