@@ -192,4 +192,12 @@ impl RepCounter {
     pub fn attempts(&self) -> u32 {
         self.lock().0.attempt_count()
     }
+
+    /// Whether reps are being counted on the acceleration rather than the rotation: the
+    /// counter moves there by itself for a movement that travels and hardly turns (such
+    /// as an upright row). Then `CountedRep.amplitude` and the reference range are in g
+    /// of acceleration instead of radians.
+    pub fn counts_travel(&self) -> bool {
+        self.lock().0.counts_travel()
+    }
 }

@@ -34,6 +34,15 @@ fun feedTests(): Unit = runBlocking {
     T.check("the recording has movements", expected.size >= 19) { "(${expected.size})" }
     T.equal("CounterFeed returns exactly what pushImu(List) returns", got, expected)
     T.equal("the counter behind the feed holds the count", counter.reps() + counter.attempts(), expected.size.toUInt())
+    T.check("abductions are counted on the rotation", !counter.countsTravel())
+
+    // Upright rows that turn back and forth twice per rep (tests/data/README.md): counted on
+    // the acceleration, within one of the 20 done (35 on the rotation alone).
+    val (rt, rx) = loadCsv(File("tests/data/spar_s8_ROW_right_1.csv"))
+    val rows = RepCounter(CounterSignal.IMU)
+    val rowReps = rows.sampleFeed().use { feed -> inBatches(rt, rx, 100, feed::pushImu) } + rows.finish()
+    T.check("upright rows are counted on the acceleration", rows.countsTravel())
+    T.check("upright rows count within one of 20", rowReps.size in 19..21) { "(${rowReps.size})" }
 
     // A buffer too small for one event: every event still arrives, in order (parked path).
     val small = RepCounter(CounterSignal.IMU)

@@ -14,9 +14,12 @@ class CollectingSessionListener : SessionListener {
 }
 
 /** The shared test recording: 20 shoulder abductions at 50 Hz (tests/data/README.md). */
-fun loadRecording(): Pair<List<Double>, List<Float>> {
-    val file = listOf(System.getenv("REHAB_TEST_DATA"), "tests/data/spar_s1_ABD_left_1.csv")
-        .filterNotNull().map(::File).first { it.exists() }
+fun loadRecording(): Pair<List<Double>, List<Float>> =
+    loadCsv(listOf(System.getenv("REHAB_TEST_DATA"), "tests/data/spar_s1_ABD_left_1.csv")
+        .filterNotNull().map(::File).first { it.exists() })
+
+/** A 6-axis recording in the shared data's CSV format: timestamps and interleaved samples. */
+fun loadCsv(file: File): Pair<List<Double>, List<Float>> {
     val t = ArrayList<Double>()
     val x = ArrayList<Float>()
     file.readLines().drop(1).filter { it.isNotBlank() }.forEach { line ->

@@ -38,6 +38,16 @@ func feedTests() async throws {
     T.check("the recording has movements", expected.count >= 19, "(\(expected.count))")
     T.equal("CounterFeed returns exactly what pushImu returns", got, expected)
     T.equal("the counter behind the feed holds the count", counter.reps() + counter.attempts(), UInt32(expected.count))
+    T.check("abductions are counted on the rotation", !counter.countsTravel())
+
+    // Upright rows that turn back and forth twice per rep (tests/data/README.md): counted on
+    // the acceleration, within one of the 20 done (35 on the rotation alone).
+    let (rt, rx) = try loadRecording(named: "spar_s8_ROW_right_1.csv")
+    let rows = RepCounter(signal: .imu)
+    let rowFeed = rows.sampleFeed()
+    let rowReps = try inBatches(rt, rx, 100) { try rowFeed.pushImu(timestamps: $0, samples: $1) } + rows.finish()
+    T.check("upright rows are counted on the acceleration", rows.countsTravel())
+    T.check("upright rows count within one of 20", (19...21).contains(rowReps.count), "(\(rowReps.count))")
 
     let tiny = CounterFeed(RepCounter(signal: .imu), eventBufferBytes: 1)
     let parked = try inBatches(t, x, 100) { try tiny.pushImu(timestamps: $0, samples: $1) }

@@ -15,7 +15,12 @@ final class CollectingSessionListener: SessionListener, @unchecked Sendable {
 
 /// The shared test recording: 20 shoulder abductions at 50 Hz (tests/data/README.md).
 func loadRecording() throws -> ([Double], [Float]) {
-    let candidates = [ProcessInfo.processInfo.environment["REHAB_TEST_DATA"], "data/spar_s1_ABD_left_1.csv", "tests/data/spar_s1_ABD_left_1.csv"]
+    try loadRecording(named: "spar_s1_ABD_left_1.csv", env: ProcessInfo.processInfo.environment["REHAB_TEST_DATA"])
+}
+
+/// A 6-axis recording from tests/data in the shared data's CSV format.
+func loadRecording(named name: String, env: String? = nil) throws -> ([Double], [Float]) {
+    let candidates = [env, "data/\(name)", "tests/data/\(name)"]
     guard let path = candidates.compactMap({ $0 }).first(where: { FileManager.default.fileExists(atPath: $0) }) else {
         throw NSError(domain: "tests", code: 1, userInfo: [NSLocalizedDescriptionKey: "test recording not found"])
     }

@@ -2218,6 +2218,14 @@ public protocol RepCounterProtocol: AnyObject, Sendable {
     func beginCalibration() 
     
     /**
+     * Whether reps are being counted on the acceleration rather than the rotation: the
+     * counter moves there by itself for a movement that travels and hardly turns (such
+     * as an upright row). Then `CountedRep.amplitude` and the reference range are in g
+     * of acceleration instead of radians.
+     */
+    func countsTravel()  -> Bool
+    
+    /**
      * Ends calibration; returns the reference range, or nothing if fewer than
      * two movements were made.
      */
@@ -2358,6 +2366,21 @@ open func beginCalibration()  {try! rustCall() {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Whether reps are being counted on the acceleration rather than the rotation: the
+     * counter moves there by itself for a movement that travels and hardly turns (such
+     * as an upright row). Then `CountedRep.amplitude` and the reference range are in g
+     * of acceleration instead of radians.
+     */
+open func countsTravel() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_rehab_core_fn_method_repcounter_counts_travel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -10901,6 +10924,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_repcounter_begin_calibration() != 12279) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_repcounter_counts_travel() != 40270) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_repcounter_end_calibration() != 24436) {

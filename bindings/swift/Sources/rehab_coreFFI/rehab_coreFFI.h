@@ -480,6 +480,11 @@ uint32_t uniffi_rehab_core_fn_method_repcounter_attempts(uint64_t ptr, RustCallS
 void uniffi_rehab_core_fn_method_repcounter_begin_calibration(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REPCOUNTER_COUNTS_TRAVEL
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REPCOUNTER_COUNTS_TRAVEL
+int8_t uniffi_rehab_core_fn_method_repcounter_counts_travel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REPCOUNTER_END_CALIBRATION
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REPCOUNTER_END_CALIBRATION
 RustBuffer uniffi_rehab_core_fn_method_repcounter_end_calibration(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -1127,6 +1132,12 @@ uint16_t uniffi_rehab_core_checksum_method_repcounter_attempts(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REPCOUNTER_BEGIN_CALIBRATION
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REPCOUNTER_BEGIN_CALIBRATION
 uint16_t uniffi_rehab_core_checksum_method_repcounter_begin_calibration(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REPCOUNTER_COUNTS_TRAVEL
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REPCOUNTER_COUNTS_TRAVEL
+uint16_t uniffi_rehab_core_checksum_method_repcounter_counts_travel(void
     
 );
 #endif

@@ -796,6 +796,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_repcounter_begin_calibration(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_repcounter_counts_travel(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_repcounter_end_calibration(
     ): Int
     external fun uniffi_rehab_core_checksum_method_repcounter_finish(
@@ -956,6 +958,8 @@ internal object UniffiLib {
     ): Int
     external fun uniffi_rehab_core_fn_method_repcounter_begin_calibration(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_rehab_core_fn_method_repcounter_counts_travel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_rehab_core_fn_method_repcounter_end_calibration(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_repcounter_finish(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1250,6 +1254,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_begin_calibration() and 0xFFFF) != 12279) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_repcounter_counts_travel() and 0xFFFF) != 40270) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_end_calibration() and 0xFFFF) != 24436) {
@@ -4146,6 +4153,14 @@ public interface RepCounterInterface {
     fun `beginCalibration`()
     
     /**
+     * Whether reps are being counted on the acceleration rather than the rotation: the
+     * counter moves there by itself for a movement that travels and hardly turns (such
+     * as an upright row). Then `CountedRep.amplitude` and the reference range are in g
+     * of acceleration instead of radians.
+     */
+    fun `countsTravel`(): kotlin.Boolean
+    
+    /**
      * Ends calibration; returns the reference range, or nothing if fewer than
      * two movements were made.
      */
@@ -4344,6 +4359,25 @@ open class RepCounter: Disposable, AutoCloseable, RepCounterInterface
 }
     }
     
+    
+
+    
+    /**
+     * Whether reps are being counted on the acceleration rather than the rotation: the
+     * counter moves there by itself for a movement that travels and hardly turns (such
+     * as an upright row). Then `CountedRep.amplitude` and the reference range are in g
+     * of acceleration instead of radians.
+     */override fun `countsTravel`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_rehab_core_fn_method_repcounter_counts_travel(
+        it,
+        _status)
+}
+    }
+    )
+    }
     
 
     
