@@ -342,6 +342,17 @@ impl ImuFront {
         self.acc_speed = (p - self.acc_pos) as f32 * inv_dt;
         self.acc_pos = p;
     }
+
+    /// Position and speed of the accelerometer channel (`acc`) or of the rotation (whose
+    /// speed along the axis, `w`, the step computed).
+    #[inline]
+    fn channel(&self, acc: bool, w: f32) -> (f64, f32) {
+        if acc {
+            (self.acc_pos, self.acc_speed)
+        } else {
+            (self.gyro_pos, w)
+        }
+    }
 }
 
 /// The channel the counter does not count on: its own detector and running amplitude,
@@ -1128,20 +1139,18 @@ impl RepCounter {
             imu.shadow_dt = 0.0;
             imu.shadow_acc = [0.0; 3];
         }
-        let (shadow_p, shadow_v, active_v) = if imu.use_acc {
-            self.position = imu.acc_pos;
-            (imu.gyro_pos, w, imu.acc_speed)
-        } else {
-            self.position = imu.gyro_pos;
-            (imu.acc_pos, imu.acc_speed, w)
-        };
+        self.position = imu.channel(imu.use_acc, w).0;
         if self.rest.active {
             self.learn_rest(t, speed2.sqrt(), None);
         }
         if let Some(sdt) = shadow_dt {
-            self.shadow_step(t, shadow_p, shadow_v, still, held, sdt);
+            let (p, v) = self.imu.channel(!self.imu.use_acc, w);
+            self.shadow_step(t, p, v, still, held, sdt);
         }
-        self.detect(t, active_v, still, held, dt, out);
+        // After the shadow, which may have switched channels.
+        let (p, v) = self.imu.channel(self.imu.use_acc, w);
+        self.position = p;
+        self.detect(t, v, still, held, dt, out);
     }
 
     #[inline]
@@ -1234,8 +1243,17 @@ impl RepCounter {
                 let noise = f64::from(self.config.scalar_noise_factor * sigma).max(tiny);
                 self.limits.floor.max(noise)
             }
-            _ if self.imu.use_acc => ACC_FLOOR_RAD,
-            _ => self.limits.floor,
+            _ => self.channel_floor(self.imu.use_acc),
+        }
+    }
+
+    /// IMU: the absolute floor of the accelerometer channel (`acc`) or of the rotation.
+    #[inline]
+    fn channel_floor(&self, acc: bool) -> f64 {
+        if acc {
+            ACC_FLOOR_RAD
+        } else {
+            self.limits.floor
         }
     }
 
@@ -1286,11 +1304,7 @@ impl RepCounter {
     /// they show the repetitions better.
     #[inline]
     fn shadow_step(&mut self, t: f64, p: f64, speed: f32, still: bool, held: bool, dt: f32) {
-        let floor = if self.imu.use_acc {
-            self.limits.floor
-        } else {
-            ACC_FLOOR_RAD
-        };
+        let floor = self.channel_floor(!self.imu.use_acc);
         let base = self.thresholds();
         let sh = &mut self.shadow;
         if held {
@@ -1354,11 +1368,6 @@ impl RepCounter {
             self.reference = self.reference.map(|r| r * k);
             self.best = self.best.map(|b| b * k);
         }
-        self.position = if self.imu.use_acc {
-            self.imu.acc_pos
-        } else {
-            self.imu.gyro_pos
-        };
         self.rhythm = Rhythm::default();
         self.pending = None;
         self.rep_dir = 0.0;

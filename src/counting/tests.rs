@@ -120,6 +120,12 @@ fn count_imu(rec: &(Vec<f64>, Vec<f32>)) -> Vec<RepEvent> {
 }
 
 fn count_imu_with(mut c: RepCounter, rec: &(Vec<f64>, Vec<f32>)) -> Vec<RepEvent> {
+    push_set(&mut c, rec)
+}
+
+/// Run a recording through `c` in ~100 ms batches and finish the set; `c` stays for
+/// inspection.
+fn push_set(c: &mut RepCounter, rec: &(Vec<f64>, Vec<f32>)) -> Vec<RepEvent> {
     let mut out = Vec::new();
     for (t, x) in rec.0.chunks(5).zip(rec.1.chunks(30)) {
         c.push_imu(t, x, &mut out).expect("valid batch");
@@ -1010,11 +1016,7 @@ fn travel_reps(
 fn travel_with_little_turn_is_counted_on_the_accelerometer() {
     let rec = travel_reps(12, 1.8, 2.0, |_| 8.0, 0.3);
     let mut c = RepCounter::new(CounterConfig::default(), None);
-    let mut out = Vec::new();
-    for (t, x) in rec.0.chunks(5).zip(rec.1.chunks(30)) {
-        c.push_imu(t, x, &mut out).expect("valid batch");
-    }
-    c.finish(&mut out);
+    let out = push_set(&mut c, &rec);
     // The rotation alone sees two movements per repetition; once the accelerometer has
     // shown one movement for every two, counting moves to it, and the halves reported
     // until then are made good: the set's count comes out true.
@@ -1033,12 +1035,7 @@ fn rotation_reps_stay_on_the_rotation() {
     for amp in [0.3, 1.0, 2.0] {
         let rec = Imu::default().record(40.0, reps(10, amp, 2.5, 0.5, 2.0));
         let mut c = RepCounter::new(CounterConfig::default(), None);
-        let ev = count_imu_with(c.clone(), &rec);
-        assert_eq!(ev.len(), 10, "amplitude {amp}");
-        let mut out = Vec::new();
-        for (t, x) in rec.0.chunks(5).zip(rec.1.chunks(30)) {
-            c.push_imu(t, x, &mut out).expect("valid batch");
-        }
+        assert_eq!(push_set(&mut c, &rec).len(), 10, "amplitude {amp}");
         assert!(!c.counts_travel(), "amplitude {amp}");
     }
 }
@@ -1051,11 +1048,7 @@ fn reference_range_follows_counting_to_the_accelerometer() {
     let rec = travel_reps(14, 1.8, 2.0, |k| if k >= 10 { 4.0 } else { 8.0 }, 0.3);
     let mut c = RepCounter::new(CounterConfig::default(), None);
     c.set_reference_range(0.25).expect("valid reference");
-    let mut out = Vec::new();
-    for (t, x) in rec.0.chunks(5).zip(rec.1.chunks(30)) {
-        c.push_imu(t, x, &mut out).expect("valid batch");
-    }
-    c.finish(&mut out);
+    let out = push_set(&mut c, &rec);
     assert!(c.counts_travel());
     let reference = c.reference_range().expect("kept");
     assert!(reference > 0.5, "reference {reference} not moved to g");
