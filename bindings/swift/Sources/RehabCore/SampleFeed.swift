@@ -5,15 +5,6 @@ import Foundation
 import rehab_coreFFI
 #endif
 
-/// What one push through the C entry point left.
-private enum Pushed {
-    /// No events.
-    case none
-    /// Events or an error wait in the object: `takePushedEvents()`.
-    case parked
-    /// A uniffi-serialised list of events.
-    case bytes(Data)
-}
 
 /// What `SessionFeed` and `CounterFeed` share: the feed's own handle of the
 /// object (so the object lives at least as long as the feed), the buffer the
@@ -38,7 +29,13 @@ private final class FeedCore: @unchecked Sendable {
         free(handle)
     }
 
-    func push(_ entry: Entry, _ timestamps: [Double], _ values: [Float]) throws -> Pushed {
+    /// One push: the events read straight from the buffer the core wrote them to (no
+    /// copy), or `nil` when they (or the batch's error) wait in the object for
+    /// `takePushedEvents()`.
+    func push<T>(
+        _ entry: Entry, _ timestamps: [Double], _ values: [Float],
+        _ read: (UnsafeRawBufferPointer) throws -> [T]
+    ) throws -> [T]? {
         lock.lock()
         defer { lock.unlock() }
         let handle = self.handle
@@ -50,9 +47,9 @@ private final class FeedCore: @unchecked Sendable {
                     let n = entry(handle, t.baseAddress, Int32(clamping: t.count), x.baseAddress,
                                   Int32(clamping: x.count), o.baseAddress, Int32(clamping: o.count))
                     switch n {
-                    case 0: return .none
-                    case -1: return .parked
-                    case 1...: return .bytes(Data(bytes: o.baseAddress!, count: Int(n)))
+                    case 0: return []
+                    case -1: return nil
+                    case 1...: return try read(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(o)[0..<Int(n)]))
                     default: throw RehabError.Internal(message: "internal error: sample fast path returned \(n)")
                     }
                 }
@@ -96,28 +93,30 @@ private struct WireReader {
 }
 
 /// Reads a uniffi-serialised list (a big-endian Int32 count, then the items); `fast`
-/// reads an item itself or returns nil to let the generated reader `read` do it.
+/// reads an item itself or returns nil to let the generated reader `read` do it (on a
+/// `Data` copy of the bytes, made only then).
 private func readList<T>(
-    _ data: Data,
+    _ raw: UnsafeRawBufferPointer,
     fast: (inout WireReader) throws -> T?,
     _ read: (inout (data: Data, offset: Data.Index)) throws -> T
 ) throws -> [T] {
-    try data.withUnsafeBytes { raw in
-        var wire = WireReader(bytes: raw, offset: 0)
-        let count = Int(try wire.i32())
-        var items: [T] = []
-        items.reserveCapacity(max(0, count))
-        for _ in 0..<max(0, count) {
-            if let item = try fast(&wire) {
-                items.append(item)
-            } else {
-                var reader = (data: data, offset: data.startIndex + wire.offset)
-                items.append(try read(&reader))
-                wire.offset = reader.offset - data.startIndex
-            }
+    var wire = WireReader(bytes: raw, offset: 0)
+    let count = Int(try wire.i32())
+    var items: [T] = []
+    items.reserveCapacity(max(0, count))
+    var data: Data? = nil
+    for _ in 0..<max(0, count) {
+        if let item = try fast(&wire) {
+            items.append(item)
+        } else {
+            let bytes = data ?? Data(raw)
+            data = bytes
+            var reader = (data: bytes, offset: bytes.startIndex + wire.offset)
+            items.append(try read(&reader))
+            wire.offset = reader.offset - bytes.startIndex
         }
-        return items
     }
+    return items
 }
 
 /// `SessionEvent.rep` and `.attempt` read directly; nil for the other variants.
@@ -171,20 +170,17 @@ public final class SessionFeed: @unchecked Sendable {
     /// Like `ExerciseSession.pushImu`: `timestamps` in seconds (increasing),
     /// `samples` interleaved `ax, ay, az, gx, gy, gz` per timestamp.
     public func pushImu(timestamps: [Double], samples: [Float]) throws -> [SessionEvent] {
-        try events(core.push(rehab_core_session_push_imu, timestamps, samples))
+        try core.push(rehab_core_session_push_imu, timestamps, samples, readEvents) ?? session.takePushedEvents()
     }
 
     /// Like `ExerciseSession.pushScalar`: one value per timestamp.
     public func pushScalar(timestamps: [Double], values: [Float]) throws -> [SessionEvent] {
-        try events(core.push(rehab_core_session_push_scalar, timestamps, values))
+        try core.push(rehab_core_session_push_scalar, timestamps, values, readEvents) ?? session.takePushedEvents()
     }
 
-    private func events(_ pushed: Pushed) throws -> [SessionEvent] {
-        switch pushed {
-        case .none: return []
-        case .parked: return try session.takePushedEvents() // the events, or the batch's error
-        case .bytes(let data): return try readList(data, fast: fastSessionEvent, FfiConverterTypeSessionEvent.read)
-        }
+    // `nil` from a push: the events, or the batch's error, wait in `takePushedEvents()`.
+    private func readEvents(_ raw: UnsafeRawBufferPointer) throws -> [SessionEvent] {
+        try readList(raw, fast: fastSessionEvent, FfiConverterTypeSessionEvent.read)
     }
 }
 
@@ -205,20 +201,17 @@ public final class CounterFeed: @unchecked Sendable {
 
     /// Like `RepCounter.pushImu`.
     public func pushImu(timestamps: [Double], samples: [Float]) throws -> [CountedRep] {
-        try events(core.push(rehab_core_counter_push_imu, timestamps, samples))
+        try core.push(rehab_core_counter_push_imu, timestamps, samples, readReps) ?? counter.takePushedEvents()
     }
 
     /// Like `RepCounter.pushScalar`.
     public func pushScalar(timestamps: [Double], values: [Float]) throws -> [CountedRep] {
-        try events(core.push(rehab_core_counter_push_scalar, timestamps, values))
+        try core.push(rehab_core_counter_push_scalar, timestamps, values, readReps) ?? counter.takePushedEvents()
     }
 
-    private func events(_ pushed: Pushed) throws -> [CountedRep] {
-        switch pushed {
-        case .none: return []
-        case .parked: return try counter.takePushedEvents() // the events, or the batch's error
-        case .bytes(let data): return try readList(data, fast: fastCountedRep, FfiConverterTypeCountedRep.read)
-        }
+    // `nil` from a push: the events, or the batch's error, wait in `takePushedEvents()`.
+    private func readReps(_ raw: UnsafeRawBufferPointer) throws -> [CountedRep] {
+        try readList(raw, fast: fastCountedRep, FfiConverterTypeCountedRep.read)
     }
 }
 
