@@ -38,10 +38,15 @@ pub struct RepEvent {
     /// scalars.
     pub amplitude: f32,
     pub duration_s: f32,
-    /// Highest speed during the movement: rad/s for IMU signals, units/s for scalars.
+    /// Highest speed during the movement: rad/s for IMU signals (g/s when `travel`),
+    /// units/s for scalars.
     pub peak_speed: f32,
     /// Whether `amplitude` reached the target; always true without a reference range.
     pub reached_target: bool,
+    /// Whether this movement was counted on the limb's travel (the accelerometer channel,
+    /// see [`RepCounter::counts_travel`]): then `amplitude` is in g and `peak_speed` in g/s.
+    /// A set can hold both kinds: counting moves to the accelerometer a few reps in.
+    pub travel: bool,
 }
 
 /// Gaps longer than this (s) are missing data: filters restart and nothing is integrated.
@@ -1447,6 +1452,7 @@ impl RepCounter {
             duration_s: (e.end_s - e.start_s) as f32,
             peak_speed: e.peak_speed,
             reached_target: reached,
+            travel: self.imu.use_acc,
         });
     }
 

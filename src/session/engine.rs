@@ -357,6 +357,7 @@ impl LiveSession {
             duration_s: (t_s - start) as f32,
             peak_speed: 0.0,
             reached_target: true,
+            travel: false,
         };
         let mut events = Vec::new();
         self.on_movement(&tap, &mut events)?;

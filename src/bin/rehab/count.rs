@@ -112,9 +112,9 @@ struct FileJson<'a> {
     reps: u32,
     attempts: u32,
     signal: &'static str,
-    /// Unit of `amplitude`: radians of rotation for IMU files (`g` of acceleration when the
-    /// counter ended up counting the limb's travel on the accelerometer), the file's own
-    /// unit otherwise.
+    /// Unit of `amplitude` at the end of the file: radians of rotation for IMU files (`g` of
+    /// acceleration when the counter ended up counting the limb's travel on the
+    /// accelerometer), the file's own unit otherwise. Each event gives its own.
     amplitude_unit: &'static str,
     samples: usize,
     duration_s: f64,
@@ -129,6 +129,9 @@ struct EventJson {
     end_s: f64,
     duration_s: f64,
     amplitude: f64,
+    /// `rad`, `g` (counted on the limb's travel) or `signal`: a set that moves to the
+    /// accelerometer has events in both.
+    amplitude_unit: &'static str,
     peak_speed: f64,
     reached_target: bool,
 }
@@ -141,11 +144,7 @@ impl FileCount {
             reps: self.counter.rep_count(),
             attempts: self.counter.attempt_count(),
             signal: if imu { "imu6" } else { "scalar" },
-            amplitude_unit: match (imu, self.counter.counts_travel()) {
-                (true, false) => "rad",
-                (true, true) => "g",
-                (false, _) => "signal",
-            },
+            amplitude_unit: unit(imu, self.counter.counts_travel()),
             samples: self.samples,
             duration_s: round(self.duration_s, 3),
             events: self
@@ -161,12 +160,22 @@ impl FileCount {
                     end_s: round(e.end_s, 3),
                     duration_s: round(f64::from(e.duration_s), 3),
                     amplitude: round(f64::from(e.amplitude), 4),
+                    amplitude_unit: unit(imu, e.travel),
                     peak_speed: round(f64::from(e.peak_speed), 3),
                     reached_target: e.reached_target,
                 })
                 .collect(),
         };
         serde_json::to_string(&line).unwrap_or_default()
+    }
+}
+
+/// Unit of an amplitude: of an IMU file's rotation or travel, or of a scalar signal.
+fn unit(imu: bool, travel: bool) -> &'static str {
+    match (imu, travel) {
+        (true, false) => "rad",
+        (true, true) => "g",
+        (false, _) => "signal",
     }
 }
 

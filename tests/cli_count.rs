@@ -1,0 +1,164 @@
+//! `rehab count` as a user runs it: text and `--json` output, a malformed file reported
+//! by name and line while the other files are still counted, scalar recordings, units.
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn rehab_count(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rehab"))
+        .arg("count")
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run rehab count")
+}
+
+const ABD: &str = "tests/data/spar_s1_ABD_left_1.csv";
+const ROW: &str = "tests/data/spar_s8_ROW_right_1.csv";
+
+/// A `t_s,value` recording: `reps` slow squeezes of a grip sensor (0 to 30 N and back,
+/// 3 s each) after 2 s at rest, at 50 Hz with a little noise.
+fn grip_file(dir: &Path, reps: usize) -> PathBuf {
+    let mut csv = String::from("t_s,value\n");
+    let n = (2.0 + 3.0 * reps as f64 + 2.0) as usize * 50;
+    for i in 0..n {
+        let t = i as f64 / 50.0;
+        let phase = ((t - 2.0) / 3.0).clamp(0.0, reps as f64);
+        let force = 15.0 * (1.0 - (2.0 * std::f64::consts::PI * phase).cos());
+        let noise = 0.2 * ((i * 7919 % 13) as f64 / 13.0 - 0.5);
+        csv.push_str(&format!("{t:.3},{:.3}\n", force + noise));
+    }
+    let path = dir.join("grip.csv");
+    std::fs::write(&path, csv).unwrap();
+    path
+}
+
+fn json_lines(out: &Output) -> Vec<Value> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+#[test]
+fn text_output_gives_each_files_count() {
+    let out = rehab_count(&[ABD]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let reps: u32 = text
+        .trim()
+        .strip_prefix(&format!("{ABD}: "))
+        .and_then(|r| r.strip_suffix(" reps"))
+        .unwrap_or_else(|| panic!("unexpected output: {text}"))
+        .parse()
+        .unwrap();
+    assert!((19..=21).contains(&reps), "20 abductions, counted {reps}");
+}
+
+#[test]
+fn json_output_has_one_object_per_file_with_reps_times_and_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let grip = grip_file(dir.path(), 8);
+    let grip = grip.to_str().unwrap();
+    let out = rehab_count(&["--json", ABD, ROW, grip]);
+    assert!(out.status.success(), "{out:?}");
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 3);
+    for (line, file) in lines.iter().zip([ABD, ROW, grip]) {
+        assert_eq!(line["file"], file, "file as given");
+        let events = line["events"].as_array().unwrap();
+        let reps = events.iter().filter(|e| e["kind"] == "rep").count() as u64;
+        assert_eq!(
+            line["reps"].as_u64(),
+            Some(reps),
+            "{file}: reps = rep events"
+        );
+        let mut last_end = f64::NEG_INFINITY;
+        for e in events {
+            let (start, end) = (e["start_s"].as_f64().unwrap(), e["end_s"].as_f64().unwrap());
+            assert!(start < end && start >= last_end - 1e-9, "{file}: times {e}");
+            assert!(
+                e["amplitude"].as_f64().unwrap() > 0.0,
+                "{file}: amplitude {e}"
+            );
+            last_end = end;
+        }
+    }
+    // Abductions: counted on the rotation, in radians throughout.
+    let abd = &lines[0];
+    assert_eq!(abd["amplitude_unit"], "rad");
+    assert!((19..=21).contains(&abd["reps"].as_u64().unwrap()), "{abd}");
+    let rad = |e: &&Value| e["amplitude_unit"] == "rad";
+    assert!(abd["events"].as_array().unwrap().iter().all(|e| rad(&e)));
+    // Upright rows move to the accelerometer a few reps in: the first events are in
+    // radians, the later ones in g, and the file ends in g.
+    let row = &lines[1];
+    assert_eq!(row["amplitude_unit"], "g");
+    let units: Vec<&str> = row["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["amplitude_unit"].as_str().unwrap())
+        .collect();
+    assert_eq!(units.first(), Some(&"rad"), "{units:?}");
+    assert_eq!(units.last(), Some(&"g"), "{units:?}");
+    let switch = units.iter().position(|&u| u == "g").unwrap();
+    assert!(units[switch..].iter().all(|&u| u == "g"), "{units:?}");
+    assert!(
+        (19..=21).contains(&units.len()),
+        "20 rows, {} events",
+        units.len()
+    );
+    // A scalar signal: eight squeezes, in the signal's own unit.
+    let g = &lines[2];
+    assert_eq!(g["signal"], "scalar");
+    assert_eq!(g["amplitude_unit"], "signal");
+    assert_eq!(g["reps"], 8, "{g}");
+}
+
+#[test]
+fn a_malformed_file_is_named_with_its_line_and_the_others_still_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "t_s,value\n0.0,1.0\n0.02,oops\n0.04,1.0\n").unwrap();
+    let bad = bad.to_str().unwrap();
+    let grip = grip_file(dir.path(), 5);
+    let grip = grip.to_str().unwrap();
+
+    let out = rehab_count(&[bad, grip]);
+    assert!(!out.status.success(), "a bad file fails the run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{bad}:3:")),
+        "file and line named: {err}"
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("{grip}: 5 reps")), "{text}");
+
+    let out = rehab_count(&["--json", bad, grip]);
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["file"], bad);
+    assert_eq!(lines[0]["line"], 3);
+    assert!(lines[0]["error"].as_str().is_some_and(|e| !e.is_empty()));
+    assert_eq!(lines[1]["reps"], 5);
+}
+
+#[test]
+fn an_unknown_exercise_or_missing_file_is_a_clear_error() {
+    let out = rehab_count(&["--exercise", "no_such_exercise", ABD]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no_such_exercise"), "{err}");
+
+    let out = rehab_count(&["tests/data/does_not_exist.csv", ABD]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does_not_exist.csv"), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("{ABD}: ")),
+        "the other file still counts: {text}"
+    );
+}
