@@ -158,27 +158,38 @@ fn resample(t: &[f64], x: &[f32], width: usize, hz: f64) -> (Vec<f64>, Vec<f32>)
     (rt, rx)
 }
 
-/// The blind recount: file (as in the manifest) -> the raters' mean visible cycles.
+/// The blind recount: file (as in the manifest) -> the raters' mean visible cycles. A set
+/// counts only with every rater's figure readable.
 fn recount() -> BTreeMap<String, f64> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/recount/spar_recount.csv");
     let Ok(text) = std::fs::read_to_string(&path) else {
+        eprintln!("accuracy: no blind recount at {}", path.display());
         return BTreeMap::new();
     };
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let Some(file) = header.iter().position(|&c| c == "file") else {
+        eprintln!("accuracy: {} has no file column", path.display());
+        return BTreeMap::new();
+    };
     let cycles: Vec<usize> = (0..header.len())
         .filter(|&i| header[i].ends_with("_cycles"))
         .collect();
-    lines
-        .filter_map(|l| {
-            let cols: Vec<&str> = l.split(',').collect();
-            let v: Vec<f64> = cycles
-                .iter()
-                .filter_map(|&i| cols.get(i)?.parse().ok())
-                .collect();
-            (!v.is_empty()).then(|| (cols[0].to_owned(), v.iter().sum::<f64>() / v.len() as f64))
-        })
-        .collect()
+    let mut sets = BTreeMap::new();
+    for line in lines.filter(|l| !l.trim().is_empty()) {
+        let cols: Vec<&str> = line.split(',').collect();
+        let v: Option<Vec<f64>> = cycles
+            .iter()
+            .map(|&i| cols.get(i)?.trim().parse().ok())
+            .collect();
+        match (cols.get(file), v) {
+            (Some(f), Some(v)) if !v.is_empty() => {
+                sets.insert((*f).to_owned(), v.iter().sum::<f64>() / v.len() as f64);
+            }
+            _ => eprintln!("accuracy: {}: unreadable row: {line}", path.display()),
+        }
+    }
+    sets
 }
 
 fn main() {
