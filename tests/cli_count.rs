@@ -115,6 +115,11 @@ fn json_output_has_one_object_per_file_with_reps_times_and_units() {
     assert_eq!(g["signal"], "scalar");
     assert_eq!(g["amplitude_unit"], "signal");
     assert_eq!(g["reps"], 8, "{g}");
+    let events = g["events"].as_array().unwrap();
+    assert!(
+        events.iter().all(|e| e["amplitude_unit"] == "signal"),
+        "{g}"
+    );
 }
 
 #[test]
@@ -137,6 +142,10 @@ fn a_malformed_file_is_named_with_its_line_and_the_others_still_count() {
     assert!(text.contains(&format!("{grip}: 5 reps")), "{text}");
 
     let out = rehab_count(&["--json", bad, grip]);
+    assert!(
+        !out.status.success(),
+        "a bad file fails the run with --json too"
+    );
     let lines = json_lines(&out);
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["file"], bad);

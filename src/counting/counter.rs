@@ -33,9 +33,8 @@ pub struct RepEvent {
     pub start_s: f64,
     /// When the movement was back (s, sample time); the event is emitted at this sample.
     pub end_s: f64,
-    /// Range-of-motion proxy: radians of rotation for IMU signals (g of acceleration when the
-    /// counter counts the limb's travel, see [`RepCounter::counts_travel`]), signal units for
-    /// scalars.
+    /// Range-of-motion proxy: radians of rotation for IMU signals (g of acceleration when
+    /// `travel`: counted on the limb's travel), signal units for scalars.
     pub amplitude: f32,
     pub duration_s: f32,
     /// Highest speed during the movement: rad/s for IMU signals (g/s when `travel`),

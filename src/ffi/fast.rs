@@ -22,7 +22,9 @@
 //!
 //! Every other guarantee of the generated `push_imu`/`push_scalar` holds: the same
 //! validation (a rejected batch changes nothing), every rep stored before the call returns,
-//! the session listener told. A panic is caught and parked as [`RehabError::Internal`].
+//! the session listener told. A panic in the push is caught and parked as
+//! [`RehabError::Internal`]; one while writing the events out returns -2, which the wrappers
+//! throw as `Internal`.
 
 use super::counter::RepCounter;
 use super::session::ExerciseSession;
@@ -375,8 +377,9 @@ mod tests {
         unsafe { drop(uniffi::Handle::from_raw_unchecked(h).into_arc::<RepCounter>()) };
     }
 
-    /// Session events (strings and all) that do not fit are read back and parked intact:
-    /// `take_pushed_events` returns exactly what the listener was told.
+    /// Session events (strings, options, nested lists and all) that do not fit are read back
+    /// and parked intact: `take_pushed_events` returns exactly what the listener was told,
+    /// through calibration, reps, the target, the block's end and the session's summary.
     #[test]
     fn session_events_that_do_not_fit_are_parked_intact() {
         use crate::ffi::{ListenerError, RehabCore, SessionListener};
@@ -407,7 +410,7 @@ mod tests {
         let block = PlannedBlock {
             exercise_id: "elbow_flexion_extension".into(),
             side: Side::Left,
-            target_reps: 40,
+            target_reps: 5,
             target_range_fraction: 0.6,
             setup_s: 0,
             est_duration_s: 200,
@@ -417,7 +420,7 @@ mod tests {
         let plan = DailyPlan {
             blocks: vec![block],
             est_total_s: 200,
-            total_reps: 40,
+            total_reps: 5,
             over_budget: false,
         };
         let listener = Arc::new(Collect::default());
@@ -428,24 +431,31 @@ mod tests {
         let told_before = listener.0.lock().unwrap().len();
         let h = handle_of(&session);
         let mut out = [0u8; 4];
-        let mut parked_calls = 0;
-        for b in 0..30 {
+        let mut parked = Vec::new();
+        for b in 0..60 {
             let (t, x) = batch(b * 50, 50);
             // SAFETY: a live ExerciseSession handle (the test holds it).
             let n = unsafe { push_via(rehab_core_session_push_imu, h, &t, &x, &mut out) };
             assert!(n == 0 || n == PARKED, "{n}");
-            parked_calls += i32::from(n == PARKED);
+            if n == PARKED {
+                parked.extend(session.take_pushed_events().unwrap());
+            }
+            if matches!(parked.last(), Some(SessionEvent::SessionFinished { .. })) {
+                break;
+            }
         }
-        let parked = session.take_pushed_events().unwrap();
         let told = listener.0.lock().unwrap()[told_before..].to_vec();
-        assert!(parked_calls >= 2);
+        let has = |f: fn(&SessionEvent) -> bool| parked.iter().any(f);
         assert!(
-            parked
-                .iter()
-                .any(|e| matches!(e, SessionEvent::Calibrated { exercise_id, .. } if exercise_id == "elbow_flexion_extension")),
+            has(
+                |e| matches!(e, SessionEvent::Calibrated { exercise_id, .. } if exercise_id == "elbow_flexion_extension")
+            ),
             "{parked:?}"
         );
-        assert!(parked.iter().any(|e| matches!(e, SessionEvent::Rep { .. })));
+        assert!(has(|e| matches!(e, SessionEvent::Rep { .. })));
+        assert!(has(|e| matches!(e, SessionEvent::TargetReached { .. })));
+        assert!(has(|e| matches!(e, SessionEvent::BlockComplete { .. })));
+        assert!(has(|e| matches!(e, SessionEvent::SessionFinished { .. })));
         assert_eq!(parked, told);
         unsafe { drop(uniffi::Handle::from_raw_unchecked(h).into_arc::<ExerciseSession>()) };
     }

@@ -30,12 +30,14 @@ private final class FeedCore: @unchecked Sendable {
     }
 
     /// One push: the events read straight from the buffer the core wrote them to (no
-    /// copy), or `nil` when they (or the batch's error) wait in the object for
-    /// `takePushedEvents()`.
+    /// copy); when they (or the batch's error) were parked in the object instead, `take`
+    /// (its `takePushedEvents()`) fetches them, under the feed's lock so that another
+    /// thread's push through this feed cannot take them first.
     func push<T>(
         _ entry: Entry, _ timestamps: [Double], _ values: [Float],
-        _ read: (UnsafeRawBufferPointer) throws -> [T]
-    ) throws -> [T]? {
+        _ read: (UnsafeRawBufferPointer) throws -> [T],
+        take: () throws -> [T]
+    ) throws -> [T] {
         lock.lock()
         defer { lock.unlock() }
         let handle = self.handle
@@ -48,8 +50,8 @@ private final class FeedCore: @unchecked Sendable {
                                   Int32(clamping: x.count), o.baseAddress, Int32(clamping: o.count))
                     switch n {
                     case 0: return []
-                    case -1: return nil
-                    case 1...: return try read(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(o)[0..<Int(n)]))
+                    case -1: return try take()
+                    case 1...Int32(clamping: o.count): return try read(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(o)[0..<Int(n)]))
                     default: throw RehabError.Internal(message: "internal error: sample fast path returned \(n)")
                     }
                 }
@@ -170,15 +172,14 @@ public final class SessionFeed: @unchecked Sendable {
     /// Like `ExerciseSession.pushImu`: `timestamps` in seconds (increasing),
     /// `samples` interleaved `ax, ay, az, gx, gy, gz` per timestamp.
     public func pushImu(timestamps: [Double], samples: [Float]) throws -> [SessionEvent] {
-        try core.push(rehab_core_session_push_imu, timestamps, samples, readEvents) ?? session.takePushedEvents()
+        try core.push(rehab_core_session_push_imu, timestamps, samples, readEvents, take: session.takePushedEvents)
     }
 
     /// Like `ExerciseSession.pushScalar`: one value per timestamp.
     public func pushScalar(timestamps: [Double], values: [Float]) throws -> [SessionEvent] {
-        try core.push(rehab_core_session_push_scalar, timestamps, values, readEvents) ?? session.takePushedEvents()
+        try core.push(rehab_core_session_push_scalar, timestamps, values, readEvents, take: session.takePushedEvents)
     }
 
-    // `nil` from a push: the events, or the batch's error, wait in `takePushedEvents()`.
     private func readEvents(_ raw: UnsafeRawBufferPointer) throws -> [SessionEvent] {
         try readList(raw, fast: fastSessionEvent, FfiConverterTypeSessionEvent.read)
     }
@@ -201,15 +202,14 @@ public final class CounterFeed: @unchecked Sendable {
 
     /// Like `RepCounter.pushImu`.
     public func pushImu(timestamps: [Double], samples: [Float]) throws -> [CountedRep] {
-        try core.push(rehab_core_counter_push_imu, timestamps, samples, readReps) ?? counter.takePushedEvents()
+        try core.push(rehab_core_counter_push_imu, timestamps, samples, readReps, take: counter.takePushedEvents)
     }
 
     /// Like `RepCounter.pushScalar`.
     public func pushScalar(timestamps: [Double], values: [Float]) throws -> [CountedRep] {
-        try core.push(rehab_core_counter_push_scalar, timestamps, values, readReps) ?? counter.takePushedEvents()
+        try core.push(rehab_core_counter_push_scalar, timestamps, values, readReps, take: counter.takePushedEvents)
     }
 
-    // `nil` from a push: the events, or the batch's error, wait in `takePushedEvents()`.
     private func readReps(_ raw: UnsafeRawBufferPointer) throws -> [CountedRep] {
         try readList(raw, fast: fastCountedRep, FfiConverterTypeCountedRep.read)
     }
