@@ -26,13 +26,17 @@ pub struct CountedRep {
     pub start_s: f64,
     /// When it was back, seconds.
     pub end_s: f64,
-    /// Range-of-motion proxy: radians for motion (g of acceleration for a movement that
-    /// travels and hardly turns, such as an upright row), the signal's unit otherwise.
+    /// Range-of-motion proxy: radians for motion (g of acceleration when `travel`), the
+    /// signal's unit otherwise.
     pub amplitude: f32,
     /// Seconds it took.
     pub duration_s: f32,
-    /// Peak speed (rad/s, or units/s).
+    /// Peak speed (rad/s; g/s when `travel`; or units/s).
     pub peak_speed: f32,
+    /// Counted on the limb's travel (the accelerometer) rather than its rotation: a
+    /// movement that travels and hardly turns, such as an upright row. Then `amplitude` is
+    /// in g. A set can hold both kinds: counting moves to the travel a few reps in.
+    pub travel: bool,
 }
 
 impl From<&counting::RepEvent> for CountedRep {
@@ -45,6 +49,7 @@ impl From<&counting::RepEvent> for CountedRep {
             amplitude: e.amplitude,
             duration_s: e.duration_s,
             peak_speed: e.peak_speed,
+            travel: e.travel,
         }
     }
 }

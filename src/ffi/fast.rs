@@ -477,6 +477,7 @@ mod tests {
             amplitude: 0.5,
             duration_s: 0.75,
             peak_speed: 2.0,
+            travel: true,
         };
         let mut want = vec![1u8];
         want.extend(7u32.to_be_bytes());
@@ -485,6 +486,7 @@ mod tests {
         want.extend(0.5f32.to_be_bytes());
         want.extend(0.75f32.to_be_bytes());
         want.extend(2.0f32.to_be_bytes());
+        want.push(1);
         assert_eq!(wire(rep), want, "CountedRep");
 
         let rep = SessionEvent::Rep {
@@ -495,6 +497,7 @@ mod tests {
             duration_s: 0.75,
             peak_speed: 2.0,
             rep_id: -9,
+            travel: true,
         };
         let mut want = 4i32.to_be_bytes().to_vec();
         for v in [1u32, 2, 3] {
@@ -504,6 +507,7 @@ mod tests {
             want.extend(v.to_be_bytes());
         }
         want.extend((-9i64).to_be_bytes());
+        want.push(1);
         assert_eq!(wire(rep), want, "SessionEvent::Rep");
 
         let attempt = SessionEvent::Attempt {
@@ -511,6 +515,7 @@ mod tests {
             attempts_in_block: 2,
             amplitude: 0.5,
             target_range: 0.75,
+            travel: false,
         };
         let mut want = 5i32.to_be_bytes().to_vec();
         for v in [1u32, 2] {
@@ -519,6 +524,7 @@ mod tests {
         for v in [0.5f32, 0.75] {
             want.extend(v.to_be_bytes());
         }
+        want.push(0);
         assert_eq!(wire(attempt), want, "SessionEvent::Attempt");
     }
 

@@ -581,6 +581,7 @@ impl LiveSession {
                     duration_s: e.duration_s,
                     peak_speed: e.peak_speed,
                     rep_id,
+                    travel: e.travel,
                 });
             }
             RepKind::Attempt => {
@@ -605,6 +606,7 @@ impl LiveSession {
                     attempts_in_block: block.attempts,
                     amplitude: e.amplitude,
                     target_range,
+                    travel: e.travel,
                 });
             }
         }

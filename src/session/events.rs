@@ -59,7 +59,8 @@ pub enum SessionEvent {
         reps_in_block: u32,
         /// Reps so far in the session.
         reps_in_session: u32,
-        /// Range-of-motion proxy (radians for motion, the sensor's unit otherwise).
+        /// Range-of-motion proxy (radians for motion, g when `travel`, the sensor's unit
+        /// otherwise).
         amplitude: f32,
         /// Seconds the rep took.
         duration_s: f32,
@@ -67,6 +68,9 @@ pub enum SessionEvent {
         peak_speed: f32,
         /// Database id of the stored rep.
         rep_id: i64,
+        /// Counted on the limb's travel (the accelerometer: an upright row that hardly
+        /// turns) rather than its rotation; then `amplitude` is in g.
+        travel: bool,
     },
     /// A movement that fell short of the target range, stored as an attempt.
     Attempt {
@@ -78,6 +82,8 @@ pub enum SessionEvent {
         amplitude: f32,
         /// The range that was needed.
         target_range: f32,
+        /// Counted on the limb's travel; then both ranges are in g.
+        travel: bool,
     },
     /// The block's target reps were reached.
     TargetReached {

@@ -35,6 +35,7 @@ fun feedTests(): Unit = runBlocking {
     T.equal("CounterFeed returns exactly what pushImu(List) returns", got, expected)
     T.equal("the counter behind the feed holds the count", counter.reps() + counter.attempts(), expected.size.toUInt())
     T.check("abductions are counted on the rotation", !counter.countsTravel())
+    T.check("every abduction is marked as rotation", got.none { it.travel })
 
     // Upright rows that turn back and forth twice per rep (tests/data/README.md): counted on
     // the acceleration, within one of the 20 done (35 on the rotation alone).
@@ -43,6 +44,11 @@ fun feedTests(): Unit = runBlocking {
     val rowReps = rows.sampleFeed().use { feed -> inBatches(rt, rx, 100, feed::pushImu) } + rows.finish()
     T.check("upright rows are counted on the acceleration", rows.countsTravel())
     T.check("upright rows count within one of 20", rowReps.size in 19..21) { "(${rowReps.size})" }
+    // Each rep says which it was counted on.
+    T.check(
+        "the first rows are counted on the rotation, the last on the travel",
+        !rowReps.first().travel && rowReps.last().travel,
+    )
 
     // A buffer too small for one event: every event still arrives, in order (parked path).
     val small = RepCounter(CounterSignal.IMU)

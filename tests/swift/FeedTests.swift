@@ -39,6 +39,7 @@ func feedTests() async throws {
     T.equal("CounterFeed returns exactly what pushImu returns", got, expected)
     T.equal("the counter behind the feed holds the count", counter.reps() + counter.attempts(), UInt32(expected.count))
     T.check("abductions are counted on the rotation", !counter.countsTravel())
+    T.check("every abduction is marked as rotation", got.allSatisfy { !$0.travel })
 
     // Upright rows that turn back and forth twice per rep (tests/data/README.md): counted on
     // the acceleration, within one of the 20 done (35 on the rotation alone).
@@ -48,6 +49,9 @@ func feedTests() async throws {
     let rowReps = try inBatches(rt, rx, 100) { try rowFeed.pushImu(timestamps: $0, samples: $1) } + rows.finish()
     T.check("upright rows are counted on the acceleration", rows.countsTravel())
     T.check("upright rows count within one of 20", (19...21).contains(rowReps.count), "(\(rowReps.count))")
+    // Each rep says which it was counted on (the feed's fast reader reads the flag).
+    T.check("the first rows are counted on the rotation, the last on the travel",
+            rowReps.first?.travel == false && rowReps.last?.travel == true)
 
     let tiny = CounterFeed(RepCounter(signal: .imu), eventBufferBytes: 1)
     let parked = try inBatches(t, x, 100) { try tiny.pushImu(timestamps: $0, samples: $1) }

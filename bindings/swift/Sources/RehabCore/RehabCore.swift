@@ -3644,8 +3644,8 @@ public struct CountedRep: Equatable, Hashable {
      */
     public var endS: Double
     /**
-     * Range-of-motion proxy: radians for motion (g of acceleration for a movement that
-     * travels and hardly turns, such as an upright row), the signal's unit otherwise.
+     * Range-of-motion proxy: radians for motion (g of acceleration when `travel`), the
+     * signal's unit otherwise.
      */
     public var amplitude: Float
     /**
@@ -3653,9 +3653,15 @@ public struct CountedRep: Equatable, Hashable {
      */
     public var durationS: Float
     /**
-     * Peak speed (rad/s, or units/s).
+     * Peak speed (rad/s; g/s when `travel`; or units/s).
      */
     public var peakSpeed: Float
+    /**
+     * Counted on the limb's travel (the accelerometer) rather than its rotation: a
+     * movement that travels and hardly turns, such as an upright row. Then `amplitude` is
+     * in g. A set can hold both kinds: counting moves to the travel a few reps in.
+     */
+    public var travel: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3673,15 +3679,20 @@ public struct CountedRep: Equatable, Hashable {
          * When it was back, seconds.
          */endS: Double, 
         /**
-         * Range-of-motion proxy: radians for motion (g of acceleration for a movement that
-         * travels and hardly turns, such as an upright row), the signal's unit otherwise.
+         * Range-of-motion proxy: radians for motion (g of acceleration when `travel`), the
+         * signal's unit otherwise.
          */amplitude: Float, 
         /**
          * Seconds it took.
          */durationS: Float, 
         /**
-         * Peak speed (rad/s, or units/s).
-         */peakSpeed: Float) {
+         * Peak speed (rad/s; g/s when `travel`; or units/s).
+         */peakSpeed: Float, 
+        /**
+         * Counted on the limb's travel (the accelerometer) rather than its rotation: a
+         * movement that travels and hardly turns, such as an upright row. Then `amplitude` is
+         * in g. A set can hold both kinds: counting moves to the travel a few reps in.
+         */travel: Bool) {
         self.reachedTarget = reachedTarget
         self.index = index
         self.startS = startS
@@ -3689,6 +3700,7 @@ public struct CountedRep: Equatable, Hashable {
         self.amplitude = amplitude
         self.durationS = durationS
         self.peakSpeed = peakSpeed
+        self.travel = travel
     }
 
     
@@ -3713,7 +3725,8 @@ public struct FfiConverterTypeCountedRep: FfiConverterRustBuffer {
                 endS: FfiConverterDouble.read(from: &buf), 
                 amplitude: FfiConverterFloat.read(from: &buf), 
                 durationS: FfiConverterFloat.read(from: &buf), 
-                peakSpeed: FfiConverterFloat.read(from: &buf)
+                peakSpeed: FfiConverterFloat.read(from: &buf), 
+                travel: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -3725,6 +3738,7 @@ public struct FfiConverterTypeCountedRep: FfiConverterRustBuffer {
         FfiConverterFloat.write(value.amplitude, into: &buf)
         FfiConverterFloat.write(value.durationS, into: &buf)
         FfiConverterFloat.write(value.peakSpeed, into: &buf)
+        FfiConverterBool.write(value.travel, into: &buf)
     }
 }
 
@@ -8785,7 +8799,8 @@ public enum SessionEvent: Equatable, Hashable {
          * Reps so far in the session.
          */repsInSession: UInt32, 
         /**
-         * Range-of-motion proxy (radians for motion, the sensor's unit otherwise).
+         * Range-of-motion proxy (radians for motion, g when `travel`, the sensor's unit
+         * otherwise).
          */amplitude: Float, 
         /**
          * Seconds the rep took.
@@ -8795,7 +8810,11 @@ public enum SessionEvent: Equatable, Hashable {
          */peakSpeed: Float, 
         /**
          * Database id of the stored rep.
-         */repId: Int64
+         */repId: Int64, 
+        /**
+         * Counted on the limb's travel (the accelerometer: an upright row that hardly
+         * turns) rather than its rotation; then `amplitude` is in g.
+         */travel: Bool
     )
     /**
      * A movement that fell short of the target range, stored as an attempt.
@@ -8812,7 +8831,10 @@ public enum SessionEvent: Equatable, Hashable {
          */amplitude: Float, 
         /**
          * The range that was needed.
-         */targetRange: Float
+         */targetRange: Float, 
+        /**
+         * Counted on the limb's travel; then both ranges are in g.
+         */travel: Bool
     )
     /**
      * The block's target reps were reached.
@@ -8900,10 +8922,10 @@ public struct FfiConverterTypeSessionEvent: FfiConverterRustBuffer {
         case 3: return .calibrated(exerciseId: try FfiConverterString.read(from: &buf), referenceRange: try FfiConverterFloat.read(from: &buf), targetRange: try FfiConverterFloat.read(from: &buf)
         )
         
-        case 4: return .rep(blockIndex: try FfiConverterUInt32.read(from: &buf), repsInBlock: try FfiConverterUInt32.read(from: &buf), repsInSession: try FfiConverterUInt32.read(from: &buf), amplitude: try FfiConverterFloat.read(from: &buf), durationS: try FfiConverterFloat.read(from: &buf), peakSpeed: try FfiConverterFloat.read(from: &buf), repId: try FfiConverterInt64.read(from: &buf)
+        case 4: return .rep(blockIndex: try FfiConverterUInt32.read(from: &buf), repsInBlock: try FfiConverterUInt32.read(from: &buf), repsInSession: try FfiConverterUInt32.read(from: &buf), amplitude: try FfiConverterFloat.read(from: &buf), durationS: try FfiConverterFloat.read(from: &buf), peakSpeed: try FfiConverterFloat.read(from: &buf), repId: try FfiConverterInt64.read(from: &buf), travel: try FfiConverterBool.read(from: &buf)
         )
         
-        case 5: return .attempt(blockIndex: try FfiConverterUInt32.read(from: &buf), attemptsInBlock: try FfiConverterUInt32.read(from: &buf), amplitude: try FfiConverterFloat.read(from: &buf), targetRange: try FfiConverterFloat.read(from: &buf)
+        case 5: return .attempt(blockIndex: try FfiConverterUInt32.read(from: &buf), attemptsInBlock: try FfiConverterUInt32.read(from: &buf), amplitude: try FfiConverterFloat.read(from: &buf), targetRange: try FfiConverterFloat.read(from: &buf), travel: try FfiConverterBool.read(from: &buf)
         )
         
         case 6: return .targetReached(blockIndex: try FfiConverterUInt32.read(from: &buf), reps: try FfiConverterUInt32.read(from: &buf)
@@ -8952,7 +8974,7 @@ public struct FfiConverterTypeSessionEvent: FfiConverterRustBuffer {
             FfiConverterFloat.write(targetRange, into: &buf)
             
         
-        case let .rep(blockIndex,repsInBlock,repsInSession,amplitude,durationS,peakSpeed,repId):
+        case let .rep(blockIndex,repsInBlock,repsInSession,amplitude,durationS,peakSpeed,repId,travel):
             writeInt(&buf, Int32(4))
             FfiConverterUInt32.write(blockIndex, into: &buf)
             FfiConverterUInt32.write(repsInBlock, into: &buf)
@@ -8961,14 +8983,16 @@ public struct FfiConverterTypeSessionEvent: FfiConverterRustBuffer {
             FfiConverterFloat.write(durationS, into: &buf)
             FfiConverterFloat.write(peakSpeed, into: &buf)
             FfiConverterInt64.write(repId, into: &buf)
+            FfiConverterBool.write(travel, into: &buf)
             
         
-        case let .attempt(blockIndex,attemptsInBlock,amplitude,targetRange):
+        case let .attempt(blockIndex,attemptsInBlock,amplitude,targetRange,travel):
             writeInt(&buf, Int32(5))
             FfiConverterUInt32.write(blockIndex, into: &buf)
             FfiConverterUInt32.write(attemptsInBlock, into: &buf)
             FfiConverterFloat.write(amplitude, into: &buf)
             FfiConverterFloat.write(targetRange, into: &buf)
+            FfiConverterBool.write(travel, into: &buf)
             
         
         case let .targetReached(blockIndex,reps):

@@ -128,11 +128,11 @@ private func fastSessionEvent(_ wire: inout WireReader) throws -> SessionEvent? 
         _ = try wire.i32()
         return .rep(blockIndex: try wire.u32(), repsInBlock: try wire.u32(), repsInSession: try wire.u32(),
                     amplitude: try wire.f32(), durationS: try wire.f32(), peakSpeed: try wire.f32(),
-                    repId: try wire.i64())
+                    repId: try wire.i64(), travel: try wire.bool())
     case 5:
         _ = try wire.i32()
         return .attempt(blockIndex: try wire.u32(), attemptsInBlock: try wire.u32(),
-                        amplitude: try wire.f32(), targetRange: try wire.f32())
+                        amplitude: try wire.f32(), targetRange: try wire.f32(), travel: try wire.bool())
     default:
         return nil
     }
@@ -142,7 +142,7 @@ private func fastSessionEvent(_ wire: inout WireReader) throws -> SessionEvent? 
 private func fastCountedRep(_ wire: inout WireReader) throws -> CountedRep? {
     CountedRep(reachedTarget: try wire.bool(), index: try wire.u32(), startS: try wire.f64(),
                endS: try wire.f64(), amplitude: try wire.f32(), durationS: try wire.f32(),
-               peakSpeed: try wire.f32())
+               peakSpeed: try wire.f32(), travel: try wire.bool())
 }
 
 /// The fast way to push sensor batches into an `ExerciseSession`: the arrays

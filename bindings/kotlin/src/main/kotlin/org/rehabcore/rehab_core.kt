@@ -5731,8 +5731,8 @@ data class CountedRep (
     var `endS`: kotlin.Double
     , 
     /**
-     * Range-of-motion proxy: radians for motion (g of acceleration for a movement that
-     * travels and hardly turns, such as an upright row), the signal's unit otherwise.
+     * Range-of-motion proxy: radians for motion (g of acceleration when `travel`), the
+     * signal's unit otherwise.
      */
     var `amplitude`: kotlin.Float
     , 
@@ -5742,9 +5742,16 @@ data class CountedRep (
     var `durationS`: kotlin.Float
     , 
     /**
-     * Peak speed (rad/s, or units/s).
+     * Peak speed (rad/s; g/s when `travel`; or units/s).
      */
     var `peakSpeed`: kotlin.Float
+    , 
+    /**
+     * Counted on the limb's travel (the accelerometer) rather than its rotation: a
+     * movement that travels and hardly turns, such as an upright row. Then `amplitude` is
+     * in g. A set can hold both kinds: counting moves to the travel a few reps in.
+     */
+    var `travel`: kotlin.Boolean
     
 ){
     
@@ -5768,6 +5775,7 @@ public object FfiConverterTypeCountedRep: FfiConverterRustBuffer<CountedRep> {
             FfiConverterFloat.read(buf),
             FfiConverterFloat.read(buf),
             FfiConverterFloat.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
@@ -5778,7 +5786,8 @@ public object FfiConverterTypeCountedRep: FfiConverterRustBuffer<CountedRep> {
             FfiConverterDouble.allocationSize(value.`endS`) +
             FfiConverterFloat.allocationSize(value.`amplitude`) +
             FfiConverterFloat.allocationSize(value.`durationS`) +
-            FfiConverterFloat.allocationSize(value.`peakSpeed`)
+            FfiConverterFloat.allocationSize(value.`peakSpeed`) +
+            FfiConverterBoolean.allocationSize(value.`travel`)
     )
 
     override fun write(value: CountedRep, buf: ByteBuffer) {
@@ -5789,6 +5798,7 @@ public object FfiConverterTypeCountedRep: FfiConverterRustBuffer<CountedRep> {
             FfiConverterFloat.write(value.`amplitude`, buf)
             FfiConverterFloat.write(value.`durationS`, buf)
             FfiConverterFloat.write(value.`peakSpeed`, buf)
+            FfiConverterBoolean.write(value.`travel`, buf)
     }
 }
 
@@ -9458,7 +9468,8 @@ sealed class SessionEvent {
          */
         val `repsInSession`: kotlin.UInt, 
         /**
-         * Range-of-motion proxy (radians for motion, the sensor's unit otherwise).
+         * Range-of-motion proxy (radians for motion, g when `travel`, the sensor's unit
+         * otherwise).
          */
         val `amplitude`: kotlin.Float, 
         /**
@@ -9472,7 +9483,12 @@ sealed class SessionEvent {
         /**
          * Database id of the stored rep.
          */
-        val `repId`: kotlin.Long) : SessionEvent()
+        val `repId`: kotlin.Long, 
+        /**
+         * Counted on the limb's travel (the accelerometer: an upright row that hardly
+         * turns) rather than its rotation; then `amplitude` is in g.
+         */
+        val `travel`: kotlin.Boolean) : SessionEvent()
         
     {
         
@@ -9499,7 +9515,11 @@ sealed class SessionEvent {
         /**
          * The range that was needed.
          */
-        val `targetRange`: kotlin.Float) : SessionEvent()
+        val `targetRange`: kotlin.Float, 
+        /**
+         * Counted on the limb's travel; then both ranges are in g.
+         */
+        val `travel`: kotlin.Boolean) : SessionEvent()
         
     {
         
@@ -9643,12 +9663,14 @@ public object FfiConverterTypeSessionEvent : FfiConverterRustBuffer<SessionEvent
                 FfiConverterFloat.read(buf),
                 FfiConverterFloat.read(buf),
                 FfiConverterLong.read(buf),
+                FfiConverterBoolean.read(buf),
                 )
             5 -> SessionEvent.Attempt(
                 FfiConverterUInt.read(buf),
                 FfiConverterUInt.read(buf),
                 FfiConverterFloat.read(buf),
                 FfiConverterFloat.read(buf),
+                FfiConverterBoolean.read(buf),
                 )
             6 -> SessionEvent.TargetReached(
                 FfiConverterUInt.read(buf),
@@ -9713,6 +9735,7 @@ public object FfiConverterTypeSessionEvent : FfiConverterRustBuffer<SessionEvent
                 + FfiConverterFloat.allocationSize(value.`durationS`)
                 + FfiConverterFloat.allocationSize(value.`peakSpeed`)
                 + FfiConverterLong.allocationSize(value.`repId`)
+                + FfiConverterBoolean.allocationSize(value.`travel`)
             )
         }
         is SessionEvent.Attempt -> {
@@ -9723,6 +9746,7 @@ public object FfiConverterTypeSessionEvent : FfiConverterRustBuffer<SessionEvent
                 + FfiConverterUInt.allocationSize(value.`attemptsInBlock`)
                 + FfiConverterFloat.allocationSize(value.`amplitude`)
                 + FfiConverterFloat.allocationSize(value.`targetRange`)
+                + FfiConverterBoolean.allocationSize(value.`travel`)
             )
         }
         is SessionEvent.TargetReached -> {
@@ -9804,6 +9828,7 @@ public object FfiConverterTypeSessionEvent : FfiConverterRustBuffer<SessionEvent
                 FfiConverterFloat.write(value.`durationS`, buf)
                 FfiConverterFloat.write(value.`peakSpeed`, buf)
                 FfiConverterLong.write(value.`repId`, buf)
+                FfiConverterBoolean.write(value.`travel`, buf)
                 Unit
             }
             is SessionEvent.Attempt -> {
@@ -9812,6 +9837,7 @@ public object FfiConverterTypeSessionEvent : FfiConverterRustBuffer<SessionEvent
                 FfiConverterUInt.write(value.`attemptsInBlock`, buf)
                 FfiConverterFloat.write(value.`amplitude`, buf)
                 FfiConverterFloat.write(value.`targetRange`, buf)
+                FfiConverterBoolean.write(value.`travel`, buf)
                 Unit
             }
             is SessionEvent.TargetReached -> {
