@@ -172,12 +172,12 @@ public final class SessionFeed: @unchecked Sendable {
     /// Like `ExerciseSession.pushImu`: `timestamps` in seconds (increasing),
     /// `samples` interleaved `ax, ay, az, gx, gy, gz` per timestamp.
     public func pushImu(timestamps: [Double], samples: [Float]) throws -> [SessionEvent] {
-        try core.push(rehab_core_session_push_imu, timestamps, samples, readEvents, take: session.takePushedEvents)
+        try core.push(rehab_core_session_push_imu, timestamps, samples, { try readEvents($0) }, take: { try session.takePushedEvents() })
     }
 
     /// Like `ExerciseSession.pushScalar`: one value per timestamp.
     public func pushScalar(timestamps: [Double], values: [Float]) throws -> [SessionEvent] {
-        try core.push(rehab_core_session_push_scalar, timestamps, values, readEvents, take: session.takePushedEvents)
+        try core.push(rehab_core_session_push_scalar, timestamps, values, { try readEvents($0) }, take: { try session.takePushedEvents() })
     }
 
     private func readEvents(_ raw: UnsafeRawBufferPointer) throws -> [SessionEvent] {
@@ -202,12 +202,12 @@ public final class CounterFeed: @unchecked Sendable {
 
     /// Like `RepCounter.pushImu`.
     public func pushImu(timestamps: [Double], samples: [Float]) throws -> [CountedRep] {
-        try core.push(rehab_core_counter_push_imu, timestamps, samples, readReps, take: counter.takePushedEvents)
+        try core.push(rehab_core_counter_push_imu, timestamps, samples, { try readReps($0) }, take: { try counter.takePushedEvents() })
     }
 
     /// Like `RepCounter.pushScalar`.
     public func pushScalar(timestamps: [Double], values: [Float]) throws -> [CountedRep] {
-        try core.push(rehab_core_counter_push_scalar, timestamps, values, readReps, take: counter.takePushedEvents)
+        try core.push(rehab_core_counter_push_scalar, timestamps, values, { try readReps($0) }, take: { try counter.takePushedEvents() })
     }
 
     private func readReps(_ raw: UnsafeRawBufferPointer) throws -> [CountedRep] {
