@@ -12,7 +12,7 @@ use std::f32::consts::PI;
 use super::config::{CounterConfig, CountingHint, SignalKind};
 use super::detector::{Detector, Excursion, Thresholds};
 use super::error::CountingError;
-use super::filters::{lowpass_alpha, slow_alpha, LowPass2, Orientation, PrincipalAxis};
+use super::filters::{lowpass_alpha, slow_alpha, LowPass2, Orientation, PrincipalAxis, StepAlpha};
 
 /// Whether a movement reached the person's target range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,9 +263,8 @@ struct ImuFront {
     /// The accelerometer channel: low-passed acceleration, its running mean and principal
     /// axis of variation, and the position along that axis (rad-equivalent).
     acc_lp: LowPass2<3>,
-    /// The low-pass factor and the period it is for.
-    acc_alpha: f32,
-    acc_alpha_dt: f32,
+    /// Its low-pass factor (see `StepAlpha`).
+    acc_alpha: StepAlpha,
     acc_primed: bool,
     acc_mean: [f32; 3],
     acc_axis: PrincipalAxis,
@@ -320,8 +319,8 @@ impl ImuFront {
     /// The accelerometer channel, each time it runs: low-pass the mean acceleration,
     /// learn the direction it varies along while moving, and move the position along it.
     #[inline]
-    fn acc_step(&mut self, acc: [f32; 3], dt: f32, inv_dt: f32, still: bool) {
-        let a = self.acc_lp.update(acc, self.acc_alpha);
+    fn acc_step(&mut self, acc: [f32; 3], dt: f32, inv_dt: f32, still: bool, alpha: f32) {
+        let a = self.acc_lp.update(acc, alpha);
         if !self.acc_primed {
             self.acc_primed = true;
             self.acc_mean = a;
@@ -467,8 +466,8 @@ pub struct RepCounter {
     kind: Option<SignalKind>,
     last_t: Option<f64>,
     last_dt: f64,
-    alpha_dt: f32,
-    alpha: f32,
+    /// Low-pass factor of the last step (see `StepAlpha`).
+    alpha: StepAlpha,
     position: f64,
     imu: ImuFront,
     scalar: ScalarFront,
@@ -507,8 +506,7 @@ impl RepCounter {
             kind: hint.map(|h| h.signal),
             last_t: None,
             last_dt: 0.02,
-            alpha_dt: 0.0,
-            alpha: 0.0,
+            alpha: StepAlpha::default(),
             position: 0.0,
             imu: ImuFront {
                 gyro_raw: LowPass2::from_zero(),
@@ -536,8 +534,7 @@ impl RepCounter {
                 step_angle: [0.0; 3],
                 gyro_pos: 0.0,
                 acc_lp: LowPass2::default(),
-                acc_alpha: 0.0,
-                acc_alpha_dt: 0.0,
+                acc_alpha: StepAlpha::default(),
                 acc_primed: false,
                 acc_mean: [0.0; 3],
                 acc_axis: PrincipalAxis::default(),
@@ -863,17 +860,6 @@ impl RepCounter {
         Ok(())
     }
 
-    /// Low-pass factor for this step; the last one is reused when the step repeats exactly
-    /// (regular streams), saving a division per sample.
-    #[inline]
-    fn alpha(&mut self, dt: f32) -> f32 {
-        if dt != self.alpha_dt {
-            self.alpha_dt = dt;
-            self.alpha = lowpass_alpha(dt, self.config.lowpass_hz);
-        }
-        self.alpha
-    }
-
     /// Advance time; returns the step (s), clamped so that a gap is not integrated over.
     #[inline]
     fn advance(&mut self, t: f64) -> (f32, bool) {
@@ -990,7 +976,7 @@ impl RepCounter {
             };
             step_dt = 0.0;
             step_angle = [0.0; 3];
-            let alpha = self.alpha(dt);
+            let alpha = self.alpha.get(dt, self.config.lowpass_hz);
             let imu = &mut self.imu;
             let raw = imu.gyro_raw.update(mean, alpha);
             // Rest detection for the gyroscope bias changes over seconds: checked on every
@@ -1070,12 +1056,13 @@ impl RepCounter {
         };
         let w = f[0] * axis[0] + f[1] * axis[1] + f[2] * axis[2];
         imu.rest_s = if still { imu.rest_s + dt } else { 0.0 };
-        let gyro_idle = if imu.use_acc {
-            self.shadow.detector.is_idle()
+        // The rotation's detector: the counted one, or the shadow while counting on travel.
+        let gyro_detector = if imu.use_acc {
+            &mut self.shadow.detector
         } else {
-            self.detector.is_idle()
+            &mut self.detector
         };
-        if imu.rest_s >= REBASE_REST_S && gyro_idle {
+        if imu.rest_s >= REBASE_REST_S && gyro_detector.is_idle() {
             // At rest between repetitions: measure from here on, so that the angle never
             // nears the +-pi wrap however long the session.
             imu.orientation = Orientation::default();
@@ -1083,11 +1070,7 @@ impl RepCounter {
             imu.twist_position = 0.0;
             imu.rest_s = 0.0;
             imu.gyro_pos = 0.0;
-            if imu.use_acc {
-                self.shadow.detector.rest_at(t, 0.0);
-            } else {
-                self.detector.rest_at(t, 0.0);
-            }
+            gyro_detector.rest_at(t, 0.0);
         }
         imu.orientation.rotate(f, dt);
         // Between exact readings of the twist, integrate the projected rate; every few samples
@@ -1133,12 +1116,8 @@ impl RepCounter {
         if let Some(sdt) = shadow_dt {
             let inv = 1.0 / sdt;
             let mean = imu.shadow_acc.map(|a| a * inv);
-            if sdt != imu.acc_alpha_dt {
-                // Regular streams repeat the same period: one division for all of them.
-                imu.acc_alpha_dt = sdt;
-                imu.acc_alpha = lowpass_alpha(sdt, self.config.lowpass_hz);
-            }
-            imu.acc_step(mean, sdt, inv, still);
+            let alpha = imu.acc_alpha.get(sdt, self.config.lowpass_hz);
+            imu.acc_step(mean, sdt, inv, still, alpha);
             imu.shadow_n = 0;
             imu.shadow_dt = 0.0;
             imu.shadow_acc = [0.0; 3];
@@ -1160,7 +1139,7 @@ impl RepCounter {
     #[inline]
     fn step_scalar(&mut self, t: f64, x: f32, out: &mut Vec<RepEvent>) {
         let (dt, gap) = self.advance(t);
-        let alpha = self.alpha(dt);
+        let alpha = self.alpha.get(dt, self.config.lowpass_hz);
         let s = &mut self.scalar;
         if gap {
             s.lp.reset();

@@ -19,6 +19,25 @@ pub(crate) fn slow_alpha(dt: f32, fc_hz: f32) -> f32 {
 }
 
 /// Two cascaded one-pole low-passes per channel (a critically damped second-order filter).
+/// `lowpass_alpha` for a step, remembered: regular streams repeat the same step, and then
+/// it costs no division.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct StepAlpha {
+    dt: f32,
+    alpha: f32,
+}
+
+impl StepAlpha {
+    #[inline]
+    pub fn get(&mut self, dt: f32, fc_hz: f32) -> f32 {
+        if dt != self.dt {
+            self.dt = dt;
+            self.alpha = lowpass_alpha(dt, fc_hz);
+        }
+        self.alpha
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LowPass2<const N: usize> {
     a: [f32; N],
