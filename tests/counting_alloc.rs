@@ -6,6 +6,8 @@
 //! A counting allocator wraps the system one for this test binary only; it counts the
 //! allocations made on the calling thread, so other test threads do not disturb it.
 
+mod common;
+
 use rehab_core::counting::{CounterConfig, RepCounter};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -59,26 +61,14 @@ fn recording() -> (Vec<f64>, Vec<f32>) {
     (t, x)
 }
 
-/// A recording in the shared data's CSV format (`t_s,ax,ay,az,gx,gy,gz`).
-fn load(path: &str) -> (Vec<f64>, Vec<f32>) {
-    let text = std::fs::read_to_string(path).unwrap();
-    let (mut t, mut x) = (Vec::new(), Vec::new());
-    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
-        let mut cols = line.split(',').map(|v| v.trim().parse::<f64>().unwrap());
-        t.push(cols.next().unwrap());
-        x.extend(cols.map(|v| v as f32));
-    }
-    (t, x)
-}
-
 #[test]
 fn pushing_and_finishing_allocate_nothing() {
     let (t, x) = recording();
     // Real upright rows: counting moves to the accelerometer a few reps in.
-    let (rt, rx) = load(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/spar_s8_ROW_right_1.csv"
-    ));
+    let (rt, rx) = common::load_imu_csv(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/spar_s8_ROW_right_1.csv"),
+    );
     let mut imu = RepCounter::new(CounterConfig::default(), None);
     let mut rows = RepCounter::new(CounterConfig::default(), None);
     let mut scalar = RepCounter::new(CounterConfig::default(), None);

@@ -3,6 +3,8 @@
 //! (with a message) when the data folder is absent. Two upright-row sets from outside the
 //! shared data live in tests/data and always run.
 
+mod common;
+
 use rehab_core::counting::{CounterConfig, RepCounter};
 use std::path::{Path, PathBuf};
 
@@ -24,14 +26,7 @@ fn count_imu_file(path: &Path) -> usize {
 
 /// The count, and whether the counter ended up counting on the accelerometer.
 fn count_imu_file_with(path: &Path) -> (usize, bool) {
-    let text = std::fs::read_to_string(path).expect("readable recording");
-    let (mut t, mut x) = (Vec::new(), Vec::new());
-    for line in text.lines().skip(1).filter(|l| !l.is_empty()) {
-        let mut f = line.split(',').map(|v| v.parse::<f64>().expect("number"));
-        t.push(f.next().expect("t_s"));
-        x.extend(f.map(|v| v as f32));
-    }
-    assert_eq!(x.len(), 6 * t.len(), "{}: 6-axis rows", path.display());
+    let (t, x) = common::load_imu_csv(path);
     let mut counter = RepCounter::new(CounterConfig::default(), None);
     let mut out = Vec::new();
     for (tb, xb) in t.chunks(10).zip(x.chunks(60)) {
