@@ -261,10 +261,10 @@ fn main() {
             if verbose {
                 println!("  {:<32} recount {cycles:>5.2}  counted {got:>3}", "");
             }
-            let recount = format!("{set} blind: recording");
-            tallies.entry(recount).or_default().add(got, visible);
-            let manifest = format!("{set} blind: manifest");
-            tallies.entry(manifest).or_default().add(got, truth);
+            let by_recording = format!("{set} blind: recording");
+            tallies.entry(by_recording).or_default().add(got, visible);
+            let by_manifest = format!("{set} blind: manifest");
+            tallies.entry(by_manifest).or_default().add(got, truth);
         }
     }
     println!();
