@@ -29,6 +29,16 @@ impl Axis {
     }
 }
 
+/// What an IMU movement mostly does, when the exercise is known to favour one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motion {
+    /// The limb turns (a wrist flexion, a shoulder abduction): counted on the rotation.
+    Turn,
+    /// The limb travels and hardly turns (a press, wiping a table, sawing, a reach):
+    /// counted on the gravity-removed acceleration brought to a displacement.
+    Travel,
+}
+
 /// What the exercise catalog knows about an exercise. Every field is optional help: the
 /// counter works without a hint by finding the movement's own axis and scale online.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -42,6 +52,9 @@ pub struct CountingHint {
     /// Smallest excursion that can be a repetition, in signal units (radians of rotation for
     /// IMU signals, the channel's own unit for scalar signals). Raises the absolute floor.
     pub min_range: Option<f32>,
+    /// For IMU signals: whether the movement mostly turns or travels. `None` = the counter
+    /// follows both and counts on whichever shows the repetitions.
+    pub motion: Option<Motion>,
 }
 
 impl CountingHint {
@@ -52,6 +65,7 @@ impl CountingHint {
             axis: None,
             expected_rep_s: None,
             min_range: None,
+            motion: None,
         }
     }
 }

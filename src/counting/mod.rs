@@ -15,7 +15,7 @@ mod detector;
 mod error;
 mod filters;
 
-pub use config::{Axis, CounterConfig, CountingHint, SignalKind};
+pub use config::{Axis, CounterConfig, CountingHint, Motion, SignalKind};
 pub use counter::{reference_from_best, RepCounter, RepEvent, RepKind};
 pub use error::CountingError;
 

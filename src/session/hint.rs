@@ -20,5 +20,6 @@ pub fn counter_hint(h: &routine::CountingHint) -> Option<counting::CountingHint>
         }),
         expected_rep_s: (h.rep_s_max > 0.0).then_some((h.rep_s_min, h.rep_s_max)),
         min_range: (h.min_range > 0.0).then_some(h.min_range),
+        motion: None,
     })
 }
