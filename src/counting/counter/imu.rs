@@ -1,0 +1,423 @@
+//! The IMU front end: gyroscope bias, orientation and the rotation about the movement's
+//! axis, the tilt (accelerometer) channel, and the per-step pipeline that feeds them.
+
+use super::*;
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ImuFront {
+    pub(super) gyro_raw: LowPass2<3>,
+    pub(super) gyro_slow: [f32; 3],
+    pub(super) acc: LowPass2<3>,
+    pub(super) acc_slow: [f32; 3],
+    pub(super) slow_primed: bool,
+    pub(super) steady_n: u32,
+    pub(super) steady_dt: f32,
+    pub(super) bias: [f32; 3],
+    pub(super) steady_s: f32,
+    pub(super) axis: PrincipalAxis,
+    pub(super) moving_s: f32,
+    pub(super) axis_n: u32,
+    pub(super) axis_dt: f32,
+    pub(super) orientation: Orientation,
+    pub(super) twist: f32,
+    pub(super) twist_position: f64,
+    pub(super) since_twist: u32,
+    pub(super) rest_s: f32,
+    pub(super) free_fall_s: f32,
+    pub(super) hold_until: f64,
+    pub(super) last_acc: [f32; 3],
+    /// Time (s) and integrated gyroscope rate (rad) since the last processed step.
+    pub(super) step_dt: f32,
+    pub(super) step_angle: [f32; 3],
+    /// Rotation about the movement axis (rad): the gyroscope channel's position.
+    pub(super) gyro_pos: f64,
+    /// The accelerometer channel: low-passed acceleration, its running mean and principal
+    /// axis of variation, and the position along that axis (rad-equivalent).
+    pub(super) acc_lp: LowPass2<3>,
+    /// Its low-pass factor (see `StepAlpha`).
+    pub(super) acc_alpha: StepAlpha,
+    pub(super) acc_primed: bool,
+    pub(super) acc_mean: [f32; 3],
+    pub(super) acc_axis: PrincipalAxis,
+    pub(super) acc_axis_n: u32,
+    pub(super) acc_pos: f64,
+    pub(super) acc_speed: f32,
+    /// Whether repetitions are counted on the accelerometer channel (see `shadow_step`).
+    pub(super) use_acc: bool,
+    /// Steps, time (s) and integrated acceleration (m/s) since the shadow last ran.
+    pub(super) shadow_n: u32,
+    pub(super) shadow_dt: f32,
+    pub(super) shadow_acc: [f32; 3],
+}
+
+impl ImuFront {
+    /// The sensor is at rest when neither gravity's direction nor the rotation rate changes
+    /// (each within a threshold of its ~1 s average); then the rotation rate it reports is
+    /// its bias. `raw` is the low-passed gyroscope, `step` the time since the last call.
+    pub(super) fn track_rest(&mut self, acc: [f32; 3], raw: [f32; 3], step: f32) {
+        let a = self.acc.update(acc, lowpass_alpha(step, ACC_LOWPASS_HZ));
+        if !self.slow_primed {
+            self.slow_primed = true;
+            self.acc_slow = a;
+            self.gyro_slow = raw;
+        }
+        let slow = slow_alpha(step, STEADY_HZ);
+        let mut drift2 = 0.0;
+        let mut change2 = 0.0;
+        for i in 0..3 {
+            self.acc_slow[i] += slow * (a[i] - self.acc_slow[i]);
+            self.gyro_slow[i] += slow * (raw[i] - self.gyro_slow[i]);
+            let da = a[i] - self.acc_slow[i];
+            let dg = raw[i] - self.gyro_slow[i];
+            change2 += da * da;
+            drift2 += dg * dg;
+        }
+        if drift2 < GYRO_STEADY * GYRO_STEADY && change2 < ACC_STEADY * ACC_STEADY {
+            self.steady_s += step;
+            if self.steady_s >= BIAS_SETTLE_S {
+                let k = step * (1.0 / BIAS_TAU_S);
+                for (b, g) in self.bias.iter_mut().zip(self.gyro_slow) {
+                    *b = (*b + k * (g - *b)).clamp(-MAX_BIAS, MAX_BIAS);
+                }
+            }
+        } else {
+            self.steady_s = 0.0;
+        }
+    }
+}
+
+impl ImuFront {
+    /// The accelerometer channel, each time it runs: low-pass the mean acceleration,
+    /// learn the direction it varies along while moving, and move the position along it.
+    #[inline]
+    pub(super) fn acc_step(
+        &mut self,
+        acc: [f32; 3],
+        dt: f32,
+        inv_dt: f32,
+        still: bool,
+        alpha: f32,
+    ) {
+        let a = self.acc_lp.update(acc, alpha);
+        if !self.acc_primed {
+            self.acc_primed = true;
+            self.acc_mean = a;
+        }
+        let k = (dt * (1.0 / ACC_MEAN_TAU_S)).min(1.0);
+        let mut d = [0.0; 3];
+        for i in 0..3 {
+            self.acc_mean[i] += k * (a[i] - self.acc_mean[i]);
+            d[i] = a[i] - self.acc_mean[i];
+        }
+        if !still {
+            // Same weighting as the rotation axis: equal over the first seconds of
+            // movement, then forgetting.
+            self.acc_axis_n = self.acc_axis_n.saturating_add(1);
+            let w = (1.0 / self.acc_axis_n as f32).max(dt * (1.0 / AXIS_TAU_S));
+            self.acc_axis.update(d, w);
+        }
+        let axis = self.acc_axis.axis();
+        // About the running mean: the axis settles over the first movements, and a change
+        // of axis must not move the position by the whole of gravity.
+        let p = f64::from((d[0] * axis[0] + d[1] * axis[1] + d[2] * axis[2]) * ACC_RAD_PER_MS2);
+        self.acc_speed = (p - self.acc_pos) as f32 * inv_dt;
+        self.acc_pos = p;
+    }
+
+    /// Position and speed of the accelerometer channel (`acc`) or of the rotation (whose
+    /// speed along the axis, `w`, the step computed).
+    #[inline]
+    pub(super) fn channel(&self, acc: bool, w: f32) -> (f64, f32) {
+        if acc {
+            (self.acc_pos, self.acc_speed)
+        } else {
+            (self.gyro_pos, w)
+        }
+    }
+}
+
+/// Steps buffered between the two halves of the IMU pipeline (see `feed_imu`).
+const STEP_BUFFER: usize = 32;
+
+/// One step from the first half of the IMU pipeline to the second.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct ImuStep {
+    /// Time of the step's last sample (s).
+    pub(super) t: f64,
+    /// Low-passed, bias-corrected rotation rate over the step (rad/s).
+    pub(super) rate: [f32; 3],
+    /// Acceleration at the step's last sample (m/s²).
+    pub(super) acc: [f32; 3],
+    /// Length of the step (s).
+    pub(super) dt: f32,
+    /// Whether counting is on hold after a drop: read at the step, as the first half may
+    /// move `hold_until` on at later samples of the buffer.
+    pub(super) held: bool,
+}
+
+impl RepCounter {
+    /// One IMU sample (used by `finish`, which feeds the sensor's own bias as its rate).
+    pub(super) fn step_imu(
+        &mut self,
+        t: f64,
+        acc: [f32; 3],
+        gyro: [f32; 3],
+        out: &mut Vec<RepEvent>,
+    ) {
+        let sample = [acc[0], acc[1], acc[2], gyro[0], gyro[1], gyro[2]];
+        self.feed_imu(&[t], &sample, out);
+    }
+
+    /// The IMU pipeline on a (validated) batch, in two passes over up to `STEP_BUFFER`
+    /// steps at a time: `imu_front` turns samples into bias-corrected rates per step, then
+    /// `imu_step` runs the rest of the pipeline on each. Nothing in the second half feeds
+    /// back into the first, so this is the same arithmetic in the same order per state as
+    /// one pass; but apart, the divisions and low-pass of consecutive steps overlap in the
+    /// CPU instead of heading each step's long chain of dependent operations.
+    pub(super) fn feed_imu(&mut self, t_s: &[f64], samples: &[f32], out: &mut Vec<RepEvent>) {
+        let mut steps = [ImuStep::default(); STEP_BUFFER];
+        let mut done = 0;
+        while done < t_s.len() {
+            let (n, used) = self.imu_front(&t_s[done..], &samples[6 * done..], &mut steps);
+            done += used;
+            for step in &steps[..n] {
+                self.imu_step(step, out);
+            }
+        }
+    }
+
+    /// The first half of the IMU pipeline, up to a full `steps` buffer: advance time, watch
+    /// for free fall, sum the rate over each step; per step, low-pass the mean rate and
+    /// track the gyroscope bias. Returns the number of steps and of samples used.
+    ///
+    /// Same arithmetic as advancing `last_t` sample by sample, but the time, the step's
+    /// sums and the free-fall timer live in locals (registers) across the samples and are
+    /// written back once at the end: per sample, no loads and stores through `self` and no
+    /// `Option` to test.
+    #[inline]
+    pub(super) fn imu_front(
+        &mut self,
+        t_s: &[f64],
+        samples: &[f32],
+        steps: &mut [ImuStep; STEP_BUFFER],
+    ) -> (usize, usize) {
+        let Some(&t0) = t_s.first() else {
+            return (0, 0);
+        };
+        // The first sample of a stream has no step: starting from `prev = t0` gives it the
+        // step 0 (and no gap), exactly as a missing `last_t` did.
+        let mut prev = match self.last_t {
+            Some(prev) => prev,
+            None => {
+                self.rest.until = t0 + f64::from(self.config.learn_rest_s);
+                t0
+            }
+        };
+        let mut last_dt = self.last_dt;
+        let mut last_acc = self.imu.last_acc;
+        let mut free_fall_s = self.imu.free_fall_s;
+        let mut step_dt = self.imu.step_dt;
+        let mut step_angle = self.imu.step_angle;
+        let (mut n, mut used) = (0, t_s.len());
+        for (i, (&t, s)) in t_s.iter().zip(samples.chunks_exact(6)).enumerate() {
+            let (acc, gyro) = ([s[0], s[1], s[2]], [s[3], s[4], s[5]]);
+            let (dt, gap) = time_step(prev, t);
+            if dt > 0.0 {
+                last_dt = dt;
+            }
+            prev = t;
+            let dt = dt as f32;
+            if gap {
+                self.imu.acc.reset();
+            }
+            last_acc = acc;
+            let a2 = acc[0] * acc[0] + acc[1] * acc[1] + acc[2] * acc[2];
+            if a2 < FREE_FALL_MS2 * FREE_FALL_MS2 {
+                free_fall_s += dt;
+                if free_fall_s >= FREE_FALL_S {
+                    self.imu.hold_until = t + DROP_HOLD_S;
+                }
+            } else {
+                free_fall_s = 0.0;
+            }
+            // Below the 2 Hz low-pass nothing changes within a few tens of ms: the pipeline
+            // runs once per `PROCESS_STEP_S` (every sample at <= 33 Hz, every 2nd at 50 Hz,
+            // every 3rd at 100 Hz) on the rate averaged over the step, which integrates to
+            // the same angle (the average is itself a first anti-aliasing filter). Per
+            // sample: this sum only.
+            step_dt += dt;
+            for (a, g) in step_angle.iter_mut().zip(gyro) {
+                *a += g * dt;
+            }
+            if step_dt < PROCESS_STEP_S && !gap {
+                continue;
+            }
+            let dt = step_dt;
+            let mean = if dt > 0.0 {
+                let inv = 1.0 / dt;
+                step_angle.map(|a| a * inv)
+            } else {
+                gyro
+            };
+            step_dt = 0.0;
+            step_angle = [0.0; 3];
+            let alpha = self.alpha.get(dt, self.config.lowpass_hz);
+            let imu = &mut self.imu;
+            let raw = imu.gyro_raw.update(mean, alpha);
+            // Rest detection for the gyroscope bias changes over seconds: checked on every
+            // `STEADY_EVERY`-th step only.
+            imu.steady_dt += dt;
+            imu.steady_n += 1;
+            if imu.steady_n >= STEADY_EVERY {
+                let step = imu.steady_dt;
+                imu.steady_n = 0;
+                imu.steady_dt = 0.0;
+                imu.track_rest(acc, raw, step);
+            }
+            steps[n] = ImuStep {
+                t,
+                rate: [
+                    raw[0] - imu.bias[0],
+                    raw[1] - imu.bias[1],
+                    raw[2] - imu.bias[2],
+                ],
+                acc,
+                dt,
+                held: t < imu.hold_until,
+            };
+            n += 1;
+            if n == STEP_BUFFER {
+                used = i + 1;
+                break;
+            }
+        }
+        self.last_t = Some(prev);
+        self.last_dt = last_dt;
+        self.imu.last_acc = last_acc;
+        self.imu.free_fall_s = free_fall_s;
+        self.imu.step_dt = step_dt;
+        self.imu.step_angle = step_angle;
+        (n, used)
+    }
+
+    /// The second half of the IMU pipeline, once per step: movement axis, orientation,
+    /// position, repetition detection.
+    pub(super) fn imu_step(&mut self, step: &ImuStep, out: &mut Vec<RepEvent>) {
+        let &ImuStep {
+            t,
+            rate: f,
+            acc,
+            dt,
+            held,
+        } = step;
+        let imu = &mut self.imu;
+        let speed2 = f[0] * f[0] + f[1] * f[1] + f[2] * f[2];
+        let still_speed = self.limits.still_speed;
+        let still = speed2 < still_speed * still_speed;
+        let axis = match self.limits.axis {
+            Some(a) => a,
+            None => {
+                if !still {
+                    // Every other moving sample is plenty for an axis that moves over
+                    // seconds. Equal weights over the first seconds of movement, then
+                    // forgetting.
+                    imu.moving_s += dt;
+                    imu.axis_dt += dt;
+                    imu.axis_n += 1;
+                    if imu.axis_n >= AXIS_EVERY {
+                        let step = imu.axis_dt;
+                        let k = if imu.moving_s >= AXIS_TAU_S {
+                            step * (1.0 / AXIS_TAU_S)
+                        } else {
+                            (step / imu.moving_s.max(step)).min(1.0)
+                        };
+                        imu.axis.update(f, k);
+                        imu.axis_n = 0;
+                        imu.axis_dt = 0.0;
+                    }
+                }
+                imu.axis.axis()
+            }
+        };
+        let w = f[0] * axis[0] + f[1] * axis[1] + f[2] * axis[2];
+        imu.rest_s = if still { imu.rest_s + dt } else { 0.0 };
+        // The rotation's detector: the counted one, or the shadow while counting on travel.
+        let gyro_detector = if imu.use_acc {
+            &mut self.shadow.detector
+        } else {
+            &mut self.detector
+        };
+        if imu.rest_s >= REBASE_REST_S && gyro_detector.is_idle() {
+            // At rest between repetitions: measure from here on, so that the angle never
+            // nears the +-pi wrap however long the session.
+            imu.orientation = Orientation::default();
+            imu.twist = 0.0;
+            imu.twist_position = 0.0;
+            imu.rest_s = 0.0;
+            imu.gyro_pos = 0.0;
+            gyro_detector.rest_at(t, 0.0);
+        }
+        imu.orientation.rotate(f, dt);
+        // Between exact readings of the twist, integrate the projected rate; every few samples
+        // re-read it from the orientation, which closes out-and-back paths exactly.
+        imu.gyro_pos += f64::from(w * dt);
+        imu.since_twist += 1;
+        if imu.since_twist >= TWIST_EVERY {
+            imu.since_twist = 0;
+            let twist = imu.orientation.twist(axis);
+            // Unwrap around the integrated estimate: movements beyond half a turn (a full
+            // arm raise) stay continuous, even when fast.
+            let expected = (imu.gyro_pos - imu.twist_position) as f32;
+            let mut step = twist - imu.twist - expected;
+            let turns = step * (0.5 / PI);
+            // `round` is a libm call on baseline x86-64, and the step is almost always within
+            // half a turn, where it rounds to ±0: subtracting that (the sign of `step`) only
+            // turns -0 into +0, which `+ 0.0` does without the call.
+            step = if turns.abs() < 0.5 {
+                step + 0.0
+            } else {
+                step - 2.0 * PI * turns.round()
+            };
+            imu.twist = twist;
+            imu.twist_position += f64::from(step + expected);
+            imu.gyro_pos = imu.twist_position;
+            if imu.orientation.far() {
+                // Long movement without rest (circles, a pendulum): measure from here on.
+                // The position stays continuous; only the orientation's reference moves.
+                imu.orientation = Orientation::default();
+                imu.twist = 0.0;
+            }
+        }
+        // While the accelerometer channel is the shadow, it runs every `SHADOW_EVERY` steps
+        // (~120 ms, above twice the low-pass cut-off), on the mean acceleration over them:
+        // it only has to tell which channel shows the repetitions. Counted on, every step.
+        imu.shadow_dt += dt;
+        imu.shadow_n += 1;
+        for (s, a) in imu.shadow_acc.iter_mut().zip(acc) {
+            *s += a * dt;
+        }
+        let every = if imu.use_acc { 1 } else { SHADOW_EVERY };
+        let shadow_dt = (imu.shadow_n >= every && imu.shadow_dt > 0.0).then_some(imu.shadow_dt);
+        if let Some(sdt) = shadow_dt {
+            let inv = 1.0 / sdt;
+            let mean = imu.shadow_acc.map(|a| a * inv);
+            let alpha = imu.acc_alpha.get(sdt, self.config.lowpass_hz);
+            imu.acc_step(mean, sdt, inv, still, alpha);
+            imu.shadow_n = 0;
+            imu.shadow_dt = 0.0;
+            imu.shadow_acc = [0.0; 3];
+        }
+        self.position = imu.channel(imu.use_acc, w).0;
+        if self.rest.active {
+            self.learn_rest(t, speed2.sqrt(), None);
+        }
+        if let Some(sdt) = shadow_dt {
+            let (p, v) = self.imu.channel(!self.imu.use_acc, w);
+            self.shadow_step(t, p, v, still, held, sdt);
+        }
+        // After the shadow, which may have switched channels.
+        let (p, v) = self.imu.channel(self.imu.use_acc, w);
+        self.position = p;
+        self.detect(t, v, still, held, dt, out);
+    }
+}

@@ -1,0 +1,643 @@
+//! The streaming repetition counter: validates batches, turns IMU or scalar samples into
+//! position-like signals, detects repetitions on them and classifies them against the target.
+//!
+//! One job per file:
+//! - `validate`: a batch is checked once, at the boundary, with a typed error;
+//! - `imu`: the IMU front end (bias, orientation, the rotation channel, the tilt channel) and
+//!   its per-step pipeline; the scalar front end stays here;
+//! - `channels`: the channels not counted on, and when counting moves to one of them;
+//! - `segment`: from an excursion to a counted repetition (rhythm, held strays, emission);
+//! - `rhythm`: the set's pace, size and speed;
+//! - `target`: calibration, the reference range and the adapted target.
+//!
+//! IMU samples give two such signals: the rotation about the movement's own axis (the
+//! default), and the acceleration along the direction it varies most (for movements that
+//! travel and hardly turn, such as an upright row, where the little rotation
+//! there is goes back and forth twice per repetition). A second detector watches the signal
+//! not counted on, and counting moves to it when the two disagree in that one way.
+
+mod channels;
+mod imu;
+mod rhythm;
+mod segment;
+mod target;
+mod validate;
+
+use channels::Shadow;
+use imu::ImuFront;
+use rhythm::Rhythm;
+use segment::{relax, running_amplitude};
+pub use target::reference_from_best;
+
+use std::f32::consts::PI;
+
+use super::config::{CounterConfig, CountingHint, SignalKind};
+use super::detector::{Detector, Excursion, Thresholds};
+use super::error::CountingError;
+use super::filters::{lowpass_alpha, slow_alpha, LowPass2, Orientation, PrincipalAxis, StepAlpha};
+
+/// Whether a movement reached the person's target range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepKind {
+    /// A repetition that reached the target (or any repetition when no target is set).
+    Rep,
+    /// A real repetition movement that fell short of the target.
+    Attempt,
+}
+
+/// One counted movement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RepEvent {
+    pub kind: RepKind,
+    /// Position among all events of this counter (reps and attempts), from 0.
+    pub index: u32,
+    /// When the movement left its starting point (s, sample time).
+    pub start_s: f64,
+    /// When the movement was back (s, sample time); the event is emitted at this sample.
+    pub end_s: f64,
+    /// Range-of-motion proxy: radians of rotation for IMU signals (g of acceleration when
+    /// `travel`: counted on the limb's travel), signal units for scalars.
+    pub amplitude: f32,
+    pub duration_s: f32,
+    /// Highest speed during the movement: rad/s for IMU signals (g/s when `travel`),
+    /// units/s for scalars.
+    pub peak_speed: f32,
+    /// Whether `amplitude` reached the target; always true without a reference range.
+    pub reached_target: bool,
+    /// Whether this movement was counted on the limb's travel (the accelerometer channel,
+    /// see [`RepCounter::counts_travel`]): then `amplitude` is in g and `peak_speed` in g/s.
+    /// A set can hold both kinds: counting moves to the accelerometer a few reps in.
+    pub travel: bool,
+}
+
+/// Gaps longer than this (s) are missing data: filters restart and nothing is integrated.
+const MAX_GAP_S: f64 = 0.25;
+/// The IMU pipeline after the low-pass runs once per this many seconds of samples (s).
+const PROCESS_STEP_S: f32 = 0.03;
+/// Time constant (s of movement) of the principal-axis estimate.
+const AXIS_TAU_S: f32 = 5.0;
+/// Gyroscope bias: learned while the sensor is steady (rotation rate within `GYRO_STEADY`
+/// rad/s and acceleration within `ACC_STEADY` m/s² of their 1 s averages) for at least
+/// `BIAS_SETTLE_S`, with time constant `BIAS_TAU_S`, never beyond `MAX_BIAS` rad/s.
+const STEADY_HZ: f32 = 0.16;
+const ACC_LOWPASS_HZ: f32 = 2.0;
+const STEADY_EVERY: u32 = 4;
+/// The twist angle is read exactly from the orientation every this many samples.
+const TWIST_EVERY: u32 = 4;
+/// The movement axis is updated on every this many moving samples.
+const AXIS_EVERY: u32 = 2;
+const GYRO_STEADY: f32 = 0.03;
+const ACC_STEADY: f32 = 0.15;
+const BIAS_TAU_S: f32 = 2.0;
+const BIAS_SETTLE_S: f32 = 1.0;
+const MAX_BIAS: f32 = 0.15;
+/// Free fall (a dropped phone): acceleration below this (m/s²) for `FREE_FALL_S`.
+/// Vigorous arm swings reach 0.2 g for up to ~0.16 s; a phone falling 30 cm is weightless
+/// for 0.25 s.
+const FREE_FALL_MS2: f32 = 1.96;
+const FREE_FALL_S: f32 = 0.25;
+/// After a drop, nothing is counted for this long (s) and any excursion is forgotten.
+const DROP_HOLD_S: f64 = 1.5;
+/// The first seconds teach the rest floor only if nothing faster than this moved (rad/s).
+const QUIET_SPEED_RAD_S: f32 = 0.3;
+/// The rest floor is this many times the excursion seen at rest.
+const REST_FLOOR_FACTOR: f64 = 2.0;
+/// Time constant (s) of the scalar noise estimate.
+const NOISE_TAU_S: f32 = 5.0;
+/// Mean |second difference| of white noise is `NOISE_D2_FACTOR` times its standard deviation.
+const NOISE_D2_FACTOR: f32 = 1.954;
+/// Stillness for a scalar signal: moving less than this fraction of the hysteresis per second.
+const SCALAR_STILL_FRACTION: f32 = 0.25;
+/// At the end of a set, a movement that has come back by this fraction counts: the person
+/// was on the way back when the set ended.
+const FINISH_RETURN_FRACTION: f64 = 0.25;
+/// After this long at rest (s) between repetitions, angles are measured from the new pose.
+const REBASE_REST_S: f32 = 1.0;
+/// `finish` lets the filters settle for this long (s) before deciding on the last movement.
+const SETTLE_S: f64 = 0.6;
+/// The accelerometer channel in rad-equivalent units: a tilt of θ changes gravity's
+/// projection by about g·θ, so m/s² / g compares with the gyroscope's radians.
+const ACC_RAD_PER_MS2: f32 = 1.0 / 9.81;
+/// Absolute floor of the accelerometer channel (rad-equivalent, ~1.5 m/s²): above the
+/// low-passed jitter of a hand-held or wrist-worn phone.
+const ACC_FLOOR_RAD: f64 = 0.15;
+/// Time constant (s) of the accelerometer's running mean, about which its axis is found.
+const ACC_MEAN_TAU_S: f32 = 3.0;
+/// The accelerometer channel and the shadow detector run every this many steps.
+const SHADOW_EVERY: u32 = 4;
+
+/// The time step (s) from `prev` to `t`, clamped so that a gap is not integrated over, and
+/// whether it was a gap.
+#[inline]
+fn time_step(prev: f64, t: f64) -> (f64, bool) {
+    let d = t - prev;
+    (d.min(MAX_GAP_S), d > MAX_GAP_S)
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct ScalarFront {
+    lp: LowPass2<1>,
+    speed: f32,
+    prev_p: f64,
+    x1: f32,
+    x2: f32,
+    n: u32,
+    noise_abs: f32,
+    last_value: f32,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct RestLearner {
+    until: f64,
+    lo: f64,
+    hi: f64,
+    max_speed: f32,
+    active: bool,
+    floor: f64,
+    speed_floor: f32,
+}
+
+/// Thresholds that change only when the signal kind is known or the rest floor is learned;
+/// cached so the per-sample path does not recompute them.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Limits {
+    /// Largest of the absolute (IMU), learned and hinted floors.
+    floor: f64,
+    floor_speed: f32,
+    still_speed: f32,
+    min_rep_s: f64,
+    max_rep_s: f64,
+    return_fraction: f64,
+    detect_fraction: f64,
+    /// `1 / amplitude_relax_s`.
+    relax_rate: f32,
+    axis: Option<[f32; 3]>,
+}
+
+/// Streaming repetition counter for one sensor stream. Plain data, no heap: `Clone` is cheap.
+#[derive(Debug, Clone)]
+pub struct RepCounter {
+    config: CounterConfig,
+    hint: Option<CountingHint>,
+    kind: Option<SignalKind>,
+    last_t: Option<f64>,
+    last_dt: f64,
+    /// Low-pass factor of the last step (see `StepAlpha`).
+    alpha: StepAlpha,
+    position: f64,
+    imu: ImuFront,
+    scalar: ScalarFront,
+    rest: RestLearner,
+    detector: Detector,
+    /// IMU only: the channel not counted on (see `shadow_step`).
+    shadow: Shadow,
+    /// Movements not to report after a switch of channel (see `shadow_step`).
+    owed: u32,
+    limits: Limits,
+    running_amplitude: f64,
+    /// Direction (+1 / -1) of the counted repetitions; 0 before the first.
+    rep_dir: f64,
+    rhythm: Rhythm,
+    /// A valid excursion against the repetitions' direction, held back (see `accept`) until
+    /// the next one shows whether the movement really changed direction (then both count)
+    /// or it was a lone movement; `finish` decides on one still held at the end of the set.
+    pending: Option<Excursion>,
+    reference: Option<f32>,
+    fraction: f32,
+    below_streak: u32,
+    above_streak: u32,
+    calibrating: bool,
+    best: [f32; 3],
+    calibration_reps: u32,
+    reps: u32,
+    attempts: u32,
+}
+
+impl RepCounter {
+    /// A counter for one set. Without a hint the signal kind is taken from the first push.
+    pub fn new(config: CounterConfig, hint: Option<CountingHint>) -> Self {
+        let mut counter = Self {
+            config,
+            hint,
+            kind: hint.map(|h| h.signal),
+            last_t: None,
+            last_dt: 0.02,
+            alpha: StepAlpha::default(),
+            position: 0.0,
+            imu: ImuFront {
+                gyro_raw: LowPass2::from_zero(),
+                gyro_slow: [0.0; 3],
+                acc: LowPass2::default(),
+                acc_slow: [0.0; 3],
+                slow_primed: false,
+                steady_n: 0,
+                steady_dt: 0.0,
+                bias: [0.0; 3],
+                steady_s: 0.0,
+                axis: PrincipalAxis::default(),
+                moving_s: 0.0,
+                axis_n: 0,
+                axis_dt: 0.0,
+                orientation: Orientation::default(),
+                twist: 0.0,
+                twist_position: 0.0,
+                since_twist: 0,
+                rest_s: 0.0,
+                free_fall_s: 0.0,
+                hold_until: f64::NEG_INFINITY,
+                last_acc: [0.0; 3],
+                step_dt: 0.0,
+                step_angle: [0.0; 3],
+                gyro_pos: 0.0,
+                acc_lp: LowPass2::default(),
+                acc_alpha: StepAlpha::default(),
+                acc_primed: false,
+                acc_mean: [0.0; 3],
+                acc_axis: PrincipalAxis::default(),
+                acc_axis_n: 0,
+                acc_pos: 0.0,
+                acc_speed: 0.0,
+                use_acc: false,
+                shadow_n: 0,
+                shadow_dt: 0.0,
+                shadow_acc: [0.0; 3],
+            },
+            scalar: ScalarFront {
+                lp: LowPass2::default(),
+                speed: 0.0,
+                prev_p: 0.0,
+                x1: 0.0,
+                x2: 0.0,
+                n: 0,
+                noise_abs: 0.0,
+                last_value: 0.0,
+            },
+            rest: RestLearner {
+                until: f64::NAN,
+                lo: f64::INFINITY,
+                hi: f64::NEG_INFINITY,
+                max_speed: 0.0,
+                active: true,
+                floor: 0.0,
+                speed_floor: 0.0,
+            },
+            detector: Detector::default(),
+            shadow: Shadow::default(),
+            owed: 0,
+            limits: Limits {
+                floor: 0.0,
+                floor_speed: 0.0,
+                still_speed: 0.0,
+                min_rep_s: 0.0,
+                max_rep_s: 0.0,
+                return_fraction: 0.0,
+                detect_fraction: 0.0,
+                relax_rate: 0.0,
+                axis: None,
+            },
+            running_amplitude: 0.0,
+            rep_dir: 0.0,
+            rhythm: Rhythm::default(),
+            pending: None,
+            reference: None,
+            fraction: config.target_fraction,
+            below_streak: 0,
+            above_streak: 0,
+            calibrating: false,
+            best: [0.0; 3],
+            calibration_reps: 0,
+            reps: 0,
+            attempts: 0,
+        };
+        counter.refresh_limits();
+        counter
+    }
+
+    /// Feed a batch of IMU samples: `t_s[i]` in seconds, `samples[6*i..6*i+6]` =
+    /// `ax, ay, az` (m/s²), `gx, gy, gz` (rad/s). Completed movements are appended to `out`.
+    /// A rejected batch leaves the counter unchanged.
+    pub fn push_imu(
+        &mut self,
+        t_s: &[f64],
+        samples: &[f32],
+        out: &mut Vec<RepEvent>,
+    ) -> Result<(), CountingError> {
+        self.validate(SignalKind::Imu6, t_s, samples, 6)?;
+        if self.kind.is_none() {
+            self.kind = Some(SignalKind::Imu6);
+            self.refresh_limits();
+        }
+        self.feed_imu(t_s, samples, out);
+        Ok(())
+    }
+
+    /// Feed a batch of scalar samples (`values[i]` at `t_s[i]`, any unit).
+    pub fn push_scalar(
+        &mut self,
+        t_s: &[f64],
+        values: &[f32],
+        out: &mut Vec<RepEvent>,
+    ) -> Result<(), CountingError> {
+        self.validate(SignalKind::Scalar, t_s, values, 1)?;
+        if self.kind.is_none() {
+            self.kind = Some(SignalKind::Scalar);
+            self.refresh_limits();
+        }
+        for (&t, &x) in t_s.iter().zip(values) {
+            self.step_scalar(t, x, out);
+        }
+        Ok(())
+    }
+
+    /// End of the set: let the filters settle on the last input, report a last movement that
+    /// has come back, and forget any excursion still in progress. Counts and the target stay.
+    pub fn finish(&mut self, out: &mut Vec<RepEvent>) {
+        let (Some(t_last), Some(kind)) = (self.last_t, self.kind) else {
+            return;
+        };
+        let dt = self.last_dt.clamp(0.005, 0.05);
+        let steps = (SETTLE_S / dt).ceil() as u32;
+        for i in 1..=steps {
+            let t = t_last + f64::from(i) * dt;
+            match kind {
+                SignalKind::Imu6 => {
+                    let (acc, bias) = (self.imu.last_acc, self.imu.bias);
+                    self.step_imu(t, acc, bias, out);
+                }
+                SignalKind::Scalar => self.step_scalar(t, self.scalar.last_value, out),
+            }
+        }
+        self.last_t = Some(t_last);
+        let th = self.thresholds();
+        let cut = self.detector.in_progress();
+        if let Some(e) = self
+            .detector
+            .finish(t_last, self.position, FINISH_RETURN_FRACTION, &th)
+        {
+            if !self.rhythm.outlasted_by(e.end_s - e.start_s) {
+                self.accept(e, th.floor_amplitude, out);
+            }
+        } else if let Some(e) = cut.filter(|e| self.rhythm.continues_with(e)) {
+            // The set ended on the way out of a repetition in the set's own rhythm, size,
+            // speed and direction: the recording cut its return off, the person did it.
+            let e = Excursion { end_s: t_last, ..e };
+            self.accept(e, th.floor_amplitude, out);
+        }
+        if let Some(held) = self.pending.take() {
+            // No movement came after the held one to tell: count it if it looked like the
+            // set's repetitions in all but direction and timing (the person turned round for
+            // a last rep); a smaller or much faster or slower one was something else.
+            if self.rhythm.sized_like(&held) {
+                self.rep_dir = held.dir;
+                self.count(held, th.floor_amplitude, out);
+            }
+        }
+    }
+
+    /// Start a new set with the same person and sensor: counts, the excursion in progress,
+    /// the movement axis and the adapted target fraction are reset; the learned rest floor,
+    /// gyroscope bias and reference range are kept.
+    pub fn reset(&mut self) {
+        let mut fresh = Self::new(self.config, self.hint);
+        fresh.kind = self.kind;
+        fresh.last_t = self.last_t;
+        fresh.imu.bias = self.imu.bias;
+        fresh.rest = self.rest;
+        fresh.rest.active = false;
+        fresh.reference = self.reference;
+        *self = fresh;
+    }
+
+    /// Following movements are calibration repetitions: the person's best effort. They are
+    /// reported as reps; [`RepCounter::end_calibration`] turns the best 2-3 into the reference.
+    pub fn begin_calibration(&mut self) {
+        self.calibrating = true;
+        self.best = [0.0; 3];
+        self.calibration_reps = 0;
+    }
+
+    /// Stop calibrating; the mean amplitude of the best (up to 3) calibration repetitions
+    /// becomes the reference range. `None` (and no change) if fewer than 2 were made.
+    pub fn end_calibration(&mut self) -> Option<f32> {
+        self.calibrating = false;
+        let n = (self.calibration_reps as usize).min(3);
+        let reference = reference_from_best(&self.best[..n])?;
+        self.set_reference_range(reference).ok()?;
+        Some(reference)
+    }
+
+    /// Set the person's reference range (signal units, e.g. from an earlier calibration).
+    /// Resets the adapted target fraction to the configured one. When counting moves
+    /// between the rotation and the accelerometer (see [`RepCounter::counts_travel`]) the
+    /// reference moves with it, in proportion to the two channels' running amplitudes.
+    pub fn set_reference_range(&mut self, range: f32) -> Result<(), CountingError> {
+        if !range.is_finite() || range <= 0.0 {
+            return Err(CountingError::InvalidReference { range });
+        }
+        self.reference = Some(range);
+        self.fraction = self.config.target_fraction;
+        self.below_streak = 0;
+        self.above_streak = 0;
+        Ok(())
+    }
+
+    /// Forget the reference range: every movement counts as a rep again.
+    pub fn clear_reference_range(&mut self) {
+        self.reference = None;
+    }
+
+    /// The reference range, in the units of the amplitudes currently reported.
+    pub fn reference_range(&self) -> Option<f32> {
+        self.reference
+    }
+
+    /// Current (adapted) target as a fraction of the reference range.
+    pub fn target_fraction(&self) -> f32 {
+        self.fraction
+    }
+
+    /// Current target amplitude, if a reference range is set.
+    pub fn target_range(&self) -> Option<f32> {
+        self.reference.map(|r| r * self.fraction)
+    }
+
+    pub fn rep_count(&self) -> u32 {
+        self.reps
+    }
+
+    pub fn attempt_count(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Current position along the movement (radians about the principal axis for IMU
+    /// signals, or g along the accelerometer's axis while [`RepCounter::counts_travel`]; the
+    /// low-passed value for scalars): for a live gauge and for diagnostics.
+    pub fn position(&self) -> f64 {
+        self.position
+    }
+
+    /// The rotation axis (unit vector, sensor frame) IMU movement is measured about: the
+    /// hinted axis or the one found online.
+    pub fn axis(&self) -> [f32; 3] {
+        match self.hint.and_then(|h| h.axis) {
+            Some(a) => a.unit(),
+            None => self.imu.axis.axis(),
+        }
+    }
+
+    /// IMU signals: whether repetitions are counted on the accelerometer (the limb travels
+    /// and hardly turns, as in an upright row) rather than on the rotation. For diagnostics.
+    pub fn counts_travel(&self) -> bool {
+        self.kind == Some(SignalKind::Imu6) && self.imu.use_acc
+    }
+
+    pub fn signal_kind(&self) -> Option<SignalKind> {
+        self.kind
+    }
+
+    /// The smallest amplitude that can currently count (absolute and learned floors).
+    pub fn floor(&self) -> f32 {
+        self.floor_amplitude() as f32
+    }
+
+    /// Advance time; returns the step (s), clamped so that a gap is not integrated over.
+    #[inline]
+    fn advance(&mut self, t: f64) -> (f32, bool) {
+        let (dt, gap) = match self.last_t {
+            None => {
+                self.rest.until = t + f64::from(self.config.learn_rest_s);
+                (0.0, false)
+            }
+            Some(prev) => time_step(prev, t),
+        };
+        if dt > 0.0 {
+            self.last_dt = dt;
+        }
+        self.last_t = Some(t);
+        (dt as f32, gap)
+    }
+
+    /// One IMU sample (used by `finish`, which feeds the sensor's own bias as its rate).
+    #[inline]
+    fn step_scalar(&mut self, t: f64, x: f32, out: &mut Vec<RepEvent>) {
+        let (dt, gap) = self.advance(t);
+        let alpha = self.alpha.get(dt, self.config.lowpass_hz);
+        let s = &mut self.scalar;
+        if gap {
+            s.lp.reset();
+        }
+        s.last_value = x;
+        let p = f64::from(s.lp.update([x], alpha)[0]);
+        if s.n >= 2 {
+            let d2 = (x - 2.0 * s.x1 + s.x2).abs();
+            let k = (1.0 / s.n as f32).max(dt / NOISE_TAU_S).min(1.0);
+            s.noise_abs += k * (d2 - s.noise_abs);
+        }
+        s.x2 = s.x1;
+        s.x1 = x;
+        s.n = s.n.saturating_add(1);
+        let v = if dt > 0.0 && s.n > 1 {
+            ((p - s.prev_p) / f64::from(dt)) as f32
+        } else {
+            0.0
+        };
+        s.prev_p = p;
+        s.speed += alpha * (v - s.speed);
+        let w = s.speed;
+        self.position = p;
+        let h = self.hysteresis() as f32;
+        let still = w.abs() < SCALAR_STILL_FRACTION * h;
+        if self.rest.active {
+            let sigma = f64::from(self.scalar.noise_abs / NOISE_D2_FACTOR);
+            self.learn_rest(t, 0.0, Some(sigma));
+        }
+        self.detect(t, w, still, false, dt, out);
+    }
+
+    /// Learn the rest floor from the first seconds, if they were quiet.
+    fn learn_rest(&mut self, t: f64, speed: f32, scalar_sigma: Option<f64>) {
+        let r = &mut self.rest;
+        if t <= r.until {
+            r.lo = r.lo.min(self.position);
+            r.hi = r.hi.max(self.position);
+            r.max_speed = r.max_speed.max(speed);
+            return;
+        }
+        r.active = false;
+        let range = r.hi - r.lo;
+        let quiet = match scalar_sigma {
+            None => r.max_speed < QUIET_SPEED_RAD_S,
+            Some(sigma) => range < 12.0 * sigma,
+        };
+        if quiet && range.is_finite() {
+            r.floor = REST_FLOOR_FACTOR * range;
+            r.speed_floor = 1.5 * r.max_speed;
+        }
+        self.refresh_limits();
+    }
+
+    fn refresh_limits(&mut self) {
+        let c = &self.config;
+        let (min_rep, max_rep) = match self.hint.and_then(|h| h.expected_rep_s) {
+            Some((lo, hi)) => (c.min_rep_s.max(0.25 * lo), c.max_rep_s.max(3.0 * hi)),
+            None => (c.min_rep_s, c.max_rep_s),
+        };
+        let scalar = self.kind == Some(SignalKind::Scalar);
+        let absolute = if scalar { 0.0 } else { c.min_amplitude_rad };
+        let hinted = self.hint.and_then(|h| h.min_range).unwrap_or(0.0);
+        let floor_speed = c.min_peak_speed_rad_s.max(self.rest.speed_floor);
+        self.limits = Limits {
+            floor: f64::from(absolute.max(hinted)).max(self.rest.floor),
+            floor_speed: if scalar { 0.0 } else { floor_speed },
+            still_speed: 0.5 * floor_speed,
+            min_rep_s: f64::from(min_rep),
+            max_rep_s: f64::from(max_rep),
+            return_fraction: f64::from(c.return_fraction),
+            detect_fraction: f64::from(c.detect_fraction),
+            relax_rate: 1.0 / c.amplitude_relax_s.max(1e-3),
+            axis: self.hint.and_then(|h| h.axis).map(|a| a.unit()),
+        };
+    }
+
+    #[inline]
+    fn floor_amplitude(&self) -> f64 {
+        match self.kind {
+            Some(SignalKind::Scalar) => {
+                let sigma = self.scalar.noise_abs / NOISE_D2_FACTOR;
+                let tiny = 1e-6 * (1.0 + self.position.abs());
+                let noise = f64::from(self.config.scalar_noise_factor * sigma).max(tiny);
+                self.limits.floor.max(noise)
+            }
+            _ => self.channel_floor(self.imu.use_acc),
+        }
+    }
+
+    /// IMU: the absolute floor of the accelerometer channel (`acc`) or of the rotation.
+    #[inline]
+    fn channel_floor(&self, acc: bool) -> f64 {
+        if acc {
+            ACC_FLOOR_RAD
+        } else {
+            self.limits.floor
+        }
+    }
+
+    #[inline]
+    fn hysteresis(&self) -> f64 {
+        self.floor_amplitude()
+            .max(self.limits.detect_fraction * self.running_amplitude)
+    }
+
+    #[inline]
+    fn thresholds(&self) -> Thresholds {
+        let floor = self.floor_amplitude();
+        Thresholds {
+            hysteresis: floor.max(self.limits.detect_fraction * self.running_amplitude),
+            floor_amplitude: floor,
+            floor_speed: self.limits.floor_speed,
+            return_fraction: self.limits.return_fraction,
+            min_rep_s: self.limits.min_rep_s,
+            max_rep_s: self.limits.max_rep_s,
+        }
+    }
+}

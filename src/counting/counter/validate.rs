@@ -1,0 +1,82 @@
+//! Batch validation at the counter's boundary: each bad input is a typed error, and a
+//! rejected batch leaves the counter unchanged.
+
+use super::*;
+
+impl RepCounter {
+    pub(super) fn validate(
+        &self,
+        kind: SignalKind,
+        t_s: &[f64],
+        values: &[f32],
+        width: usize,
+    ) -> Result<(), CountingError> {
+        if let Some(expected) = self.kind {
+            if expected != kind {
+                return Err(CountingError::WrongSignal {
+                    expected,
+                    got: kind,
+                });
+            }
+        }
+        let n = t_s.len();
+        if n == 0 {
+            return Err(CountingError::EmptyBatch);
+        }
+        let max = self.config.max_batch_samples;
+        if n > max {
+            return Err(CountingError::BatchTooLarge { len: n, max });
+        }
+        if values.len() != n * width {
+            return Err(CountingError::LengthMismatch {
+                timestamps: n,
+                values: values.len(),
+                expected: n * width,
+            });
+        }
+        // Branch-free passes that the compiler vectorises; the error path below finds the
+        // offending index only when one of them fails.
+        // Non-decreasing times (NaN fails every comparison) between two finite ends are all
+        // finite: one pass over the times instead of two.
+        let times_ok = t_s[0].is_finite()
+            && t_s[n - 1].is_finite()
+            && t_s.windows(2).fold(true, |ok, w| ok & (w[0] <= w[1]))
+            && self.last_t.map_or(true, |p| t_s[0] >= p);
+        if !times_ok {
+            let mut previous = self.last_t;
+            for (index, &t) in t_s.iter().enumerate() {
+                if !t.is_finite() {
+                    return Err(CountingError::NonFiniteTime { index });
+                }
+                if let Some(previous_s) = previous {
+                    if t < previous_s {
+                        return Err(CountingError::TimeBackwards {
+                            index,
+                            t_s: t,
+                            previous_s,
+                        });
+                    }
+                }
+                previous = Some(t);
+            }
+        }
+        if !values.iter().fold(true, |ok, v| ok & v.is_finite()) {
+            let index = values.iter().position(|v| !v.is_finite()).unwrap_or(0);
+            return Err(CountingError::NonFiniteValue {
+                index: index / width,
+            });
+        }
+        if n >= 4 {
+            let rate_hz = (n - 1) as f64 / (t_s[n - 1] - t_s[0]);
+            let (min_hz, max_hz) = (self.config.min_rate_hz, self.config.max_rate_hz);
+            if !(f64::from(min_hz)..=f64::from(max_hz)).contains(&rate_hz) {
+                return Err(CountingError::AbsurdRate {
+                    rate_hz,
+                    min_hz,
+                    max_hz,
+                });
+            }
+        }
+        Ok(())
+    }
+}
