@@ -21,3 +21,6 @@ pub use error::CountingError;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod body_tests;

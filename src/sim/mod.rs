@@ -4,6 +4,8 @@
 //! Deterministic for a seed. The truth (how many movements were made, and how
 //! large) is known, so what the counter reports can be checked against it.
 
+pub mod body;
+
 /// Small deterministic PRNG (xorshift64*), shared by the simulations, the demo,
 /// the crash tests and the benchmarks.
 #[derive(Debug, Clone)]

@@ -1,0 +1,412 @@
+//! Physically simulated movements: the sensor's path through space and its turning, as
+//! functions of time, turned into what a phone or watch would read: the accelerometer's
+//! specific force (m/s², gravity included, sensor frame) and the gyroscope's body-frame
+//! rate (rad/s), with noise, bias, tremor and jittery timestamps.
+//!
+//! Unlike [`super::ImuStream`], which only turns the sensor, these movements also travel:
+//! presses, wiping, sawing, a walk up to the exercise place. The acceleration is the second
+//! derivative of the simulated path, so translation and gravity are consistent with the
+//! turning, as on a real device.
+
+use super::Rng;
+use std::f64::consts::PI;
+
+/// A vector in metres, m/s² or rad/s.
+pub type Vec3 = [f64; 3];
+/// A rotation matrix: sensor frame to world frame (z up).
+pub type Mat3 = [[f64; 3]; 3];
+
+/// Where the sensor is (m, world frame, z up) and how it is turned (sensor to world).
+#[derive(Debug, Clone, Copy)]
+pub struct Pose {
+    /// Position, metres.
+    pub position: Vec3,
+    /// Rotation from the sensor frame to the world frame.
+    pub rotation: Mat3,
+}
+
+/// The rotation by `angle` radians about `axis` (any length; normalised here).
+pub fn rotation(axis: Vec3, angle: f64) -> Mat3 {
+    let n = (axis[0] * axis[0] + axis[1] * axis[1] + axis[2] * axis[2]).sqrt();
+    let [x, y, z] = axis.map(|a| a / n);
+    let (s, c) = angle.sin_cos();
+    let k = 1.0 - c;
+    [
+        [c + x * x * k, x * y * k - z * s, x * z * k + y * s],
+        [y * x * k + z * s, c + y * y * k, y * z * k - x * s],
+        [z * x * k - y * s, z * y * k + x * s, c + z * z * k],
+    ]
+}
+
+/// `a · b`.
+pub fn mul(a: &Mat3, b: &Mat3) -> Mat3 {
+    let mut m = [[0.0; 3]; 3];
+    for (i, row) in m.iter_mut().enumerate() {
+        for (j, v) in row.iter_mut().enumerate() {
+            *v = (0..3).map(|k| a[i][k] * b[k][j]).sum();
+        }
+    }
+    m
+}
+
+/// `m · v`.
+pub fn apply(m: &Mat3, v: Vec3) -> Vec3 {
+    [0, 1, 2].map(|i| m[i][0] * v[0] + m[i][1] * v[1] + m[i][2] * v[2])
+}
+
+fn transpose_apply(m: &Mat3, v: Vec3) -> Vec3 {
+    [0, 1, 2].map(|i| m[0][i] * v[0] + m[1][i] * v[1] + m[2][i] * v[2])
+}
+
+fn add(a: Vec3, b: Vec3) -> Vec3 {
+    [a[0] + b[0], a[1] + b[1], a[2] + b[2]]
+}
+
+fn scale(a: Vec3, k: f64) -> Vec3 {
+    a.map(|x| x * k)
+}
+
+/// The device: sample timing and sensor imperfections.
+#[derive(Debug, Clone)]
+pub struct Device {
+    /// Nominal sample rate, Hz.
+    pub rate_hz: f64,
+    /// Timestamp jitter, as a fraction of the sample interval (either way).
+    pub jitter: f64,
+    /// Accelerometer noise, m/s² (uniform, either way).
+    pub acc_noise: f64,
+    /// Gyroscope noise, rad/s (uniform, either way).
+    pub gyro_noise: f64,
+    /// Gyroscope bias, rad/s.
+    pub gyro_bias: Vec3,
+    /// Tremor on the rotation rate: (amplitude rad/s, frequency Hz).
+    pub tremor: (f64, f64),
+    /// Seed of the noise.
+    pub seed: u64,
+}
+
+impl Default for Device {
+    fn default() -> Self {
+        Device {
+            rate_hz: 50.0,
+            jitter: 0.1,
+            acc_noise: 0.05,
+            gyro_noise: 0.01,
+            gyro_bias: [0.01, -0.008, 0.005],
+            tremor: (0.04, 5.5),
+            seed: 1,
+        }
+    }
+}
+
+/// A simulated set: the sensor's pose over time, how long it lasts and how many
+/// repetitions of the exercise it holds (what a therapist watching would count).
+pub struct Scenario {
+    /// Seconds of recording.
+    pub duration_s: f64,
+    /// Repetitions of the exercise in it.
+    pub reps: usize,
+    pose: Box<dyn Fn(f64) -> Pose + Send + Sync>,
+}
+
+impl Scenario {
+    /// The sensor's pose at `t` seconds.
+    pub fn pose(&self, t: f64) -> Pose {
+        (self.pose)(t)
+    }
+
+    /// What `device` records of this scenario: timestamps (s) and interleaved samples
+    /// `ax, ay, az, gx, gy, gz` (m/s², rad/s), as `RepCounter::push_imu` takes them.
+    pub fn record(&self, device: &Device) -> (Vec<f64>, Vec<f32>) {
+        let mut rng = Rng::new(device.seed);
+        let (mut ts, mut xs) = (Vec::new(), Vec::new());
+        let dt = 1.0 / device.rate_hz;
+        let h = 2e-3;
+        let tremor_axis = [0.6, 0.7, 0.39];
+        let mut t = 0.0;
+        while t < self.duration_s {
+            let (before, now, after) = (self.pose(t - h), self.pose(t), self.pose(t + h));
+            // Acceleration of the path, then the specific force an accelerometer reads.
+            let acc_world: Vec3 = [0, 1, 2].map(|i| {
+                (after.position[i] - 2.0 * now.position[i] + before.position[i]) / (h * h)
+            });
+            let force = transpose_apply(&now.rotation, add(acc_world, [0.0, 0.0, 9.81]));
+            // Body-frame rate from R^T dR/dt (a skew matrix).
+            let d: Mat3 = std::array::from_fn(|i| {
+                std::array::from_fn(|j| (after.rotation[i][j] - before.rotation[i][j]) / (2.0 * h))
+            });
+            let rt: Mat3 = std::array::from_fn(|i| std::array::from_fn(|j| now.rotation[j][i]));
+            let w = mul(&rt, &d);
+            let rate = [
+                0.5 * (w[2][1] - w[1][2]),
+                0.5 * (w[0][2] - w[2][0]),
+                0.5 * (w[1][0] - w[0][1]),
+            ];
+            let (amp, hz) = device.tremor;
+            let tremor = amp * (2.0 * PI * hz * t).sin();
+            ts.push(t);
+            for f in force {
+                xs.push((f + device.acc_noise * rng.range(-1.0, 1.0)) as f32);
+            }
+            for i in 0..3 {
+                let noise = device.gyro_noise * rng.range(-1.0, 1.0);
+                let g = rate[i] + device.gyro_bias[i] + tremor * tremor_axis[i] + noise;
+                xs.push(g as f32);
+            }
+            t += dt * (1.0 + device.jitter * rng.range(-1.0, 1.0));
+        }
+        (ts, xs)
+    }
+}
+
+/// Smooth 0 → 1 → 0 over one cycle (`u` in [0, 1]): out and back, at rest at both ends.
+fn out_and_back(u: f64) -> f64 {
+    0.5 * (1.0 - (2.0 * PI * u.clamp(0.0, 1.0)).cos())
+}
+
+/// Smooth 0 → 1 (`u` in [0, 1]), at rest at both ends.
+fn ease(u: f64) -> f64 {
+    let u = u.clamp(0.0, 1.0);
+    u * u * u * (10.0 - 15.0 * u + 6.0 * u * u)
+}
+
+/// How the phone or watch sits on the limb: a fixed turn from the limb's frame.
+fn mount() -> Mat3 {
+    rotation([0.3, 1.0, 0.2], 0.7)
+}
+
+/// Seconds still before and after the repetitions of the simple scenarios.
+const LEAD_S: f64 = 2.0;
+const TAIL_S: f64 = 2.0;
+
+/// `n` repetitions at `per_s` repetitions per second, one after another with no pause:
+/// the hand travels `amplitude_m` along `direction` (world frame) and back, while the
+/// sensor turns by at most `wobble_rad` about `wobble_axis`, once out and back per
+/// repetition.
+pub fn travel(
+    n: usize,
+    per_s: f64,
+    amplitude_m: f64,
+    direction: Vec3,
+    wobble_axis: Vec3,
+    wobble_rad: f64,
+) -> Scenario {
+    let rep_s = 1.0 / per_s;
+    let len = (direction[0].powi(2) + direction[1].powi(2) + direction[2].powi(2)).sqrt();
+    let dir = scale(direction, 1.0 / len);
+    let base = [0.1, 0.4, 1.0];
+    let m = mount();
+    let active = n as f64 * rep_s;
+    Scenario {
+        duration_s: LEAD_S + active + TAIL_S,
+        reps: n,
+        pose: Box::new(move |t| {
+            let u = (t - LEAD_S) / rep_s;
+            let s = if u <= 0.0 || u >= n as f64 {
+                0.0
+            } else {
+                out_and_back(u.fract())
+            };
+            Pose {
+                position: add(base, scale(dir, amplitude_m * s)),
+                rotation: mul(&rotation(wobble_axis, wobble_rad * s), &m),
+            }
+        }),
+    }
+}
+
+/// A press: the hand pushes forward and up and comes back, turning less than 4°.
+pub fn press(n: usize, per_s: f64) -> Scenario {
+    // Faster presses are shorter: ~25 cm at 0.3/s, ~12 cm at 2/s.
+    let amplitude = (0.27 - 0.075 * per_s).max(0.1);
+    travel(n, per_s, amplitude, [0.0, 0.8, 0.6], [1.0, 0.0, 0.0], 0.06)
+}
+
+/// Wiping a table: the hand slides sideways across the table and back, turning less than
+/// 5° about the vertical.
+pub fn table_wipe(n: usize, per_s: f64) -> Scenario {
+    let amplitude = (0.3 - 0.08 * per_s).max(0.12);
+    travel(n, per_s, amplitude, [1.0, 0.1, 0.0], [0.0, 0.0, 1.0], 0.08)
+}
+
+/// Sawing: a quick forward-and-back stroke with a slight wrist tilt.
+pub fn sawing(n: usize) -> Scenario {
+    travel(n, 1.2, 0.16, [0.0, 1.0, -0.15], [1.0, 0.0, 0.0], 0.1)
+}
+
+/// The limb turning about `axis` through a pivot (shoulder or elbow) `lever` away: the
+/// sensor's pose for a turn of `angle` from the starting posture.
+fn limb(pivot: Vec3, lever: Vec3, axis: Vec3, angle: f64) -> Pose {
+    let r = rotation(axis, angle);
+    Pose {
+        position: add(pivot, apply(&r, lever)),
+        rotation: mul(&r, &mount()),
+    }
+}
+
+/// Slow repetitions: `n` shoulder flexions of ~0.9 rad, each lasting 6 to 10 s
+/// (seeded), 1 s still between them.
+pub fn slow_reps(n: usize, seed: u64) -> Scenario {
+    let mut rng = Rng::new(seed);
+    let mut spans = Vec::with_capacity(n);
+    let mut t = LEAD_S;
+    for _ in 0..n {
+        let d = rng.range(6.0, 10.0);
+        let a = rng.range(0.75, 1.05);
+        spans.push((t, d, a));
+        t += d + 1.0;
+    }
+    Scenario {
+        duration_s: t + TAIL_S,
+        reps: n,
+        pose: Box::new(move |t| {
+            let angle = spans
+                .iter()
+                .find(|&&(s, d, _)| t >= s && t < s + d)
+                .map_or(0.0, |&(s, d, a)| a * out_and_back((t - s) / d));
+            limb([0.0, 0.0, 1.4], [0.0, 0.0, -0.6], [1.0, 0.0, 0.0], -angle)
+        }),
+    }
+}
+
+/// A whole set as it is recorded in a gym or a living room: the person walks up (arm
+/// swinging, body bobbing), stops, bends to pick the weight or phone up and settles it,
+/// then does `n` elbow flexions of ~1.1 rad (2.5 s each, 0.5 s apart), then lowers the
+/// arm to put it down. Only the `n` flexions are repetitions.
+pub fn walk_up_and_set(n: usize) -> Scenario {
+    let shoulder = [0.0, 0.0, 1.4];
+    let arm = [0.0, 0.0, -0.6];
+    let lateral = [1.0, 0.0, 0.0];
+    let walk = (1.0, 7.0);
+    let pick = (8.0, 11.0);
+    let settle = [(11.2, 0.7, 0.15), (12.1, 0.6, -0.12)];
+    let reps_at = 14.0;
+    let (rep_s, gap_s) = (2.5, 0.5);
+    let down_at = reps_at + n as f64 * (rep_s + gap_s) + 1.0;
+    let walked = 1.1 * (walk.1 - walk.0 - 0.5);
+    Scenario {
+        duration_s: down_at + 4.0,
+        reps: n,
+        pose: Box::new(move |t| {
+            // Where the body is: walking forward at ~1.1 m/s (easing in and out), bobbing.
+            // Where the body is: walking forward, easing in and out, bobbing with the steps.
+            let body_y = walked * ease((t - walk.0) / (walk.1 - walk.0));
+            let bob = if t > walk.0 + 0.5 && t < walk.1 - 0.5 {
+                0.025 * (2.0 * PI * 1.8 * (t - walk.0 - 0.5)).sin()
+            } else {
+                0.0
+            };
+            let body = [0.0, body_y, bob];
+            let pose = if t > walk.0 + 0.5 && t < walk.1 - 0.5 {
+                // Arm swing with the steps.
+                let swing = 0.35 * (2.0 * PI * 0.9 * (t - walk.0 - 0.5)).sin();
+                limb(shoulder, arm, lateral, swing)
+            } else if t >= pick.0 && t < pick.1 {
+                // Bending to pick the weight up and bringing it up to the chest.
+                let u = (t - pick.0) / (pick.1 - pick.0);
+                let mut p = limb(shoulder, arm, lateral, -0.8 * out_and_back(u));
+                p.position[2] -= 0.35 * out_and_back(u);
+                p
+            } else if let Some(&(s, d, a)) =
+                settle.iter().find(|&&(s, d, _)| t >= s && t < s + d)
+            {
+                // Settling the grip.
+                limb(shoulder, arm, [0.0, 1.0, 0.0], a * out_and_back((t - s) / d))
+            } else if t >= reps_at && t < down_at - 1.0 {
+                // Elbow flexions: the forearm turns about the elbow, the upper arm still.
+                let k = ((t - reps_at) / (rep_s + gap_s)).floor();
+                let u = (t - reps_at - k * (rep_s + gap_s)) / rep_s;
+                let angle = if u < 1.0 { -1.1 * out_and_back(u) } else { 0.0 };
+                let elbow = add(shoulder, [0.0, 0.0, -0.3]);
+                limb(elbow, [0.0, 0.0, -0.3], lateral, angle)
+            } else if t >= down_at {
+                // Lowering the arm and putting the weight down to the side: one way.
+                let u = ((t - down_at) / 1.8).min(1.0);
+                let mut p = limb(shoulder, arm, [0.0, 1.0, 0.0], 0.9 * ease(u));
+                p.position[2] -= 0.3 * ease(u);
+                p
+            } else {
+                limb(shoulder, arm, lateral, 0.0)
+            };
+            Pose {
+                position: add(pose.position, body),
+                rotation: pose.rotation,
+            }
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(v: Vec3) -> f64 {
+        (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt()
+    }
+
+    #[test]
+    fn a_still_sensor_reads_gravity_and_no_rate() {
+        let s = travel(0, 1.0, 0.2, [1.0, 0.0, 0.0], [1.0, 0.0, 0.0], 0.0);
+        let dev = Device {
+            acc_noise: 0.0,
+            gyro_noise: 0.0,
+            gyro_bias: [0.0; 3],
+            tremor: (0.0, 1.0),
+            ..Device::default()
+        };
+        let (t, x) = s.record(&dev);
+        assert!(t.len() > 150);
+        for c in x.chunks(6) {
+            let acc = [c[0], c[1], c[2]].map(f64::from);
+            assert!((norm(acc) - 9.81).abs() < 1e-3, "{acc:?}");
+            assert!(c[3..].iter().all(|g| g.abs() < 1e-6));
+        }
+    }
+
+    #[test]
+    fn a_press_travels_and_hardly_turns() {
+        let s = press(5, 1.0);
+        let (a, b) = (s.pose(0.0), s.pose(LEAD_S + 0.5));
+        let moved = norm([0, 1, 2].map(|i| b.position[i] - a.position[i]));
+        assert!((moved - 0.195).abs() < 1e-6, "moved {moved}");
+        let dev = Device {
+            gyro_bias: [0.0; 3],
+            tremor: (0.0, 1.0),
+            gyro_noise: 0.0,
+            ..Device::default()
+        };
+        let (t, x) = s.record(&dev);
+        // Integrated rate stays under 10 degrees of turning.
+        let mut angle = 0.0f64;
+        let mut most = 0.0f64;
+        for (w, c) in t.windows(2).zip(x.chunks(6)) {
+            let r = [c[3], c[4], c[5]].map(f64::from);
+            angle += norm(r) * (w[1] - w[0]);
+            most = most.max(norm(r));
+        }
+        assert!(most < 0.5, "peak rate {most}");
+        assert_eq!(s.reps, 5);
+        assert!(angle / 5.0 < 2.0 * 0.06 * 1.1, "turned {angle} rad in all");
+    }
+
+    #[test]
+    fn rate_matches_the_turn() {
+        // A pure turn about the world x axis at a known rate reads that rate.
+        let s = slow_reps(1, 3);
+        let dev = Device {
+            gyro_bias: [0.0; 3],
+            tremor: (0.0, 1.0),
+            gyro_noise: 0.0,
+            acc_noise: 0.0,
+            jitter: 0.0,
+            ..Device::default()
+        };
+        let (t, x) = s.record(&dev);
+        let mut turned = 0.0;
+        for (w, c) in t.windows(2).zip(x.chunks(6)) {
+            turned += f64::from(c[3..].iter().map(|g| g * g).sum::<f32>()).sqrt() * (w[1] - w[0]);
+        }
+        // Out and back: twice the amplitude (0.75-1.05 rad).
+        assert!((1.5..2.2).contains(&turned), "turned {turned}");
+    }
+}
