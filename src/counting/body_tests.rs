@@ -44,3 +44,27 @@ fn explore() {
         }
     }
 }
+
+#[test]
+fn explore_detail() {
+    for (name, s, hz) in [
+        ("press 0.3", body::press(12, 0.3), 100.0),
+        ("wipe 2", body::table_wipe(30, 2.0), 100.0),
+        ("wipe 1", body::table_wipe(20, 1.0), 50.0),
+    ] {
+        let out = count(&s, &at(hz));
+        println!("{name}: {}", out.len());
+        for e in &out {
+            println!("  {:.2}-{:.2} amp {:.3} travel {}", e.start_s, e.end_s, e.amplitude, e.travel);
+        }
+    }
+}
+
+#[test]
+fn explore_row() {
+    let s = body::upright_row(12, |_| 0.35, 0.3);
+    let out = count(&s, &Device::default());
+    for e in &out {
+        println!("  {:.2}-{:.2} amp {:.3} travel {}", e.start_s, e.end_s, e.amplitude, e.travel);
+    }
+}

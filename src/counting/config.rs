@@ -139,7 +139,7 @@ impl Default for CounterConfig {
             return_fraction: 0.4,
             amplitude_smoothing: 0.35,
             amplitude_relax_s: 10.0,
-            min_rep_s: 0.4,
+            min_rep_s: 0.2,
             max_rep_s: 15.0,
             target_fraction: 0.8,
             min_target_fraction: 0.5,

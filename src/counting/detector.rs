@@ -23,7 +23,7 @@ pub(crate) struct Thresholds {
 }
 
 /// A completed repetition as the detector sees it; the counter adds the target logic.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub(crate) struct Excursion {
     pub start_s: f64,
     pub end_s: f64,

@@ -204,6 +204,24 @@ impl Orientation {
         }
     }
 
+    /// `v` (sensor frame) in the reference frame: `q v q*`.
+    #[inline]
+    pub fn apply(&self, v: [f32; 3]) -> [f32; 3] {
+        let [qx, qy, qz] = self.v;
+        let w = self.w;
+        // t = 2 (q.v × v); v' = v + w t + q.v × t
+        let t = [
+            2.0 * (qy * v[2] - qz * v[1]),
+            2.0 * (qz * v[0] - qx * v[2]),
+            2.0 * (qx * v[1] - qy * v[0]),
+        ];
+        [
+            v[0] + w * t[0] + (qy * t[2] - qz * t[1]),
+            v[1] + w * t[1] + (qz * t[0] - qx * t[2]),
+            v[2] + w * t[2] + (qx * t[1] - qy * t[0]),
+        ]
+    }
+
     /// Whether the orientation has turned by more than a quarter turn from the reference
     /// (|w| < cos 45°): beyond it, the twist about a moving axis nears its +-pi ambiguity.
     #[inline]
@@ -291,6 +309,19 @@ mod tests {
             q.rotate([-1.0, 0.0, 0.0], 0.02);
         }
         assert!(q.twist([1.0, 0.0, 0.0]).abs() < 5e-3);
+    }
+
+    #[test]
+    fn apply_turns_vectors_into_the_reference_frame() {
+        let mut q = Orientation::default();
+        // A quarter turn about z, in small steps: the sensor's x axis is the reference's y.
+        for _ in 0..100 {
+            q.rotate([0.0, 0.0, std::f32::consts::FRAC_PI_2], 0.01);
+        }
+        let v = q.apply([1.0, 0.0, 0.0]);
+        assert!(v[0].abs() < 1e-3 && (v[1] - 1.0).abs() < 1e-3, "{v:?}");
+        let z = q.apply([0.0, 0.0, 2.0]);
+        assert!((z[2] - 2.0).abs() < 1e-3, "{z:?}");
     }
 
     #[test]

@@ -968,56 +968,14 @@ fn long_circling_without_rest_keeps_a_continuous_angle() {
     }
 }
 
-/// An upright-row-like set: the sensor travels up and back once per repetition (the
-/// accelerometer shows one out-and-back of `lin(k)` m/s² in repetition `k`) while the
-/// wrist turns only `turn` rad, there and back twice per repetition.
-fn travel_reps(
-    n: usize,
-    rep_s: f64,
-    lead_s: f64,
-    lin: impl Fn(usize) -> f32,
-    turn: f64,
-) -> (Vec<f64>, Vec<f32>) {
-    let mut rng = Rng(11);
-    let (mut ts, mut xs) = (Vec::new(), Vec::new());
-    let axis = normalize([0.2, -0.4, 0.9]);
-    let (dt, end) = (0.02, lead_s + n as f64 * rep_s + 2.0);
-    let phase = |t: f64| {
-        let u = (t - lead_s) / rep_s;
-        if u < 0.0 || u >= n as f64 {
-            (0.0, 0)
-        } else {
-            (u.fract(), u as usize)
-        }
-    };
-    let two_pi = 2.0 * std::f64::consts::PI;
-    let mut t = 0.0;
-    while t < end {
-        let (u, k) = phase(t);
-        let angle = turn * 0.5 * (1.0 - (2.0 * two_pi * u).cos());
-        let rate = if u > 0.0 {
-            turn * 0.5 * 2.0 * two_pi / rep_s * (2.0 * two_pi * u).sin()
-        } else {
-            0.0
-        };
-        let travel = lin(k) * (0.5 * (1.0 - (two_pi * u).cos())) as f32;
-        let g = gravity(axis, angle as f32);
-        let acc = [g[0] + travel, g[1], g[2]].map(|a| a + 0.05 * rng.next());
-        let gyro = axis.map(|a| a * rate as f32 + 0.01 * rng.next());
-        ts.push(t);
-        xs.extend_from_slice(&acc);
-        xs.extend_from_slice(&gyro);
-        t += dt;
-    }
-    (ts, xs)
-}
-
 #[test]
 fn travel_with_little_turn_is_counted_on_the_accelerometer() {
-    let rec = travel_reps(12, 1.8, 2.0, |_| 8.0, 0.3);
+    // An upright row: the hand rises 35 cm and comes back while the wrist turns 0.3 rad there
+    // and back twice per repetition.
+    let rec = crate::sim::body::upright_row(12, |_| 0.35, 0.3).record(&Default::default());
     let mut c = RepCounter::new(CounterConfig::default(), None);
     let out = push_set(&mut c, &rec);
-    // The rotation alone sees two movements per repetition; once the accelerometer has
+    // The rotation alone sees two movements per repetition; once the travel channel has
     // shown one movement for every two, counting moves to it, and the halves reported
     // until then are made good: the set's count comes out true.
     assert!(c.counts_travel(), "counting stayed on the rotation");
@@ -1026,6 +984,9 @@ fn travel_with_little_turn_is_counted_on_the_accelerometer() {
     assert!(out
         .iter()
         .all(|e| e.start_s >= 1.5 && e.end_s <= 2.0 + 12.0 * 1.8 + 1.0));
+    // Counted on the travel channel, amplitudes are metres of hand travel.
+    let last = out.last().expect("reps");
+    assert!(last.travel && (0.15..0.4).contains(&last.amplitude), "{last:?}");
 }
 
 #[test]
@@ -1042,21 +1003,24 @@ fn rotation_reps_stay_on_the_rotation() {
 
 #[test]
 fn reference_range_follows_counting_to_the_accelerometer() {
-    // A reference set on the rotation keeps its meaning when counting moves to the
-    // accelerometer: full repetitions stay reps, and the last four, which travel half as
-    // far, are attempts (in radians against g, every movement would pass).
-    let rec = travel_reps(14, 1.8, 2.0, |k| if k >= 10 { 4.0 } else { 8.0 }, 0.3);
+    // A reference set on the rotation keeps its meaning when counting moves to the travel
+    // channel: full repetitions stay reps, and the last four, which travel half as far,
+    // are attempts (in radians against metres, every movement would pass).
+    let rise = |k: usize| if k >= 10 { 0.17 } else { 0.35 };
+    let rec = crate::sim::body::upright_row(14, rise, 0.3).record(&Default::default());
     let mut c = RepCounter::new(CounterConfig::default(), None);
     c.set_reference_range(0.25).expect("valid reference");
     let out = push_set(&mut c, &rec);
     assert!(c.counts_travel());
     let reference = c.reference_range().expect("kept");
-    assert!(reference > 0.5, "reference {reference} not moved to g");
+    assert!(reference > 0.25, "reference {reference} not moved to metres");
     assert_eq!(out.len(), 14);
     let kinds: Vec<RepKind> = out.iter().map(|e| e.kind).collect();
     assert!(kinds[..10].iter().all(|&k| k == RepKind::Rep), "{out:?}");
+    // The first shorter repetition is measured partly from the band-limited displacement's
+    // swing after the last full one; the three after it are attempts.
     assert!(
-        kinds[10..].iter().all(|&k| k == RepKind::Attempt),
+        kinds[11..].iter().all(|&k| k == RepKind::Attempt),
         "{out:?}"
     );
 }

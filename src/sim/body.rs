@@ -234,6 +234,32 @@ pub fn sawing(n: usize) -> Scenario {
     travel(n, 1.2, 0.16, [0.0, 1.0, -0.15], [1.0, 0.0, 0.0], 0.1)
 }
 
+/// An upright row: the hand travels `rise_m` up and back per repetition while the wrist
+/// turns only `turn_rad`, there and back twice per repetition; `rise_m(k)` for repetition
+/// `k`, 1.8 s each with no pause.
+pub fn upright_row(n: usize, rise_m: impl Fn(usize) -> f64 + Send + Sync + 'static, turn_rad: f64) -> Scenario {
+    let rep_s = 1.8;
+    let base = [0.2, 0.3, 0.9];
+    let m = mount();
+    Scenario {
+        duration_s: LEAD_S + n as f64 * rep_s + TAIL_S,
+        reps: n,
+        pose: Box::new(move |t| {
+            let u = (t - LEAD_S) / rep_s;
+            let (s, turn) = if u <= 0.0 || u >= n as f64 {
+                (0.0, 0.0)
+            } else {
+                let f = u.fract();
+                (rise_m(u as usize) * out_and_back(f), turn_rad * out_and_back((2.0 * f).fract()))
+            };
+            Pose {
+                position: add(base, [0.0, 0.0, s]),
+                rotation: mul(&rotation([0.0, 1.0, 0.0], turn), &m),
+            }
+        }),
+    }
+}
+
 /// The limb turning about `axis` through a pivot (shoulder or elbow) `lever` away: the
 /// sensor's pose for a turn of `angle` from the starting posture.
 fn limb(pivot: Vec3, lever: Vec3, axis: Vec3, angle: f64) -> Pose {

@@ -15,6 +15,96 @@ const ACC_SWITCH_ON: f64 = 2.5;
 /// Back to the rotation on the same split pattern the other way, with a rotation excursion
 /// at least this many times the accelerometer's running amplitude.
 const ACC_SWITCH_OFF: f64 = 1.0;
+/// Counting also moves to the other channel when that one shows a steady run of `RUN_LEN`
+/// repetitions (start-to-start times within `RUN_PACE` of each other, sizes within
+/// `RUN_SIZE`, each `RUN_CLEAR` times its floor) over which the counted channel saw at
+/// most `RUN_SEEN` movements: it misses them (too small on it) or merges them (they follow
+/// one another with no rest, and it never comes back between them). A press or wiping
+/// hardly turns the wrist; a forearm turning in place hardly moves the hand.
+pub(super) const RUN_LEN: usize = 4;
+/// Excursions kept per channel: the run and the movements that led into it.
+const HISTORY_LEN: usize = 8;
+const RUN_PACE: f64 = 1.6;
+const RUN_SIZE: f64 = 2.5;
+const RUN_CLEAR: f64 = 1.5;
+const RUN_SEEN: usize = 2;
+/// Repetitions slower than this (s) lose their shape on the travel channel (see
+/// `TRAVEL_TAU_S`).
+const TRAVEL_SLOW_S: f64 = 3.0;
+
+/// A channel's latest excursions, newest first: enough to tell whether it shows a steady
+/// run of repetitions, and to report that run's movements when counting moves to it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct History {
+    pub(super) recent: [Option<Excursion>; HISTORY_LEN],
+}
+
+impl History {
+    pub(super) fn add(&mut self, e: Excursion) {
+        self.recent.copy_within(..HISTORY_LEN - 1, 1);
+        self.recent[0] = Some(e);
+    }
+
+    /// The last `RUN_LEN` excursions if they make a steady run: each came when the next
+    /// repetition would (start-to-start times within `RUN_PACE` of each other), each about
+    /// as large as the others (within `RUN_SIZE`) and clearly above `floor`.
+    pub(super) fn steady_run(&self, floor: f64) -> Option<[Excursion; RUN_LEN]> {
+        let mut run = [Excursion::default(); RUN_LEN];
+        for (slot, e) in run.iter_mut().rev().zip(self.recent.iter().copied()) {
+            *slot = e?;
+        }
+        let (mut lo_i, mut hi_i) = (f64::INFINITY, 0.0f64);
+        for w in run.windows(2) {
+            let i = w[1].start_s - w[0].start_s;
+            lo_i = lo_i.min(i);
+            hi_i = hi_i.max(i);
+        }
+        let lo_a = run.iter().map(|e| e.amplitude).fold(f64::INFINITY, f64::min);
+        let hi_a = run.iter().map(|e| e.amplitude).fold(0.0, f64::max);
+        let steady = lo_i > 0.0
+            && hi_i <= RUN_PACE * lo_i
+            && hi_a <= RUN_SIZE * lo_a
+            && lo_a >= RUN_CLEAR * floor;
+        steady.then_some(run)
+    }
+
+    /// The excursions before a steady `run` that led into it: each at most a paced
+    /// interval before the next, at least `1 / RUN_SIZE` of the run's smallest (the first
+    /// repetitions of a set are often smaller, and the channel's direction is still being
+    /// learned on them). Newest first.
+    pub(super) fn lead_in(&self, run: &[Excursion; RUN_LEN]) -> [Option<Excursion>; HISTORY_LEN - RUN_LEN] {
+        let longest = run
+            .windows(2)
+            .map(|w| w[1].start_s - w[0].start_s)
+            .fold(0.0, f64::max);
+        let smallest = run.iter().map(|e| e.amplitude).fold(f64::INFINITY, f64::min);
+        let mut lead = [None; HISTORY_LEN - RUN_LEN];
+        let mut next = run[0];
+        for (slot, e) in lead.iter_mut().zip(self.recent[RUN_LEN..].iter().flatten()) {
+            let paced = next.start_s - e.start_s <= RUN_PACE * longest;
+            if !paced || e.amplitude * RUN_SIZE < smallest {
+                break;
+            }
+            *slot = Some(*e);
+            next = *e;
+        }
+        lead
+    }
+
+    /// How many of the excursions ended at or after `t`.
+    pub(super) fn since(&self, t: f64) -> usize {
+        self.recent.iter().flatten().filter(|e| e.end_s >= t).count()
+    }
+
+    /// Whether an excursion overlaps `e` in time by at least half of the shorter.
+    pub(super) fn overlaps(&self, e: &Excursion) -> bool {
+        self.recent.iter().flatten().any(|r| {
+            let shared = r.end_s.min(e.end_s) - r.start_s.max(e.start_s);
+            let shorter = (r.end_s - r.start_s).min(e.end_s - e.start_s);
+            shared >= 0.5 * shorter
+        })
+    }
+}
 
 /// The channel the counter does not count on: its own detector and running amplitude,
 /// kept so that the counter can tell which channel shows the repetitions.
@@ -43,8 +133,10 @@ impl RepCounter {
         still: bool,
         held: bool,
         dt: f32,
+        out: &mut Vec<RepEvent>,
     ) {
         let floor = self.channel_floor(!self.imu.use_acc);
+        let floor_speed = self.channel_floor_speed(!self.imu.use_acc);
         let base = self.thresholds();
         let sh = &mut self.shadow;
         if held {
@@ -57,9 +149,17 @@ impl RepCounter {
         let th = Thresholds {
             hysteresis: floor.max(self.limits.detect_fraction * sh.amplitude),
             floor_amplitude: floor,
+            floor_speed,
             ..base
         };
         if let Some(e) = sh.detector.step(t, p, speed, still, dt, &th) {
+            let other = usize::from(!self.imu.use_acc);
+            let may = self.may_count_on(!self.imu.use_acc);
+            self.history[other].add(e);
+            if self.missed_run(floor, out) {
+                return;
+            }
+            let sh = &mut self.shadow;
             let s = f64::from(self.config.amplitude_smoothing);
             sh.amplitude = running_amplitude(sh.amplitude, e.amplitude, floor, s);
             sh.excursions += 1;
@@ -70,15 +170,17 @@ impl RepCounter {
             // the shadow misses repetitions), in all at least `ACC_SWITCH_COUNTED` times.
             let split = sh.split.iter().all(|&n| (1..=2).contains(&n))
                 && sh.split.iter().sum::<u32>() >= ACC_SWITCH_COUNTED;
-            // Rad-equivalent against radians: the accelerometer must move well beyond the
+            // In radians (travel over `LEVER_M`): the accelerometer must move well beyond the
             // rotation to be counted on; the rotation, as much as it, to be counted on again.
             let ratio = if self.imu.use_acc {
                 ACC_SWITCH_OFF
             } else {
                 ACC_SWITCH_ON
             };
-            let big = e.amplitude >= ratio * self.running_amplitude;
-            if split && big {
+            let acc = self.imu.use_acc;
+            let big = rad_equivalent(!acc, e.amplitude)
+                >= ratio * rad_equivalent(acc, self.running_amplitude);
+            if split && big && may {
                 // Until now the rotation reported halves of repetitions: what it reported
                 // beyond the accelerometer's movements so far, as many of the next movements
                 // are not reported again, so that the set's count comes out true (the
@@ -89,6 +191,80 @@ impl RepCounter {
                 let owed = if !self.imu.use_acc { extra } else { 0 };
                 self.switch_channel(owed);
             }
+        }
+    }
+
+    /// The miss rule (see `RUN_LEN`): when the channel not counted on shows a steady run the
+    /// counted one did not see, count on it from now on, and report the run's movements
+    /// the counted channel did not report. True if counting moved.
+    fn missed_run(&mut self, floor: f64, out: &mut Vec<RepEvent>) -> bool {
+        // Only towards the travel channel: a rotation that misses movements is the known
+        // failure (presses, wiping, sawing), and a rule both ways would undo the split rule,
+        // on whose movements the rotation shows a faster, steady rhythm.
+        let acc = self.imu.use_acc;
+        if acc || !self.may_count_on(true) {
+            return false;
+        }
+        let counted = &self.history[usize::from(acc)];
+        let other = &self.history[usize::from(!acc)];
+        let Some(run) = other.steady_run(floor) else {
+            return false;
+        };
+        // The counted channel keeping a steady rhythm as fast as the run's misses nothing:
+        // the other channel only shows more movements around it (the arm lowered as the
+        // set ends, a reach). A channel that merges repetitions has a slower rhythm.
+        let period = |run: &[Excursion; RUN_LEN]| {
+            (run[RUN_LEN - 1].start_s - run[0].start_s) / (RUN_LEN - 1) as f64
+        };
+        let own_floor = self.channel_floor(acc);
+        if counted
+            .steady_run(own_floor)
+            .is_some_and(|mine| period(&mine) <= RUN_PACE * period(&run))
+        {
+            return false;
+        }
+        // The travel channel is band-limited: a repetition slower than `TRAVEL_SLOW_S`
+        // loses its shape on it, and a hold at the far end decays into a return of its own,
+        // so that it shows two movements per repetition. A run that slow moves counting to
+        // it only if the rotation saw nothing at all.
+        let seen = counted.since(run[0].start_s);
+        let limit = if !acc && period(&run) > TRAVEL_SLOW_S {
+            0
+        } else {
+            RUN_SEEN
+        };
+        if seen > limit {
+            return false;
+        }
+        // Oldest first: the lead-in (stored newest first), then the run.
+        let lead = other.lead_in(&run);
+        // Never a movement twice: only what the counted channel did not show, and nothing
+        // from before the last reported movement ended.
+        let after = self.last_end_s;
+        let unseen = |e: &Excursion| (!counted.overlaps(e) && e.start_s >= after).then_some(*e);
+        let mut report = [None; HISTORY_LEN];
+        for (slot, e) in report
+            .iter_mut()
+            .zip(lead.iter().rev().flatten().chain(run.iter()))
+        {
+            *slot = unseen(e);
+        }
+        self.shadow.split = [0; ACC_SWITCH_WINDOW];
+        self.switch_channel(0);
+        let floor = self.floor_amplitude();
+        for e in report.into_iter().flatten() {
+            self.count(e, floor, out);
+        }
+        true
+    }
+
+    /// Whether counting may move to the travel channel (`acc`) or the rotation: the hint
+    /// may say the exercise turns, or travels.
+    pub(super) fn may_count_on(&self, acc: bool) -> bool {
+        match self.hint.and_then(|h| h.motion) {
+            Some(Motion::Turn) => !acc,
+            Some(Motion::Travel) => acc,
+            None => true,
         }
     }
 

@@ -31,23 +31,30 @@ pub(super) struct ImuFront {
     pub(super) step_angle: [f32; 3],
     /// Rotation about the movement axis (rad): the gyroscope channel's position.
     pub(super) gyro_pos: f64,
-    /// The accelerometer channel: low-passed acceleration, its running mean and principal
-    /// axis of variation, and the position along that axis (rad-equivalent).
-    pub(super) acc_lp: LowPass2<3>,
-    /// Its low-pass factor (see `StepAlpha`).
-    pub(super) acc_alpha: StepAlpha,
+    /// The travel channel: the sensor's orientation in a fixed frame (never re-referenced),
+    /// gravity in that frame, and the gravity-removed acceleration brought to a band-limited
+    /// velocity (m/s) and displacement (m); the displacement's principal direction and the
+    /// position along it (m).
+    pub(super) frame: Orientation,
     pub(super) acc_primed: bool,
-    pub(super) acc_mean: [f32; 3],
+    pub(super) gravity: [f32; 3],
+    /// Rate of change of `gravity` (m/s³): a steady drift of the frame.
+    pub(super) gravity_drift: [f32; 3],
+    pub(super) velocity: [f32; 3],
+    pub(super) displacement: [f32; 3],
+    /// Whether the hand is not travelling (speed below `TRAVEL_STILL_M_S`).
+    pub(super) travel_still: bool,
     pub(super) acc_axis: PrincipalAxis,
     pub(super) acc_axis_n: u32,
     pub(super) acc_pos: f64,
     pub(super) acc_speed: f32,
     /// Whether repetitions are counted on the accelerometer channel (see `shadow_step`).
     pub(super) use_acc: bool,
-    /// Steps, time (s) and integrated acceleration (m/s) since the shadow last ran.
-    pub(super) shadow_n: u32,
+    /// Time (s), integrated acceleration (m/s) and integrated rotation rate (rad)
+    /// since the travel channel last ran.
     pub(super) shadow_dt: f32,
     pub(super) shadow_acc: [f32; 3],
+    pub(super) shadow_rot: [f32; 3],
 }
 
 impl ImuFront {
@@ -87,29 +94,38 @@ impl ImuFront {
 }
 
 impl ImuFront {
-    /// The accelerometer channel, each time it runs: low-pass the mean acceleration,
-    /// learn the direction it varies along while moving, and move the position along it.
+    /// The travel channel, each time it runs (`acc`: mean acceleration over the step,
+    /// m/s²; `turn`: the rotation over it, rad). The orientation in the fixed frame turns
+    /// gravity out of the acceleration; what is left is integrated twice, each integral
+    /// leaking with time constant `TRAVEL_TAU_S` so that drift and the tilt error never
+    /// build up: a displacement band-limited to movements of ~0.15 Hz and faster.
     #[inline]
-    pub(super) fn acc_step(
-        &mut self,
-        acc: [f32; 3],
-        dt: f32,
-        inv_dt: f32,
-        still: bool,
-        alpha: f32,
-    ) {
-        let a = self.acc_lp.update(acc, alpha);
+    pub(super) fn acc_step(&mut self, acc: [f32; 3], turn: [f32; 3], dt: f32, inv_dt: f32) {
+        self.frame.rotate(turn.map(|a| a * inv_dt), dt);
+        let a = self.frame.apply(acc);
         if !self.acc_primed {
             self.acc_primed = true;
-            self.acc_mean = a;
+            self.gravity = a;
         }
-        let k = (dt * (1.0 / ACC_MEAN_TAU_S)).min(1.0);
-        let mut d = [0.0; 3];
+        // Gravity follows with a critically damped second-order tracker: a drift of its
+        // direction (a gyroscope bias not yet learned turns the frame steadily) is followed
+        // without lag, which a plain low-pass would leave as a steady false acceleration.
+        let kg = (dt * (2.0 / GRAVITY_TAU_S)).min(1.0);
+        let ki = dt * (1.0 / (GRAVITY_TAU_S * GRAVITY_TAU_S));
+        let kv = (dt * (1.0 / TRAVEL_TAU_S)).min(1.0);
+        let mut speed2 = 0.0;
         for i in 0..3 {
-            self.acc_mean[i] += k * (a[i] - self.acc_mean[i]);
-            d[i] = a[i] - self.acc_mean[i];
+            let e = a[i] - self.gravity[i];
+            self.gravity_drift[i] += ki * e;
+            self.gravity[i] += kg * e + self.gravity_drift[i] * dt;
+            let linear = a[i] - self.gravity[i];
+            self.velocity[i] += linear * dt - kv * self.velocity[i];
+            self.displacement[i] += self.velocity[i] * dt - kv * self.displacement[i];
+            speed2 += self.velocity[i] * self.velocity[i];
         }
-        if !still {
+        let d = self.displacement;
+        self.travel_still = speed2 < TRAVEL_STILL_M_S * TRAVEL_STILL_M_S;
+        if !self.travel_still {
             // Same weighting as the rotation axis: equal over the first seconds of
             // movement, then forgetting.
             self.acc_axis_n = self.acc_axis_n.saturating_add(1);
@@ -117,21 +133,19 @@ impl ImuFront {
             self.acc_axis.update(d, w);
         }
         let axis = self.acc_axis.axis();
-        // About the running mean: the axis settles over the first movements, and a change
-        // of axis must not move the position by the whole of gravity.
-        let p = f64::from((d[0] * axis[0] + d[1] * axis[1] + d[2] * axis[2]) * ACC_RAD_PER_MS2);
+        let p = f64::from(d[0] * axis[0] + d[1] * axis[1] + d[2] * axis[2]);
         self.acc_speed = (p - self.acc_pos) as f32 * inv_dt;
         self.acc_pos = p;
     }
 
-    /// Position and speed of the accelerometer channel (`acc`) or of the rotation (whose
-    /// speed along the axis, `w`, the step computed).
+    /// Position, speed and stillness of the travel channel (`acc`) or of the rotation
+    /// (whose speed along the axis, `w`, and stillness the step computed).
     #[inline]
-    pub(super) fn channel(&self, acc: bool, w: f32) -> (f64, f32) {
+    pub(super) fn channel(&self, acc: bool, w: f32, still: bool) -> (f64, f32, bool) {
         if acc {
-            (self.acc_pos, self.acc_speed)
+            (self.acc_pos, self.acc_speed, self.travel_still)
         } else {
-            (self.gyro_pos, w)
+            (self.gyro_pos, w, still)
         }
     }
 }
@@ -388,36 +402,35 @@ impl RepCounter {
                 imu.twist = 0.0;
             }
         }
-        // While the accelerometer channel is the shadow, it runs every `SHADOW_EVERY` steps
-        // (~120 ms, above twice the low-pass cut-off), on the mean acceleration over them:
+        // While the accelerometer channel is the shadow, it runs once per `SHADOW_STEP_S` of
+        // samples (every step at 10-16 Hz), on the mean acceleration over them:
         // it only has to tell which channel shows the repetitions. Counted on, every step.
         imu.shadow_dt += dt;
-        imu.shadow_n += 1;
-        for (s, a) in imu.shadow_acc.iter_mut().zip(acc) {
-            *s += a * dt;
+        for i in 0..3 {
+            imu.shadow_acc[i] += acc[i] * dt;
+            imu.shadow_rot[i] += f[i] * dt;
         }
-        let every = if imu.use_acc { 1 } else { SHADOW_EVERY };
-        let shadow_dt = (imu.shadow_n >= every && imu.shadow_dt > 0.0).then_some(imu.shadow_dt);
+        let due = imu.use_acc || imu.shadow_dt >= SHADOW_STEP_S;
+        let shadow_dt = (due && imu.shadow_dt > 0.0).then_some(imu.shadow_dt);
         if let Some(sdt) = shadow_dt {
             let inv = 1.0 / sdt;
             let mean = imu.shadow_acc.map(|a| a * inv);
-            let alpha = imu.acc_alpha.get(sdt, self.config.lowpass_hz);
-            imu.acc_step(mean, sdt, inv, still, alpha);
-            imu.shadow_n = 0;
+            imu.acc_step(mean, imu.shadow_rot, sdt, inv);
             imu.shadow_dt = 0.0;
             imu.shadow_acc = [0.0; 3];
+            imu.shadow_rot = [0.0; 3];
         }
-        self.position = imu.channel(imu.use_acc, w).0;
+        self.position = imu.channel(imu.use_acc, w, still).0;
         if self.rest.active {
             self.learn_rest(t, speed2.sqrt(), None);
         }
         if let Some(sdt) = shadow_dt {
-            let (p, v) = self.imu.channel(!self.imu.use_acc, w);
-            self.shadow_step(t, p, v, still, held, sdt);
+            let (p, v, s) = self.imu.channel(!self.imu.use_acc, w, still);
+            self.shadow_step(t, p, v, s, held, sdt, out);
         }
         // After the shadow, which may have switched channels.
-        let (p, v) = self.imu.channel(self.imu.use_acc, w);
+        let (p, v, s) = self.imu.channel(self.imu.use_acc, w, still);
         self.position = p;
-        self.detect(t, v, still, held, dt, out);
+        self.detect(t, v, s, held, dt, out);
     }
 }

@@ -23,7 +23,7 @@ mod segment;
 mod target;
 mod validate;
 
-use channels::Shadow;
+use channels::{History, Shadow};
 use imu::ImuFront;
 use rhythm::Rhythm;
 use segment::{relax, running_amplitude};
@@ -31,7 +31,7 @@ pub use target::reference_from_best;
 
 use std::f32::consts::PI;
 
-use super::config::{CounterConfig, CountingHint, SignalKind};
+use super::config::{CounterConfig, CountingHint, Motion, SignalKind};
 use super::detector::{Detector, Excursion, Thresholds};
 use super::error::CountingError;
 use super::filters::{lowpass_alpha, slow_alpha, LowPass2, Orientation, PrincipalAxis, StepAlpha};
@@ -115,16 +115,34 @@ const FINISH_RETURN_FRACTION: f64 = 0.25;
 const REBASE_REST_S: f32 = 1.0;
 /// `finish` lets the filters settle for this long (s) before deciding on the last movement.
 const SETTLE_S: f64 = 0.6;
-/// The accelerometer channel in rad-equivalent units: a tilt of θ changes gravity's
-/// projection by about g·θ, so m/s² / g compares with the gyroscope's radians.
-const ACC_RAD_PER_MS2: f32 = 1.0 / 9.81;
-/// Absolute floor of the accelerometer channel (rad-equivalent, ~1.5 m/s²): above the
-/// low-passed jitter of a hand-held or wrist-worn phone.
-const ACC_FLOOR_RAD: f64 = 0.15;
-/// Time constant (s) of the accelerometer's running mean, about which its axis is found.
-const ACC_MEAN_TAU_S: f32 = 3.0;
-/// The accelerometer channel and the shadow detector run every this many steps.
-const SHADOW_EVERY: u32 = 4;
+/// The travel channel: gravity in the fixed frame follows the measured acceleration with
+/// this time constant (s), absorbing the orientation's slow drift.
+const GRAVITY_TAU_S: f32 = 1.5;
+/// Leak time constant (s) of the travel channel's velocity and displacement integrals.
+const TRAVEL_TAU_S: f32 = 1.0;
+/// The hand is travelling above this speed (m/s).
+const TRAVEL_STILL_M_S: f32 = 0.03;
+/// Absolute floors of the travel channel: a repetition moves the hand at least this far
+/// (m), above the jitter of a hand-held or wrist-worn phone and a walking body's bob, ...
+const TRAVEL_FLOOR_M: f64 = 0.04;
+/// ... at a peak speed of at least this (m/s).
+const TRAVEL_FLOOR_M_S: f32 = 0.03;
+/// An amplitude of the travel channel (`acc`, m) or of the rotation (rad) in radians.
+#[inline]
+fn rad_equivalent(acc: bool, amplitude: f64) -> f64 {
+    if acc {
+        amplitude / LEVER_M
+    } else {
+        amplitude
+    }
+}
+
+/// Travel compared with rotation: a limb turning θ moves a sensor this far from the joint
+/// (m) by about θ times it, so metres over it compare with the gyroscope's radians.
+const LEVER_M: f64 = 0.35;
+/// While not counted on, the travel channel and the shadow detector run once per this many
+/// seconds of samples (s): ~8 samples per cycle of the fastest repetitions (3 per second).
+const SHADOW_STEP_S: f32 = 0.04;
 
 /// The time step (s) from `prev` to `t`, clamped so that a gap is not integrated over, and
 /// whether it was a gap.
@@ -189,6 +207,14 @@ pub struct RepCounter {
     scalar: ScalarFront,
     rest: RestLearner,
     detector: Detector,
+    /// IMU only: each channel's latest excursions, indexed by `use_acc` (0: rotation,
+    /// 1: travel); see `missed_run`.
+    history: [History; 2],
+    /// Inside `finish`: the last movement on the travel channel must look like the set's
+    /// (see `accept`).
+    settling: bool,
+    /// When the last reported movement ended (s); catching up never reports one from before.
+    last_end_s: f64,
     /// IMU only: the channel not counted on (see `shadow_step`).
     shadow: Shadow,
     /// Movements not to report after a switch of channel (see `shadow_step`).
@@ -249,18 +275,21 @@ impl RepCounter {
                 step_dt: 0.0,
                 step_angle: [0.0; 3],
                 gyro_pos: 0.0,
-                acc_lp: LowPass2::default(),
-                acc_alpha: StepAlpha::default(),
+                frame: Orientation::default(),
                 acc_primed: false,
-                acc_mean: [0.0; 3],
+                gravity: [0.0; 3],
+                gravity_drift: [0.0; 3],
+                velocity: [0.0; 3],
+                displacement: [0.0; 3],
+                travel_still: true,
                 acc_axis: PrincipalAxis::default(),
                 acc_axis_n: 0,
                 acc_pos: 0.0,
                 acc_speed: 0.0,
-                use_acc: false,
-                shadow_n: 0,
+                use_acc: hint.and_then(|h| h.motion) == Some(Motion::Travel),
                 shadow_dt: 0.0,
                 shadow_acc: [0.0; 3],
+                shadow_rot: [0.0; 3],
             },
             scalar: ScalarFront {
                 lp: LowPass2::default(),
@@ -283,6 +312,9 @@ impl RepCounter {
             },
             detector: Detector::default(),
             shadow: Shadow::default(),
+            history: [History::default(); 2],
+            settling: false,
+            last_end_s: f64::NEG_INFINITY,
             owed: 0,
             limits: Limits {
                 floor: 0.0,
@@ -357,6 +389,7 @@ impl RepCounter {
         };
         let dt = self.last_dt.clamp(0.005, 0.05);
         let steps = (SETTLE_S / dt).ceil() as u32;
+        self.settling = true;
         for i in 1..=steps {
             let t = t_last + f64::from(i) * dt;
             match kind {
@@ -392,6 +425,7 @@ impl RepCounter {
                 self.count(held, th.floor_amplitude, out);
             }
         }
+        self.settling = false;
     }
 
     /// Start a new set with the same person and sensor: counts, the excursion in progress,
@@ -612,13 +646,23 @@ impl RepCounter {
         }
     }
 
-    /// IMU: the absolute floor of the accelerometer channel (`acc`) or of the rotation.
+    /// IMU: the absolute floor of the travel channel (`acc`, m) or of the rotation (rad).
     #[inline]
     fn channel_floor(&self, acc: bool) -> f64 {
         if acc {
-            ACC_FLOOR_RAD
+            TRAVEL_FLOOR_M
         } else {
             self.limits.floor
+        }
+    }
+
+    /// IMU: the peak-speed floor of the travel channel (`acc`, m/s) or of the rotation.
+    #[inline]
+    fn channel_floor_speed(&self, acc: bool) -> f32 {
+        if acc {
+            TRAVEL_FLOOR_M_S
+        } else {
+            self.limits.floor_speed
         }
     }
 
@@ -634,7 +678,11 @@ impl RepCounter {
         Thresholds {
             hysteresis: floor.max(self.limits.detect_fraction * self.running_amplitude),
             floor_amplitude: floor,
-            floor_speed: self.limits.floor_speed,
+            floor_speed: if self.kind == Some(SignalKind::Scalar) {
+                self.limits.floor_speed
+            } else {
+                self.channel_floor_speed(self.imu.use_acc)
+            },
             return_fraction: self.limits.return_fraction,
             min_rep_s: self.limits.min_rep_s,
             max_rep_s: self.limits.max_rep_s,

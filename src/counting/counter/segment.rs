@@ -42,6 +42,7 @@ impl RepCounter {
         }
         let th = self.thresholds();
         if let Some(e) = self.detector.step(t, p, speed, still, dt, &th) {
+            self.history[usize::from(self.imu.use_acc)].add(e);
             self.accept(e, th.floor_amplitude, out);
         }
     }
@@ -54,6 +55,12 @@ impl RepCounter {
     /// means the movement really changed direction, and both count; one back the usual way
     /// means it was a stray movement, and it is dropped.
     pub(super) fn accept(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {
+        if self.settling && self.imu.use_acc && !self.rhythm.sized_like(&e) {
+            // The travel channel is band-limited: when the movement stops, its displacement
+            // rings back past the rest position once. At the end of a set, a movement on it
+            // counts only if it is as large and as fast as the set's repetitions.
+            return;
+        }
         if self.owed > 0 {
             // Reported already, in halves, before counting moved to this channel.
             self.owed -= 1;
@@ -110,6 +117,7 @@ impl RepCounter {
             RepKind::Attempt => self.attempts += 1,
         }
         self.shadow.counted_since += 1;
+        self.last_end_s = e.end_s;
         out.push(RepEvent {
             kind,
             index,
