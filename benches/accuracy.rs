@@ -876,32 +876,32 @@ fn print_targets(s: &Scores, spreads: &[Spread]) {
     let target = |name: &str, measured: String, goal: &str, ok: bool| {
         println!("{name:<58} {measured:>9} {goal:>8}  {}", mark(ok));
     };
-    let shared_spar = s.shared.get("spar");
-    // (dataset, against what, on which sets, figure, at least (%), as the issue writes it).
-    let goals: [(&str, &str, Option<&Tally>, Metric, f64, &str); 4] = [
-        ("PT", "", s.shared.get("pt"), Metric::Exact, 90.0, "≥ 90%"),
-        ("PT", "", s.shared.get("pt"), Metric::Within, 100.0, "100%"),
+    // The rate targets: name, the sets, the figure and its least value (%), as the issue
+    // writes it.
+    let pt = s.shared.get("pt");
+    let spar = s.shared.get("spar");
+    let goals = [
+        ("PT exact", pt, Metric::Exact, 90.0, "≥ 90%"),
+        ("PT within-1", pt, Metric::Within, 100.0, "100%"),
         (
-            "SPAR",
-            " vs protocol",
-            shared_spar,
+            "SPAR within-1 vs protocol",
+            spar,
             Metric::Within,
             98.0,
             "≥ 98%",
         ),
         (
-            "SPAR",
-            " vs agreed recount",
-            shared_spar.map(|_| &s.agreed),
+            "SPAR exact vs agreed recount",
+            spar.map(|_| &s.agreed),
             Metric::Exact,
             90.0,
             "≥ 90%",
         ),
     ];
-    for (set, against, t, m, min, goal) in goals {
+    for (name, t, m, min, goal) in goals {
         let Some(t) = t else { continue };
         target(
-            &format!("{set} {}{against} ({} sets)", m.name(), t.files),
+            &format!("{name} ({} sets)", t.files),
             format!("{:.1}%", t.pct(m)),
             goal,
             t.files > 0 && t.pct(m) >= min,
