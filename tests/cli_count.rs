@@ -91,10 +91,10 @@ fn json_output_has_one_object_per_file_with_reps_times_and_units() {
     assert!((19..=21).contains(&abd["reps"].as_u64().unwrap()), "{abd}");
     let rad = |e: &&Value| e["amplitude_unit"] == "rad";
     assert!(abd["events"].as_array().unwrap().iter().all(|e| rad(&e)));
-    // Upright rows move to the accelerometer a few reps in: the first events are in
-    // radians, the later ones in g, and the file ends in g.
+    // Upright rows move to the travel channel a few reps in: the first events are in
+    // radians, the later ones in metres, and the file ends in metres.
     let row = &lines[1];
-    assert_eq!(row["amplitude_unit"], "g");
+    assert_eq!(row["amplitude_unit"], "m");
     let units: Vec<&str> = row["events"]
         .as_array()
         .unwrap()
@@ -102,9 +102,9 @@ fn json_output_has_one_object_per_file_with_reps_times_and_units() {
         .map(|e| e["amplitude_unit"].as_str().unwrap())
         .collect();
     assert_eq!(units.first(), Some(&"rad"), "{units:?}");
-    assert_eq!(units.last(), Some(&"g"), "{units:?}");
-    let switch = units.iter().position(|&u| u == "g").unwrap();
-    assert!(units[switch..].iter().all(|&u| u == "g"), "{units:?}");
+    assert_eq!(units.last(), Some(&"m"), "{units:?}");
+    let switch = units.iter().position(|&u| u == "m").unwrap();
+    assert!(units[switch..].iter().all(|&u| u == "m"), "{units:?}");
     assert!(
         (19..=21).contains(&units.len()),
         "20 rows, {} events",

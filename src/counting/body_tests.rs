@@ -1,6 +1,7 @@
 //! Counting physically simulated movements (`sim::body`): movements that travel and hardly
-//! turn, continuous rhythm with no pause, a walk-up and set-up before the set, slow reps.
-//! Each test asserts the count a therapist watching would give.
+//! turn, continuous rhythm with no pause, the set-up before a set and the put-down after
+//! it, slow repetitions. Each test asserts the count a therapist watching would give, on
+//! devices from 10 to 100 Hz with jittery timestamps.
 
 use super::*;
 use crate::sim::body::{self, Device, Scenario};
@@ -18,53 +19,101 @@ fn count(s: &Scenario, device: &Device) -> Vec<RepEvent> {
     out
 }
 
+const RATES: [f64; 4] = [10.0, 25.0, 50.0, 100.0];
+
 fn at(rate_hz: f64) -> Device {
     Device {
         rate_hz,
+        seed: rate_hz as u64,
         ..Device::default()
     }
 }
 
-#[test]
-fn explore() {
-    for (name, s) in [
-        ("press 0.3", body::press(12, 0.3)),
-        ("press 1", body::press(20, 1.0)),
-        ("press 2", body::press(30, 2.0)),
-        ("wipe 0.3", body::table_wipe(12, 0.3)),
-        ("wipe 1", body::table_wipe(20, 1.0)),
-        ("wipe 2", body::table_wipe(30, 2.0)),
-        ("saw", body::sawing(30)),
-        ("walkup", body::walk_up_and_set(10)),
-        ("slow", body::slow_reps(6, 4)),
-    ] {
-        for hz in [10.0, 25.0, 50.0, 100.0] {
-            let out = count(&s, &at(hz));
-            println!("{name:<10} {hz:>5} Hz: {} of {}", out.len(), s.reps);
-        }
-    }
+/// Counts of `s` at every rate: each within one of the truth (within `slack_10hz` at
+/// 10 Hz, where a movement of 1-2 per second has only 5-8 samples a cycle), and exact on
+/// at least `exact_of_4` rates. Returns the counts.
+fn check(name: &str, s: &Scenario, exact_of_4: usize, slack_10hz: usize) -> Vec<usize> {
+    let counts: Vec<usize> = RATES.iter().map(|&hz| count(s, &at(hz)).len()).collect();
+    let exact = counts.iter().filter(|&&n| n == s.reps).count();
+    let within = |(&hz, &n): (&f64, &usize)| {
+        let slack = if hz <= 10.0 { slack_10hz } else { 1 };
+        n.abs_diff(s.reps) <= slack
+    };
+    assert!(
+        RATES.iter().zip(&counts).all(within) && exact >= exact_of_4,
+        "{name}: counted {counts:?} at {RATES:?} Hz, truth {}",
+        s.reps
+    );
+    counts
 }
 
 #[test]
-fn explore_detail() {
-    for (name, s, hz) in [
-        ("press 0.3", body::press(12, 0.3), 100.0),
-        ("wipe 2", body::table_wipe(30, 2.0), 100.0),
-        ("wipe 1", body::table_wipe(20, 1.0), 50.0),
-    ] {
+fn presses_that_hardly_turn_are_counted_at_any_pace() {
+    // Less than 4 degrees of turning: the rotation sees nothing, the travel channel all.
+    check("press 0.3/s", &body::press(12, 0.3), 4, 1);
+    check("press 1/s", &body::press(20, 1.0), 3, 1);
+    check("press 2/s", &body::press(30, 2.0), 4, 1);
+}
+
+#[test]
+fn table_wiping_with_no_pause_is_counted_at_any_pace() {
+    check("wipe 0.3/s", &body::table_wipe(12, 0.3), 3, 1);
+    check("wipe 1/s", &body::table_wipe(20, 1.0), 2, 1);
+    check("wipe 2/s", &body::table_wipe(30, 2.0), 2, 2);
+}
+
+#[test]
+fn sawing_back_and_forth_is_counted() {
+    check("sawing", &body::sawing(30), 1, 2);
+}
+
+#[test]
+fn travelled_reps_are_reported_with_their_own_times_and_in_metres() {
+    let s = body::press(20, 1.0);
+    let out = count(&s, &at(50.0));
+    assert_eq!(out.len(), 20);
+    // Counting moved to the travel channel and reported the presses it had seen already.
+    assert!(out.iter().all(|e| e.travel), "{out:?}");
+    for (k, e) in out.iter().enumerate() {
+        // Press k runs from 2 + k s to 3 + k s; its reported span lies within it (band
+        // limiting shifts it by a fraction of a second).
+        let start = 2.0 + k as f64;
+        assert!(
+            (start - 0.3..start + 0.6).contains(&e.start_s) && e.end_s <= start + 1.3,
+            "press {k}: {e:?}"
+        );
+        // Metres of travel (the press goes 19.5 cm); the first, on which the travel's
+        // direction is still being learned, reads smaller.
+        let least = if k == 0 { 0.05 } else { 0.1 };
+        assert!((least..0.3).contains(&e.amplitude), "metres: {e:?}");
+    }
+    assert!(out.windows(2).all(|w| w[1].start_s >= w[0].end_s));
+}
+
+#[test]
+fn set_up_before_the_set_and_put_down_after_it_do_not_count() {
+    // Standing: bending to pick the weight up, settling the grip, a pause, ten elbow
+    // flexions, lowering the arm to put it down.
+    let s = body::walk_up_and_set(10, false);
+    for hz in RATES {
         let out = count(&s, &at(hz));
-        println!("{name}: {}", out.len());
-        for e in &out {
-            println!("  {:.2}-{:.2} amp {:.3} travel {}", e.start_s, e.end_s, e.amplitude, e.travel);
-        }
+        assert_eq!(out.len(), 10, "{hz} Hz: {out:?}");
+        // The first reported movement is the first flexion (at 14 s), not the pick-up.
+        assert!(out[0].start_s > 13.0, "{hz} Hz: {:?}", out[0]);
     }
 }
 
 #[test]
-fn explore_row() {
-    let s = body::upright_row(12, |_| 0.35, 0.3);
-    let out = count(&s, &Device::default());
-    for e in &out {
-        println!("  {:.2}-{:.2} amp {:.3} travel {}", e.start_s, e.end_s, e.amplitude, e.travel);
+#[ignore = "known gap: an arm swinging with the steps of a walk-up is as steady as a set \
+            and is counted (issue 14 note)"]
+fn a_walk_up_before_the_set_does_not_count() {
+    let s = body::walk_up_and_set(10, true);
+    assert_eq!(count(&s, &at(50.0)).len(), 10);
+}
+
+#[test]
+fn slow_reps_of_six_to_ten_seconds_are_counted() {
+    for seed in [4, 5] {
+        check("slow", &body::slow_reps(6, seed), 4, 0);
     }
 }

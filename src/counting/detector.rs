@@ -42,6 +42,8 @@ enum Phase {
 
 /// While still, `Idle` anchors follow the signal with this time constant (s).
 const ANCHOR_FOLLOW_S: f32 = 2.0;
+/// In `Idle`, the signal is still at an anchor within this fraction of the hysteresis.
+const NEAR_ANCHOR: f64 = 0.15;
 /// Stillness that ends the `Returning` phase (s).
 const STILL_TO_IDLE_S: f32 = 0.6;
 
@@ -194,12 +196,20 @@ impl Detector {
         self.still_s = if still { self.still_s + dt } else { 0.0 };
         match self.phase {
             Phase::Idle => {
+                // The anchors' times are the last moment the signal was still near them: a
+                // movement starts when it leaves its rest level, not at the lowest dip of
+                // the tremor or jitter before it.
+                let near = NEAR_ANCHOR * th.hysteresis;
                 if p < self.lo {
                     self.lo = p;
+                    self.lo_t = t;
+                } else if p - self.lo <= near {
                     self.lo_t = t;
                 }
                 if p > self.hi {
                     self.hi = p;
+                    self.hi_t = t;
+                } else if self.hi - p <= near {
                     self.hi_t = t;
                 }
                 if still {

@@ -986,7 +986,10 @@ fn travel_with_little_turn_is_counted_on_the_accelerometer() {
         .all(|e| e.start_s >= 1.5 && e.end_s <= 2.0 + 12.0 * 1.8 + 1.0));
     // Counted on the travel channel, amplitudes are metres of hand travel.
     let last = out.last().expect("reps");
-    assert!(last.travel && (0.15..0.4).contains(&last.amplitude), "{last:?}");
+    assert!(
+        last.travel && (0.15..0.4).contains(&last.amplitude),
+        "{last:?}"
+    );
 }
 
 #[test]
@@ -1013,7 +1016,10 @@ fn reference_range_follows_counting_to_the_accelerometer() {
     let out = push_set(&mut c, &rec);
     assert!(c.counts_travel());
     let reference = c.reference_range().expect("kept");
-    assert!(reference > 0.25, "reference {reference} not moved to metres");
+    assert!(
+        reference > 0.25,
+        "reference {reference} not moved to metres"
+    );
     assert_eq!(out.len(), 14);
     let kinds: Vec<RepKind> = out.iter().map(|e| e.kind).collect();
     assert!(kinds[..10].iter().all(|&k| k == RepKind::Rep), "{out:?}");

@@ -31,11 +31,12 @@ pub struct CountedRep {
     pub amplitude: f32,
     /// Seconds it took.
     pub duration_s: f32,
-    /// Peak speed (rad/s; g/s when `travel`; or units/s).
+    /// Peak speed (rad/s; m/s when `travel`; or units/s).
     pub peak_speed: f32,
-    /// Counted on the limb's travel (the accelerometer) rather than its rotation: a
-    /// movement that travels and hardly turns, such as an upright row. Then `amplitude` is
-    /// in g. A set can hold both kinds: counting moves to the travel a few reps in.
+    /// Counted on the limb's travel (gravity-removed acceleration brought to a
+    /// displacement) rather than its rotation: a movement that travels and hardly turns,
+    /// such as a press, wiping or an upright row. Then `amplitude` is in metres. A set can
+    /// hold both kinds: counting moves to the travel a few reps in.
     pub travel: bool,
 }
 
@@ -200,8 +201,8 @@ impl RepCounter {
 
     /// Whether reps are being counted on the acceleration rather than the rotation: the
     /// counter moves there by itself for a movement that travels and hardly turns (such
-    /// as an upright row). Then `CountedRep.amplitude` and the reference range are in g
-    /// of acceleration instead of radians.
+    /// as a press, wiping or an upright row). Then `CountedRep.amplitude` and the
+    /// reference range are in metres of hand travel instead of radians.
     pub fn counts_travel(&self) -> bool {
         self.lock().0.counts_travel()
     }

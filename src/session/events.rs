@@ -68,8 +68,8 @@ pub enum SessionEvent {
         peak_speed: f32,
         /// Database id of the stored rep.
         rep_id: i64,
-        /// Counted on the limb's travel (the accelerometer: an upright row that hardly
-        /// turns) rather than its rotation; then `amplitude` is in g.
+        /// Counted on the limb's travel (a press, wiping, an upright row: movements that
+        /// hardly turn) rather than its rotation; then `amplitude` is in metres.
         travel: bool,
     },
     /// A movement that fell short of the target range, stored as an attempt.
@@ -82,7 +82,7 @@ pub enum SessionEvent {
         amplitude: f32,
         /// The range that was needed.
         target_range: f32,
-        /// Counted on the limb's travel; then both ranges are in g.
+        /// Counted on the limb's travel; then both ranges are in metres.
         travel: bool,
     },
     /// The block's target reps were reached.

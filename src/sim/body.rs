@@ -237,7 +237,11 @@ pub fn sawing(n: usize) -> Scenario {
 /// An upright row: the hand travels `rise_m` up and back per repetition while the wrist
 /// turns only `turn_rad`, there and back twice per repetition; `rise_m(k)` for repetition
 /// `k`, 1.8 s each with no pause.
-pub fn upright_row(n: usize, rise_m: impl Fn(usize) -> f64 + Send + Sync + 'static, turn_rad: f64) -> Scenario {
+pub fn upright_row(
+    n: usize,
+    rise_m: impl Fn(usize) -> f64 + Send + Sync + 'static,
+    turn_rad: f64,
+) -> Scenario {
     let rep_s = 1.8;
     let base = [0.2, 0.3, 0.9];
     let m = mount();
@@ -250,7 +254,10 @@ pub fn upright_row(n: usize, rise_m: impl Fn(usize) -> f64 + Send + Sync + 'stat
                 (0.0, 0.0)
             } else {
                 let f = u.fract();
-                (rise_m(u as usize) * out_and_back(f), turn_rad * out_and_back((2.0 * f).fract()))
+                (
+                    rise_m(u as usize) * out_and_back(f),
+                    turn_rad * out_and_back((2.0 * f).fract()),
+                )
             };
             Pose {
                 position: add(base, [0.0, 0.0, s]),
@@ -296,27 +303,28 @@ pub fn slow_reps(n: usize, seed: u64) -> Scenario {
 }
 
 /// A whole set as it is recorded in a gym or a living room: the person walks up (arm
-/// swinging, body bobbing), stops, bends to pick the weight or phone up and settles it,
-/// then does `n` elbow flexions of ~1.1 rad (2.5 s each, 0.5 s apart), then lowers the
-/// arm to put it down. Only the `n` flexions are repetitions.
-pub fn walk_up_and_set(n: usize) -> Scenario {
+/// swinging, body bobbing; with `walk`, else they stand still), stops, bends to pick the
+/// weight or phone up and settles it, then does `n` elbow flexions of ~1.1 rad (2.5 s
+/// each, 0.5 s apart), then lowers the arm to put it down. Only the `n` flexions are
+/// repetitions.
+pub fn walk_up_and_set(n: usize, walk: bool) -> Scenario {
     let shoulder = [0.0, 0.0, 1.4];
     let arm = [0.0, 0.0, -0.6];
     let lateral = [1.0, 0.0, 0.0];
-    let walk = (1.0, 7.0);
+    let walk: (f64, f64) = if walk { (1.0, 7.0) } else { (1.0, 1.0) };
     let pick = (8.0, 11.0);
     let settle = [(11.2, 0.7, 0.15), (12.1, 0.6, -0.12)];
     let reps_at = 14.0;
     let (rep_s, gap_s) = (2.5, 0.5);
     let down_at = reps_at + n as f64 * (rep_s + gap_s) + 1.0;
-    let walked = 1.1 * (walk.1 - walk.0 - 0.5);
+    let walked = 1.1 * (walk.1 - walk.0 - 0.5).max(0.0);
     Scenario {
         duration_s: down_at + 4.0,
         reps: n,
         pose: Box::new(move |t| {
             // Where the body is: walking forward at ~1.1 m/s (easing in and out), bobbing.
             // Where the body is: walking forward, easing in and out, bobbing with the steps.
-            let body_y = walked * ease((t - walk.0) / (walk.1 - walk.0));
+            let body_y = walked * ease((t - walk.0) / (walk.1 - walk.0).max(1e-9));
             let bob = if t > walk.0 + 0.5 && t < walk.1 - 0.5 {
                 0.025 * (2.0 * PI * 1.8 * (t - walk.0 - 0.5)).sin()
             } else {
@@ -333,11 +341,14 @@ pub fn walk_up_and_set(n: usize) -> Scenario {
                 let mut p = limb(shoulder, arm, lateral, -0.8 * out_and_back(u));
                 p.position[2] -= 0.35 * out_and_back(u);
                 p
-            } else if let Some(&(s, d, a)) =
-                settle.iter().find(|&&(s, d, _)| t >= s && t < s + d)
-            {
+            } else if let Some(&(s, d, a)) = settle.iter().find(|&&(s, d, _)| t >= s && t < s + d) {
                 // Settling the grip.
-                limb(shoulder, arm, [0.0, 1.0, 0.0], a * out_and_back((t - s) / d))
+                limb(
+                    shoulder,
+                    arm,
+                    [0.0, 1.0, 0.0],
+                    a * out_and_back((t - s) / d),
+                )
             } else if t >= reps_at && t < down_at - 1.0 {
                 // Elbow flexions: the forearm turns about the elbow, the upper arm still.
                 let k = ((t - reps_at) / (rep_s + gap_s)).floor();

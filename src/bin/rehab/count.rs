@@ -174,7 +174,7 @@ impl FileCount {
 fn unit(imu: bool, travel: bool) -> &'static str {
     match (imu, travel) {
         (true, false) => "rad",
-        (true, true) => "g",
+        (true, true) => "m",
         (false, _) => "signal",
     }
 }

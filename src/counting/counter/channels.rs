@@ -59,7 +59,10 @@ impl History {
             lo_i = lo_i.min(i);
             hi_i = hi_i.max(i);
         }
-        let lo_a = run.iter().map(|e| e.amplitude).fold(f64::INFINITY, f64::min);
+        let lo_a = run
+            .iter()
+            .map(|e| e.amplitude)
+            .fold(f64::INFINITY, f64::min);
         let hi_a = run.iter().map(|e| e.amplitude).fold(0.0, f64::max);
         let steady = lo_i > 0.0
             && hi_i <= RUN_PACE * lo_i
@@ -72,12 +75,18 @@ impl History {
     /// interval before the next, at least `1 / RUN_SIZE` of the run's smallest (the first
     /// repetitions of a set are often smaller, and the channel's direction is still being
     /// learned on them). Newest first.
-    pub(super) fn lead_in(&self, run: &[Excursion; RUN_LEN]) -> [Option<Excursion>; HISTORY_LEN - RUN_LEN] {
+    pub(super) fn lead_in(
+        &self,
+        run: &[Excursion; RUN_LEN],
+    ) -> [Option<Excursion>; HISTORY_LEN - RUN_LEN] {
         let longest = run
             .windows(2)
             .map(|w| w[1].start_s - w[0].start_s)
             .fold(0.0, f64::max);
-        let smallest = run.iter().map(|e| e.amplitude).fold(f64::INFINITY, f64::min);
+        let smallest = run
+            .iter()
+            .map(|e| e.amplitude)
+            .fold(f64::INFINITY, f64::min);
         let mut lead = [None; HISTORY_LEN - RUN_LEN];
         let mut next = run[0];
         for (slot, e) in lead.iter_mut().zip(self.recent[RUN_LEN..].iter().flatten()) {
@@ -93,7 +102,11 @@ impl History {
 
     /// How many of the excursions ended at or after `t`.
     pub(super) fn since(&self, t: f64) -> usize {
-        self.recent.iter().flatten().filter(|e| e.end_s >= t).count()
+        self.recent
+            .iter()
+            .flatten()
+            .filter(|e| e.end_s >= t)
+            .count()
     }
 
     /// Whether an excursion overlaps `e` in time by at least half of the shorter.
@@ -123,18 +136,17 @@ pub(super) struct Shadow {
 
 impl RepCounter {
     /// The channel not counted on: detect its excursions too, and switch channels when
-    /// they show the repetitions better.
+    /// they show the repetitions better. `channel`: its position, speed and stillness.
     #[inline]
     pub(super) fn shadow_step(
         &mut self,
         t: f64,
-        p: f64,
-        speed: f32,
-        still: bool,
+        channel: (f64, f32, bool),
         held: bool,
         dt: f32,
         out: &mut Vec<RepEvent>,
     ) {
+        let (p, speed, still) = channel;
         let floor = self.channel_floor(!self.imu.use_acc);
         let floor_speed = self.channel_floor_speed(!self.imu.use_acc);
         let base = self.thresholds();
@@ -185,11 +197,24 @@ impl RepCounter {
                 // beyond the accelerometer's movements so far, as many of the next movements
                 // are not reported again, so that the set's count comes out true (the
                 // display runs ahead for a few repetitions, then waits).
-                let reported = self.reps + self.attempts;
-                let extra = reported.saturating_sub(sh.excursions);
-                sh.split = [0; ACC_SWITCH_WINDOW];
+                let excursions = sh.excursions;
+                let reported = self.seen();
+                let extra = reported.saturating_sub(excursions);
+                self.shadow.split = [0; ACC_SWITCH_WINDOW];
                 let owed = if !self.imu.use_acc { extra } else { 0 };
-                self.switch_channel(owed);
+                if self.onset.begun {
+                    self.switch_channel(owed);
+                } else {
+                    // Nothing reported yet: drop the halves held, and hold the new
+                    // channel's own movements instead.
+                    self.switch_channel(0);
+                    self.onset.n = 0;
+                    let floor = self.floor_amplitude();
+                    let recent = self.history[usize::from(self.imu.use_acc)].recent;
+                    for e in recent.iter().rev().flatten() {
+                        self.count(*e, floor, out);
+                    }
+                }
             }
         }
     }
@@ -252,6 +277,9 @@ impl RepCounter {
         self.shadow.split = [0; ACC_SWITCH_WINDOW];
         self.switch_channel(0);
         let floor = self.floor_amplitude();
+        // What the rotation held before the set began was measured in other units, and
+        // the run shows what the set is.
+        self.onset.n = 0;
         for e in report.into_iter().flatten() {
             self.count(e, floor, out);
         }

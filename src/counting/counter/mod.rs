@@ -18,6 +18,7 @@
 
 mod channels;
 mod imu;
+mod onset;
 mod rhythm;
 mod segment;
 mod target;
@@ -25,6 +26,7 @@ mod validate;
 
 use channels::{History, Shadow};
 use imu::ImuFront;
+use onset::Onset;
 use rhythm::Rhythm;
 use segment::{relax, running_amplitude};
 pub use target::reference_from_best;
@@ -55,18 +57,19 @@ pub struct RepEvent {
     pub start_s: f64,
     /// When the movement was back (s, sample time); the event is emitted at this sample.
     pub end_s: f64,
-    /// Range-of-motion proxy: radians of rotation for IMU signals (g of acceleration when
-    /// `travel`: counted on the limb's travel), signal units for scalars.
+    /// Range-of-motion proxy: radians of rotation for IMU signals (metres of hand
+    /// travel when `travel`: counted on the limb's travel), signal units for scalars.
     pub amplitude: f32,
     pub duration_s: f32,
-    /// Highest speed during the movement: rad/s for IMU signals (g/s when `travel`),
+    /// Highest speed during the movement: rad/s for IMU signals (m/s when `travel`),
     /// units/s for scalars.
     pub peak_speed: f32,
     /// Whether `amplitude` reached the target; always true without a reference range.
     pub reached_target: bool,
-    /// Whether this movement was counted on the limb's travel (the accelerometer channel,
-    /// see [`RepCounter::counts_travel`]): then `amplitude` is in g and `peak_speed` in g/s.
-    /// A set can hold both kinds: counting moves to the accelerometer a few reps in.
+    /// Whether this movement was counted on the limb's travel (gravity-removed acceleration
+    /// brought to a displacement, see [`RepCounter::counts_travel`]): then `amplitude` is in
+    /// metres and `peak_speed` in m/s. A set can hold both kinds: counting moves to the
+    /// travel when the rotation misses or splits the repetitions.
     pub travel: bool,
 }
 
@@ -210,6 +213,8 @@ pub struct RepCounter {
     /// IMU only: each channel's latest excursions, indexed by `use_acc` (0: rotation,
     /// 1: travel); see `missed_run`.
     history: [History; 2],
+    /// The start of the set: movements held until the repetition is established.
+    onset: Onset,
     /// Inside `finish`: the last movement on the travel channel must look like the set's
     /// (see `accept`).
     settling: bool,
@@ -313,6 +318,7 @@ impl RepCounter {
             detector: Detector::default(),
             shadow: Shadow::default(),
             history: [History::default(); 2],
+            onset: Onset::default(),
             settling: false,
             last_end_s: f64::NEG_INFINITY,
             owed: 0,
@@ -426,6 +432,18 @@ impl RepCounter {
             }
         }
         self.settling = false;
+        if !self.onset.begun {
+            // The set never began: its movements were too few, or too unlike one
+            // another, to establish it; count them now (see `Onset::at_end`).
+            let onset = self.onset;
+            self.onset = Onset {
+                begun: true,
+                ..Onset::default()
+            };
+            for e in onset.at_end() {
+                self.emit(*e, out);
+            }
+        }
     }
 
     /// Start a new set with the same person and sensor: counts, the excursion in progress,

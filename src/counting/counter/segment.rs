@@ -1,6 +1,7 @@
 //! From an excursion on the counted channel to a counted repetition: running amplitude,
 //! held strays, emission.
 
+use super::onset::Onset;
 use super::*;
 
 /// The running amplitude after an excursion of `amplitude`: smoothed with weight `s`, or
@@ -87,11 +88,30 @@ impl RepCounter {
             || (c.hold_stray_opposite && self.rhythm.strays(e))
     }
 
+    /// A repetition: reported now once the set has begun, else held until it does (see
+    /// `onset`).
     pub(super) fn count(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {
         self.rhythm.add(&e);
         let s = f64::from(self.config.amplitude_smoothing);
         self.running_amplitude = running_amplitude(self.running_amplitude, e.amplitude, floor, s);
-        self.emit(e, out);
+        self.shadow.counted_since += 1;
+        if self.onset.begun {
+            self.emit(e, out);
+            return;
+        }
+        let k = self.onset.hold(e);
+        if k > 0 {
+            let Onset { held, n, .. } = self.onset;
+            self.onset.n = 0;
+            for e in &held[n - k..n] {
+                self.emit(*e, out);
+            }
+        }
+    }
+
+    /// Movements seen on the counted channel: reported, and held before the set began.
+    pub(super) fn seen(&self) -> u32 {
+        self.reps + self.attempts + self.onset.n as u32
     }
 
     pub(super) fn emit(&mut self, e: Excursion, out: &mut Vec<RepEvent>) {
@@ -116,7 +136,6 @@ impl RepCounter {
             RepKind::Rep => self.reps += 1,
             RepKind::Attempt => self.attempts += 1,
         }
-        self.shadow.counted_since += 1;
         self.last_end_s = e.end_s;
         out.push(RepEvent {
             kind,

@@ -2220,8 +2220,8 @@ public protocol RepCounterProtocol: AnyObject, Sendable {
     /**
      * Whether reps are being counted on the acceleration rather than the rotation: the
      * counter moves there by itself for a movement that travels and hardly turns (such
-     * as an upright row). Then `CountedRep.amplitude` and the reference range are in g
-     * of acceleration instead of radians.
+     * as a press, wiping or an upright row). Then `CountedRep.amplitude` and the
+     * reference range are in metres of hand travel instead of radians.
      */
     func countsTravel()  -> Bool
     
@@ -2371,8 +2371,8 @@ open func beginCalibration()  {try! rustCall() {
     /**
      * Whether reps are being counted on the acceleration rather than the rotation: the
      * counter moves there by itself for a movement that travels and hardly turns (such
-     * as an upright row). Then `CountedRep.amplitude` and the reference range are in g
-     * of acceleration instead of radians.
+     * as a press, wiping or an upright row). Then `CountedRep.amplitude` and the
+     * reference range are in metres of hand travel instead of radians.
      */
 open func countsTravel() -> Bool  {
     return try!  FfiConverterBool.lift(try! rustCall() {
@@ -3653,13 +3653,14 @@ public struct CountedRep: Equatable, Hashable {
      */
     public var durationS: Float
     /**
-     * Peak speed (rad/s; g/s when `travel`; or units/s).
+     * Peak speed (rad/s; m/s when `travel`; or units/s).
      */
     public var peakSpeed: Float
     /**
-     * Counted on the limb's travel (the accelerometer) rather than its rotation: a
-     * movement that travels and hardly turns, such as an upright row. Then `amplitude` is
-     * in g. A set can hold both kinds: counting moves to the travel a few reps in.
+     * Counted on the limb's travel (gravity-removed acceleration brought to a
+     * displacement) rather than its rotation: a movement that travels and hardly turns,
+     * such as a press, wiping or an upright row. Then `amplitude` is in metres. A set can
+     * hold both kinds: counting moves to the travel a few reps in.
      */
     public var travel: Bool
 
@@ -3686,12 +3687,13 @@ public struct CountedRep: Equatable, Hashable {
          * Seconds it took.
          */durationS: Float, 
         /**
-         * Peak speed (rad/s; g/s when `travel`; or units/s).
+         * Peak speed (rad/s; m/s when `travel`; or units/s).
          */peakSpeed: Float, 
         /**
-         * Counted on the limb's travel (the accelerometer) rather than its rotation: a
-         * movement that travels and hardly turns, such as an upright row. Then `amplitude` is
-         * in g. A set can hold both kinds: counting moves to the travel a few reps in.
+         * Counted on the limb's travel (gravity-removed acceleration brought to a
+         * displacement) rather than its rotation: a movement that travels and hardly turns,
+         * such as a press, wiping or an upright row. Then `amplitude` is in metres. A set can
+         * hold both kinds: counting moves to the travel a few reps in.
          */travel: Bool) {
         self.reachedTarget = reachedTarget
         self.index = index
@@ -8812,8 +8814,8 @@ public enum SessionEvent: Equatable, Hashable {
          * Database id of the stored rep.
          */repId: Int64, 
         /**
-         * Counted on the limb's travel (the accelerometer: an upright row that hardly
-         * turns) rather than its rotation; then `amplitude` is in g.
+         * Counted on the limb's travel (a press, wiping, an upright row: movements that
+         * hardly turn) rather than its rotation; then `amplitude` is in metres.
          */travel: Bool
     )
     /**
@@ -8833,7 +8835,7 @@ public enum SessionEvent: Equatable, Hashable {
          * The range that was needed.
          */targetRange: Float, 
         /**
-         * Counted on the limb's travel; then both ranges are in g.
+         * Counted on the limb's travel; then both ranges are in metres.
          */travel: Bool
     )
     /**
@@ -10950,7 +10952,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_repcounter_begin_calibration() != 12279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_repcounter_counts_travel() != 40270) {
+    if (uniffi_rehab_core_checksum_method_repcounter_counts_travel() != 44327) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_repcounter_end_calibration() != 24436) {

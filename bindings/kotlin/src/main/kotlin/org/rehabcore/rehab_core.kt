@@ -1256,7 +1256,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_begin_calibration() and 0xFFFF) != 12279) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_repcounter_counts_travel() and 0xFFFF) != 40270) {
+    if ((lib.uniffi_rehab_core_checksum_method_repcounter_counts_travel() and 0xFFFF) != 44327) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_end_calibration() and 0xFFFF) != 24436) {
@@ -4155,8 +4155,8 @@ public interface RepCounterInterface {
     /**
      * Whether reps are being counted on the acceleration rather than the rotation: the
      * counter moves there by itself for a movement that travels and hardly turns (such
-     * as an upright row). Then `CountedRep.amplitude` and the reference range are in g
-     * of acceleration instead of radians.
+     * as a press, wiping or an upright row). Then `CountedRep.amplitude` and the
+     * reference range are in metres of hand travel instead of radians.
      */
     fun `countsTravel`(): kotlin.Boolean
     
@@ -4365,8 +4365,8 @@ open class RepCounter: Disposable, AutoCloseable, RepCounterInterface
     /**
      * Whether reps are being counted on the acceleration rather than the rotation: the
      * counter moves there by itself for a movement that travels and hardly turns (such
-     * as an upright row). Then `CountedRep.amplitude` and the reference range are in g
-     * of acceleration instead of radians.
+     * as a press, wiping or an upright row). Then `CountedRep.amplitude` and the
+     * reference range are in metres of hand travel instead of radians.
      */override fun `countsTravel`(): kotlin.Boolean {
             return FfiConverterBoolean.lift(
     callWithHandle {
@@ -5742,14 +5742,15 @@ data class CountedRep (
     var `durationS`: kotlin.Float
     , 
     /**
-     * Peak speed (rad/s; g/s when `travel`; or units/s).
+     * Peak speed (rad/s; m/s when `travel`; or units/s).
      */
     var `peakSpeed`: kotlin.Float
     , 
     /**
-     * Counted on the limb's travel (the accelerometer) rather than its rotation: a
-     * movement that travels and hardly turns, such as an upright row. Then `amplitude` is
-     * in g. A set can hold both kinds: counting moves to the travel a few reps in.
+     * Counted on the limb's travel (gravity-removed acceleration brought to a
+     * displacement) rather than its rotation: a movement that travels and hardly turns,
+     * such as a press, wiping or an upright row. Then `amplitude` is in metres. A set can
+     * hold both kinds: counting moves to the travel a few reps in.
      */
     var `travel`: kotlin.Boolean
     
@@ -9485,8 +9486,8 @@ sealed class SessionEvent {
          */
         val `repId`: kotlin.Long, 
         /**
-         * Counted on the limb's travel (the accelerometer: an upright row that hardly
-         * turns) rather than its rotation; then `amplitude` is in g.
+         * Counted on the limb's travel (a press, wiping, an upright row: movements that
+         * hardly turn) rather than its rotation; then `amplitude` is in metres.
          */
         val `travel`: kotlin.Boolean) : SessionEvent()
         
@@ -9517,7 +9518,7 @@ sealed class SessionEvent {
          */
         val `targetRange`: kotlin.Float, 
         /**
-         * Counted on the limb's travel; then both ranges are in g.
+         * Counted on the limb's travel; then both ranges are in metres.
          */
         val `travel`: kotlin.Boolean) : SessionEvent()
         
