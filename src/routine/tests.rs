@@ -151,7 +151,11 @@ fn hints_are_consistent_with_the_signal() {
         assert!(h.rep_s_max >= 3.0, "{}: allow slow impaired reps", e.id);
         match h.signal {
             Signal::Imu => {
-                assert!((0.05..=1.5).contains(&h.min_range), "{}: rad", e.id);
+                if h.motion == Some(Motion::Travel) {
+                    assert!((0.02..=0.5).contains(&h.min_range), "{}: m", e.id);
+                } else {
+                    assert!((0.05..=1.5).contains(&h.min_range), "{}: rad", e.id);
+                }
                 assert!(
                     !matches!(
                         e.placement,
@@ -160,6 +164,9 @@ fn hints_are_consistent_with_the_signal() {
                     "{}",
                     e.id
                 );
+            }
+            Signal::GripForce | Signal::Touch | Signal::JointAngle if h.motion.is_some() => {
+                panic!("{}: only IMU hints have a motion", e.id)
             }
             Signal::GripForce => {
                 assert_eq!(e.placement, Placement::GripSensor, "{}", e.id);
@@ -318,6 +325,71 @@ fn validation_rejects_broken_catalogs() {
     let en_text = en.to_string();
     let err = Catalog::from_json(&ex.to_string(), &[("fr", &en_text)]);
     assert!(catalog_error(err).contains("registered as fr"));
+}
+
+/// Index of an exercise in the raw `exercises.json` value.
+fn raw_index(ex: &serde_json::Value, id: &str) -> usize {
+    ex["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|e| e["id"] == id)
+        .unwrap()
+}
+
+#[test]
+fn catalog_data_without_motion_still_loads() {
+    let (mut ex, en, es) = raw();
+    for e in ex["exercises"].as_array_mut().unwrap() {
+        e["hint"].as_object_mut().unwrap().remove("motion");
+        // A travel floor in metres would not be a plausible rotation floor.
+        if e["hint"]["signal"] == "imu" {
+            e["hint"]["min_range"] = 0.2.into();
+        }
+    }
+    let old = load(&ex, &en, &es).unwrap();
+    assert_eq!(old.exercises().len(), catalog().exercises().len());
+    assert!(old.exercises().iter().all(|e| e.hint.motion.is_none()));
+    assert_eq!(
+        old.exercise("wrist_flexion_extension")
+            .unwrap()
+            .hint
+            .range_unit(),
+        "rad"
+    );
+}
+
+#[test]
+fn travel_floors_are_metres_and_turn_floors_radians() {
+    let (ex, en, es) = raw();
+    let i = raw_index(&ex, "elbow_flexion_extension");
+    let with = |motion: &str, min_range: f64| {
+        let mut changed = ex.clone();
+        changed["exercises"][i]["hint"]["motion"] = motion.into();
+        changed["exercises"][i]["hint"]["min_range"] = min_range.into();
+        load(&changed, &en, &es)
+    };
+    // 5 cm of hand travel, a long 45 cm reach: plausible.
+    assert!(with("travel", 0.05).is_ok());
+    assert!(with("travel", 0.45).is_ok());
+    // A metre of travel as a floor, or 1 cm (tremor): refused, in metres.
+    let err = catalog_error(with("travel", 1.0));
+    assert!(
+        err.contains("elbow_flexion_extension: min_range 1 m is outside 0.02-0.5"),
+        "{err}"
+    );
+    assert!(catalog_error(with("travel", 0.01)).contains("0.01 m"));
+    // The same 1.0 is a plausible rotation (57 degrees) for a turn.
+    assert!(with("turn", 1.0).is_ok());
+    assert!(catalog_error(with("turn", 0.02)).contains("0.02 rad"));
+
+    let mut grip = ex.clone();
+    grip["exercises"][raw_index(&ex, "grip_squeeze")]["hint"]["motion"] = "travel".into();
+    assert!(catalog_error(load(&grip, &en, &es)).contains("only IMU hints say"));
+
+    let mut unknown = ex.clone();
+    unknown["exercises"][i]["hint"]["motion"] = "sideways".into();
+    assert!(catalog_error(load(&unknown, &en, &es)).contains("unknown variant"));
 }
 
 // ---------------------------------------------------------------- plans

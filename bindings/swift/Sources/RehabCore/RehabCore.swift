@@ -3781,10 +3781,18 @@ public struct CountingHint: Equatable, Hashable {
      */
     public var repSMax: Float
     /**
-     * Smallest excursion that can be a repetition, in the signal's unit
-     * ([`Signal::range_unit`]): an absolute floor so tremor never counts.
+     * Smallest excursion that can be a repetition, in the hint's unit
+     * ([`CountingHint::range_unit`]: the signal's unit, or metres of hand
+     * travel for a [`Motion::Travel`] hint): an absolute floor so tremor never
+     * counts.
      */
     public var minRange: Float
+    /**
+     * IMU only: whether the movement mostly turns or travels; `None` when it
+     * is not clear (the counter follows both and counts on whichever repeats).
+     * Missing in older catalog data, which reads as `None`.
+     */
+    public var motion: Motion?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3803,14 +3811,22 @@ public struct CountingHint: Equatable, Hashable {
          * Longest plausible repetition, seconds (impaired movement is slow).
          */repSMax: Float, 
         /**
-         * Smallest excursion that can be a repetition, in the signal's unit
-         * ([`Signal::range_unit`]): an absolute floor so tremor never counts.
-         */minRange: Float) {
+         * Smallest excursion that can be a repetition, in the hint's unit
+         * ([`CountingHint::range_unit`]: the signal's unit, or metres of hand
+         * travel for a [`Motion::Travel`] hint): an absolute floor so tremor never
+         * counts.
+         */minRange: Float, 
+        /**
+         * IMU only: whether the movement mostly turns or travels; `None` when it
+         * is not clear (the counter follows both and counts on whichever repeats).
+         * Missing in older catalog data, which reads as `None`.
+         */motion: Motion?) {
         self.signal = signal
         self.axis = axis
         self.repSMin = repSMin
         self.repSMax = repSMax
         self.minRange = minRange
+        self.motion = motion
     }
 
     
@@ -3833,7 +3849,8 @@ public struct FfiConverterTypeCountingHint: FfiConverterRustBuffer {
                 axis: FfiConverterOptionTypeAxis.read(from: &buf), 
                 repSMin: FfiConverterFloat.read(from: &buf), 
                 repSMax: FfiConverterFloat.read(from: &buf), 
-                minRange: FfiConverterFloat.read(from: &buf)
+                minRange: FfiConverterFloat.read(from: &buf), 
+                motion: FfiConverterOptionTypeMotion.read(from: &buf)
         )
     }
 
@@ -3843,6 +3860,7 @@ public struct FfiConverterTypeCountingHint: FfiConverterRustBuffer {
         FfiConverterFloat.write(value.repSMin, into: &buf)
         FfiConverterFloat.write(value.repSMax, into: &buf)
         FfiConverterFloat.write(value.minRange, into: &buf)
+        FfiConverterOptionTypeMotion.write(value.motion, into: &buf)
     }
 }
 
@@ -8171,6 +8189,85 @@ public func FfiConverterTypeListenerError_lower(_ value: ListenerError) -> RustB
 
 
 /**
+ * What an IMU movement mostly does, when the exercise clearly favours one:
+ * the counter then counts on that channel. It also sets the unit of
+ * [`CountingHint::min_range`]: radians for `Turn`, metres for `Travel`.
+ */
+
+public enum Motion: Equatable, Hashable {
+    
+    /**
+     * The hand or limb turns (a wrist bend, turning a key, pouring):
+     * counted on the rotation; `min_range` in radians.
+     */
+    case turn
+    /**
+     * The hand travels and hardly turns (wiping, sliding, reaching, stirring
+     * a pot, a press): counted on the hand's travel; `min_range` in metres.
+     */
+    case travel
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Motion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMotion: FfiConverterRustBuffer {
+    typealias SwiftType = Motion
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Motion {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .turn
+        
+        case 2: return .travel
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Motion, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .turn:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .travel:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMotion_lift(_ buf: RustBuffer) throws -> Motion {
+    return try FfiConverterTypeMotion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMotion_lower(_ value: Motion) -> RustBuffer {
+    return FfiConverterTypeMotion.lower(value)
+}
+
+
+
+/**
  * How the phone or sensor is held or strapped on. The phone frame follows
  * Android/iOS: X to the right across the screen, Y up along the long side,
  * Z out of the screen.
@@ -9345,13 +9442,15 @@ public func FfiConverterTypeSide_lower(_ value: Side) -> RustBuffer {
 
 /**
  * The signal an exercise is counted from. Each has its own unit for
- * [`CountingHint::min_range`].
+ * [`CountingHint::min_range`] (an IMU hint whose motion is
+ * [`Motion::Travel`] uses metres instead, see [`CountingHint::range_unit`]).
  */
 
 public enum Signal: Equatable, Hashable {
     
     /**
-     * Phone motion (accelerometer + gyroscope); range in radians of rotation.
+     * Phone motion (accelerometer + gyroscope); range in radians of rotation,
+     * or in metres of hand travel when the hint's motion is [`Motion::Travel`].
      */
     case imu
     /**
@@ -9938,6 +10037,30 @@ fileprivate struct FfiConverterOptionTypeAxis: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeAxis.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMotion: FfiConverterRustBuffer {
+    typealias SwiftType = Motion?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMotion.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMotion.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
