@@ -282,6 +282,23 @@ impl CountingHint {
     }
 }
 
+/// What sort of practice an exercise is, so a shell can group exercises (for
+/// instance under "Task practice").
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseKind {
+    /// A movement of one body part for range and strength (wrist up and down,
+    /// knee straightening). Catalog data without a kind reads as this.
+    #[default]
+    Movement,
+    /// An everyday task practised with a real object (drinking from a cup,
+    /// wiping the table, turning a key): task-specific practice, the core of
+    /// stroke rehabilitation.
+    TaskPractice,
+}
+
 /// Default targets and the bounds adaptation keeps them in.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
 #[serde(deny_unknown_fields)]
@@ -316,6 +333,9 @@ pub struct Exercise {
     pub placement: Placement,
     /// Difficulty, 1 (easiest, little movement needed) to 3.
     pub level: u8,
+    /// A movement exercise or task practice.
+    #[serde(default)]
+    pub kind: ExerciseKind,
     /// What the rep counter can expect.
     pub hint: CountingHint,
     /// Default targets and adaptation bounds.

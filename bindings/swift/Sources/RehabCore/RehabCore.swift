@@ -4267,6 +4267,10 @@ public struct Exercise: Equatable, Hashable {
      */
     public var level: UInt8
     /**
+     * A movement exercise or task practice.
+     */
+    public var kind: ExerciseKind
+    /**
      * What the rep counter can expect.
      */
     public var hint: CountingHint
@@ -4297,6 +4301,9 @@ public struct Exercise: Equatable, Hashable {
          * Difficulty, 1 (easiest, little movement needed) to 3.
          */level: UInt8, 
         /**
+         * A movement exercise or task practice.
+         */kind: ExerciseKind, 
+        /**
          * What the rep counter can expect.
          */hint: CountingHint, 
         /**
@@ -4308,6 +4315,7 @@ public struct Exercise: Equatable, Hashable {
         self.position = position
         self.placement = placement
         self.level = level
+        self.kind = kind
         self.hint = hint
         self.target = target
     }
@@ -4334,6 +4342,7 @@ public struct FfiConverterTypeExercise: FfiConverterRustBuffer {
                 position: FfiConverterTypePosition.read(from: &buf), 
                 placement: FfiConverterTypePlacement.read(from: &buf), 
                 level: FfiConverterUInt8.read(from: &buf), 
+                kind: FfiConverterTypeExerciseKind.read(from: &buf), 
                 hint: FfiConverterTypeCountingHint.read(from: &buf), 
                 target: FfiConverterTypeTargetDefaults.read(from: &buf)
         )
@@ -4346,6 +4355,7 @@ public struct FfiConverterTypeExercise: FfiConverterRustBuffer {
         FfiConverterTypePosition.write(value.position, into: &buf)
         FfiConverterTypePlacement.write(value.placement, into: &buf)
         FfiConverterUInt8.write(value.level, into: &buf)
+        FfiConverterTypeExerciseKind.write(value.kind, into: &buf)
         FfiConverterTypeCountingHint.write(value.hint, into: &buf)
         FfiConverterTypeTargetDefaults.write(value.target, into: &buf)
     }
@@ -8025,6 +8035,85 @@ public func FfiConverterTypeDataChange_lift(_ buf: RustBuffer) throws -> DataCha
 #endif
 public func FfiConverterTypeDataChange_lower(_ value: DataChange) -> RustBuffer {
     return FfiConverterTypeDataChange.lower(value)
+}
+
+
+
+/**
+ * What sort of practice an exercise is, so a shell can group exercises (for
+ * instance under "Task practice").
+ */
+
+public enum ExerciseKind: Equatable, Hashable {
+    
+    /**
+     * A movement of one body part for range and strength (wrist up and down,
+     * knee straightening). Catalog data without a kind reads as this.
+     */
+    case movement
+    /**
+     * An everyday task practised with a real object (drinking from a cup,
+     * wiping the table, turning a key): task-specific practice, the core of
+     * stroke rehabilitation.
+     */
+    case taskPractice
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ExerciseKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExerciseKind: FfiConverterRustBuffer {
+    typealias SwiftType = ExerciseKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExerciseKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .movement
+        
+        case 2: return .taskPractice
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ExerciseKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .movement:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .taskPractice:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExerciseKind_lift(_ buf: RustBuffer) throws -> ExerciseKind {
+    return try FfiConverterTypeExerciseKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExerciseKind_lower(_ value: ExerciseKind) -> RustBuffer {
+    return FfiConverterTypeExerciseKind.lower(value)
 }
 
 

@@ -6179,6 +6179,11 @@ data class Exercise (
     var `level`: kotlin.UByte
     , 
     /**
+     * A movement exercise or task practice.
+     */
+    var `kind`: ExerciseKind
+    , 
+    /**
      * What the rep counter can expect.
      */
     var `hint`: CountingHint
@@ -6209,6 +6214,7 @@ public object FfiConverterTypeExercise: FfiConverterRustBuffer<Exercise> {
             FfiConverterTypePosition.read(buf),
             FfiConverterTypePlacement.read(buf),
             FfiConverterUByte.read(buf),
+            FfiConverterTypeExerciseKind.read(buf),
             FfiConverterTypeCountingHint.read(buf),
             FfiConverterTypeTargetDefaults.read(buf),
         )
@@ -6221,6 +6227,7 @@ public object FfiConverterTypeExercise: FfiConverterRustBuffer<Exercise> {
             FfiConverterTypePosition.allocationSize(value.`position`) +
             FfiConverterTypePlacement.allocationSize(value.`placement`) +
             FfiConverterUByte.allocationSize(value.`level`) +
+            FfiConverterTypeExerciseKind.allocationSize(value.`kind`) +
             FfiConverterTypeCountingHint.allocationSize(value.`hint`) +
             FfiConverterTypeTargetDefaults.allocationSize(value.`target`)
     )
@@ -6232,6 +6239,7 @@ public object FfiConverterTypeExercise: FfiConverterRustBuffer<Exercise> {
             FfiConverterTypePosition.write(value.`position`, buf)
             FfiConverterTypePlacement.write(value.`placement`, buf)
             FfiConverterUByte.write(value.`level`, buf)
+            FfiConverterTypeExerciseKind.write(value.`kind`, buf)
             FfiConverterTypeCountingHint.write(value.`hint`, buf)
             FfiConverterTypeTargetDefaults.write(value.`target`, buf)
     }
@@ -8831,6 +8839,53 @@ public object FfiConverterTypeDataChange : FfiConverterRustBuffer<DataChange>{
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * What sort of practice an exercise is, so a shell can group exercises (for
+ * instance under "Task practice").
+ */
+
+enum class ExerciseKind {
+    
+    /**
+     * A movement of one body part for range and strength (wrist up and down,
+     * knee straightening). Catalog data without a kind reads as this.
+     */
+    MOVEMENT,
+    /**
+     * An everyday task practised with a real object (drinking from a cup,
+     * wiping the table, turning a key): task-specific practice, the core of
+     * stroke rehabilitation.
+     */
+    TASK_PRACTICE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExerciseKind: FfiConverterRustBuffer<ExerciseKind> {
+    override fun read(buf: ByteBuffer) = try {
+        ExerciseKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ExerciseKind) = 4UL
+
+    override fun write(value: ExerciseKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
     }
 }
 
