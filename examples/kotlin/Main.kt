@@ -141,7 +141,10 @@ class Player(private val session: ExerciseSession, private val plan: DailyPlan, 
             Axis.Z -> doubleArrayOf(0.2, 0.1, 0.97)
             null -> doubleArrayOf(0.2, 0.9, -0.4)
         }.let { a -> val l = sqrt(a.sumOf { it * it }); DoubleArray(3) { a[it] / l } }
-        val amplitude = maxOf(hint.minRange * range(2.5, 4.0), 0.35)
+        // A travel hint's floor is metres of hand travel, not radians: play the
+        // rotation that comes with the travel instead.
+        val floor = if (hint.motion == Motion.TRAVEL) 0.1 else hint.minRange.toDouble()
+        val amplitude = maxOf(floor * range(2.5, 4.0), 0.35)
         val (lo, hi) = hint.repSMin.toDouble() to (hint.repSMin + 0.5 * (hint.repSMax - hint.repSMin))
         // (start, duration, amplitude) of each movement, after 1.5 s still.
         val moves = ArrayList<Triple<Double, Double, Double>>()

@@ -87,7 +87,10 @@ final class Player {
         }
         let len = (axis.map { $0 * $0 }.reduce(0, +)).squareRoot()
         axis = axis.map { $0 / len }
-        let amplitude = max(Double(hint.minRange) * rng.range(2.5, 4.0), 0.35)
+        // A travel hint's floor is metres of hand travel, not radians: play the
+        // rotation that comes with the travel instead.
+        let floor = hint.motion == .travel ? 0.1 : Double(hint.minRange)
+        let amplitude = max(floor * rng.range(2.5, 4.0), 0.35)
         let lo = Double(hint.repSMin), hi = lo + 0.5 * Double(hint.repSMax - hint.repSMin)
         // (start, duration, amplitude) of each movement, after 1.5 s still.
         var moves: [(Double, Double, Double)] = []

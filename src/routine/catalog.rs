@@ -176,11 +176,13 @@ impl Placement {
 }
 
 /// The signal an exercise is counted from. Each has its own unit for
-/// [`CountingHint::min_range`].
+/// [`CountingHint::min_range`] (an IMU hint whose motion is
+/// [`Motion::Travel`] uses metres instead, see [`CountingHint::range_unit`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
 #[serde(rename_all = "snake_case")]
 pub enum Signal {
-    /// Phone motion (accelerometer + gyroscope); range in radians of rotation.
+    /// Phone motion (accelerometer + gyroscope); range in radians of rotation,
+    /// or in metres of hand travel when the hint's motion is [`Motion::Travel`].
     Imu,
     /// Squeeze force from a grip sensor; range in newtons.
     GripForce,
@@ -191,7 +193,9 @@ pub enum Signal {
 }
 
 impl Signal {
-    /// The unit of [`CountingHint::min_range`] for this signal.
+    /// The unit of [`CountingHint::min_range`] for this signal when the hint
+    /// does not say the movement travels ("rad" for IMU); a travel hint's unit
+    /// is "m" ([`CountingHint::range_unit`] gives the unit of a given hint).
     pub fn range_unit(self) -> &'static str {
         match self {
             Signal::Imu => "rad",
@@ -214,6 +218,20 @@ pub enum Axis {
     Z,
 }
 
+/// What an IMU movement mostly does, when the exercise clearly favours one:
+/// the counter then counts on that channel. It also sets the unit of
+/// [`CountingHint::min_range`]: radians for `Turn`, metres for `Travel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum)]
+#[serde(rename_all = "lowercase")]
+pub enum Motion {
+    /// The hand or limb turns (a wrist bend, turning a key, pouring):
+    /// counted on the rotation; `min_range` in radians.
+    Turn,
+    /// The hand travels and hardly turns (wiping, sliding, reaching, stirring
+    /// a pot, a press): counted on the hand's travel; `min_range` in metres.
+    Travel,
+}
+
 /// What the rep counter can expect from an exercise. Every field is help, not
 /// a rule: the counter still adapts to the person online.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, uniffi::Record)]
@@ -229,12 +247,29 @@ pub struct CountingHint {
     pub rep_s_min: f32,
     /// Longest plausible repetition, seconds (impaired movement is slow).
     pub rep_s_max: f32,
-    /// Smallest excursion that can be a repetition, in the signal's unit
-    /// ([`Signal::range_unit`]): an absolute floor so tremor never counts.
+    /// Smallest excursion that can be a repetition, in the hint's unit
+    /// ([`CountingHint::range_unit`]: the signal's unit, or metres of hand
+    /// travel for a [`Motion::Travel`] hint): an absolute floor so tremor never
+    /// counts.
     pub min_range: f32,
+    /// IMU only: whether the movement mostly turns or travels; `None` when it
+    /// is not clear (the counter follows both and counts on whichever repeats).
+    /// Missing in older catalog data, which reads as `None`.
+    #[serde(default)]
+    pub motion: Option<Motion>,
 }
 
 impl CountingHint {
+    /// The unit of [`CountingHint::min_range`]: "m" (metres of hand travel)
+    /// for a [`Motion::Travel`] hint, otherwise the signal's unit
+    /// ([`Signal::range_unit`]).
+    pub fn range_unit(&self) -> &'static str {
+        match self.motion {
+            Some(Motion::Travel) => "m",
+            _ => self.signal.range_unit(),
+        }
+    }
+
     /// Estimated seconds per repetition for a person at `level` (1-3): slower
     /// levels sit nearer the slow end of the expected range.
     pub fn estimated_rep_s(&self, level: u8) -> f32 {
@@ -245,6 +280,23 @@ impl CountingHint {
         };
         self.rep_s_min + (self.rep_s_max - self.rep_s_min) * f
     }
+}
+
+/// What sort of practice an exercise is, so a shell can group exercises (for
+/// instance under "Task practice").
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, uniffi::Enum,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ExerciseKind {
+    /// A movement of one body part for range and strength (wrist up and down,
+    /// knee straightening). Catalog data without a kind reads as this.
+    #[default]
+    Movement,
+    /// An everyday task practised with a real object (drinking from a cup,
+    /// wiping the table, turning a key): task-specific practice, the core of
+    /// stroke rehabilitation.
+    TaskPractice,
 }
 
 /// Default targets and the bounds adaptation keeps them in.
@@ -281,6 +333,9 @@ pub struct Exercise {
     pub placement: Placement,
     /// Difficulty, 1 (easiest, little movement needed) to 3.
     pub level: u8,
+    /// A movement exercise or task practice.
+    #[serde(default)]
+    pub kind: ExerciseKind,
     /// What the rep counter can expect.
     pub hint: CountingHint,
     /// Default targets and adaptation bounds.

@@ -22,8 +22,8 @@ pub use adapt::{
     WINDOW,
 };
 pub use catalog::{
-    Axis, BodyRegion, Catalog, CountingHint, Exercise, Laterality, Placement, Position, Signal,
-    TargetDefaults,
+    Axis, BodyRegion, Catalog, CountingHint, Exercise, ExerciseKind, Laterality, Motion, Placement,
+    Position, Signal, TargetDefaults,
 };
 pub use custom::{
     Routine, RoutineBlock, MAX_ROUTINE_BLOCKS, MAX_ROUTINE_NAME_CHARS, MAX_ROUTINE_REPS,

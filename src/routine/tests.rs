@@ -151,7 +151,11 @@ fn hints_are_consistent_with_the_signal() {
         assert!(h.rep_s_max >= 3.0, "{}: allow slow impaired reps", e.id);
         match h.signal {
             Signal::Imu => {
-                assert!((0.05..=1.5).contains(&h.min_range), "{}: rad", e.id);
+                if h.motion == Some(Motion::Travel) {
+                    assert!((0.02..=0.5).contains(&h.min_range), "{}: m", e.id);
+                } else {
+                    assert!((0.05..=1.5).contains(&h.min_range), "{}: rad", e.id);
+                }
                 assert!(
                     !matches!(
                         e.placement,
@@ -160,6 +164,9 @@ fn hints_are_consistent_with_the_signal() {
                     "{}",
                     e.id
                 );
+            }
+            Signal::GripForce | Signal::Touch | Signal::JointAngle if h.motion.is_some() => {
+                panic!("{}: only IMU hints have a motion", e.id)
             }
             Signal::GripForce => {
                 assert_eq!(e.placement, Placement::GripSensor, "{}", e.id);
@@ -318,6 +325,76 @@ fn validation_rejects_broken_catalogs() {
     let en_text = en.to_string();
     let err = Catalog::from_json(&ex.to_string(), &[("fr", &en_text)]);
     assert!(catalog_error(err).contains("registered as fr"));
+}
+
+/// Index of an exercise in the raw `exercises.json` value.
+fn raw_index(ex: &serde_json::Value, id: &str) -> usize {
+    ex["exercises"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|e| e["id"] == id)
+        .unwrap()
+}
+
+#[test]
+fn catalog_data_without_motion_or_kind_still_loads() {
+    let (mut ex, en, es) = raw();
+    for e in ex["exercises"].as_array_mut().unwrap() {
+        e.as_object_mut().unwrap().remove("kind");
+        e["hint"].as_object_mut().unwrap().remove("motion");
+        // A travel floor in metres would not be a plausible rotation floor.
+        if e["hint"]["signal"] == "imu" {
+            e["hint"]["min_range"] = 0.2.into();
+        }
+    }
+    let old = load(&ex, &en, &es).unwrap();
+    assert_eq!(old.exercises().len(), catalog().exercises().len());
+    assert!(old.exercises().iter().all(|e| e.hint.motion.is_none()));
+    assert!(old
+        .exercises()
+        .iter()
+        .all(|e| e.kind == ExerciseKind::Movement));
+    assert_eq!(
+        old.exercise("wrist_flexion_extension")
+            .unwrap()
+            .hint
+            .range_unit(),
+        "rad"
+    );
+}
+
+#[test]
+fn travel_floors_are_metres_and_turn_floors_radians() {
+    let (ex, en, es) = raw();
+    let i = raw_index(&ex, "elbow_flexion_extension");
+    let with = |motion: &str, min_range: f64| {
+        let mut changed = ex.clone();
+        changed["exercises"][i]["hint"]["motion"] = motion.into();
+        changed["exercises"][i]["hint"]["min_range"] = min_range.into();
+        load(&changed, &en, &es)
+    };
+    // 5 cm of hand travel, a long 45 cm reach: plausible.
+    assert!(with("travel", 0.05).is_ok());
+    assert!(with("travel", 0.45).is_ok());
+    // A metre of travel as a floor, or 1 cm (tremor): refused, in metres.
+    let err = catalog_error(with("travel", 1.0));
+    assert!(
+        err.contains("elbow_flexion_extension: min_range 1 m is outside 0.02-0.5"),
+        "{err}"
+    );
+    assert!(catalog_error(with("travel", 0.01)).contains("0.01 m"));
+    // The same 1.0 is a plausible rotation (57 degrees) for a turn.
+    assert!(with("turn", 1.0).is_ok());
+    assert!(catalog_error(with("turn", 0.02)).contains("0.02 rad"));
+
+    let mut grip = ex.clone();
+    grip["exercises"][raw_index(&ex, "grip_squeeze")]["hint"]["motion"] = "travel".into();
+    assert!(catalog_error(load(&grip, &en, &es)).contains("only IMU hints say"));
+
+    let mut unknown = ex.clone();
+    unknown["exercises"][i]["hint"]["motion"] = "sideways".into();
+    assert!(catalog_error(load(&unknown, &en, &es)).contains("unknown variant"));
 }
 
 // ---------------------------------------------------------------- plans
@@ -1088,4 +1165,175 @@ fn a_simulated_person_settles_in_the_target_band() {
         "reps grew to {}",
         targets.reps
     );
+}
+
+// ---------------------------------------------------------------- task practice
+
+/// Task-practice exercises whose motion is left open, and why.
+const OPEN_MOTION: [(&str, &str); 2] = [
+    (
+        "comb_hair",
+        "a stroke carries the hand over the head and turns the forearm about as much",
+    ),
+    (
+        "fold_towel",
+        "a fold lifts, carries and turns the hand over in one movement",
+    ),
+];
+
+fn task_practice() -> Vec<&'static Exercise> {
+    catalog()
+        .exercises()
+        .iter()
+        .filter(|e| e.kind == ExerciseKind::TaskPractice)
+        .collect()
+}
+
+#[test]
+fn task_practice_is_in_the_catalog_in_every_language() {
+    let tasks = task_practice();
+    assert!(tasks.len() >= 11, "{} task-practice exercises", tasks.len());
+    for id in [
+        "drink_from_cup",
+        "table_wipe",
+        "wipe_table_circles",
+        "reach_to_shelf",
+        "comb_hair",
+        "stir_pot",
+        "pour_from_jug",
+        "turn_key",
+        "brush_teeth",
+        "open_jar",
+        "fold_towel",
+        "slide_cup_across",
+        "pick_and_place",
+    ] {
+        let e = catalog().exercise(id).unwrap();
+        assert_eq!(e.kind, ExerciseKind::TaskPractice, "{id}");
+    }
+    assert_eq!(
+        catalog().exercise("wrist_hammer").unwrap().kind,
+        ExerciseKind::Movement
+    );
+    for e in tasks {
+        let en = catalog().exercise_text(&e.id, "en").unwrap();
+        let es = catalog().exercise_text(&e.id, "es").unwrap();
+        assert_ne!(en.name, es.name, "{} is not translated", e.id);
+        assert_eq!(en.steps.len(), es.steps.len(), "{}", e.id);
+        for step in en.steps.iter().chain(&es.steps) {
+            let words = step.split_whitespace().count();
+            assert!(
+                (1..=MAX_WORDS_PER_STEP).contains(&words),
+                "{}: {step}",
+                e.id
+            );
+        }
+        // The hand holds the cup, key or cloth: the phone is strapped on.
+        assert_eq!(e.placement, Placement::ForearmStrap, "{}", e.id);
+        assert_eq!(e.hint.signal, Signal::Imu, "{}", e.id);
+    }
+}
+
+#[test]
+fn task_practice_hints_say_how_the_movement_is_counted() {
+    for e in task_practice() {
+        let h = &e.hint;
+        let open = OPEN_MOTION.iter().find(|(id, _)| *id == e.id);
+        match (h.motion, open) {
+            (Some(_), None) | (None, Some(_)) => {}
+            (Some(m), Some(_)) => panic!("{}: has motion {m:?} but is listed as open", e.id),
+            (None, None) => panic!("{}: needs a motion, or a reason in OPEN_MOTION", e.id),
+        }
+        // Floors a weak, slow hand still clears: 2-20 cm of travel, or
+        // 6-34 degrees of turning.
+        if h.motion == Some(Motion::Travel) {
+            assert_eq!(h.range_unit(), "m", "{}", e.id);
+            assert!(
+                (0.02..=0.2).contains(&h.min_range),
+                "{}: {} m",
+                e.id,
+                h.min_range
+            );
+        } else {
+            assert_eq!(h.range_unit(), "rad", "{}", e.id);
+            assert!(
+                (0.1..=0.6).contains(&h.min_range),
+                "{}: {} rad",
+                e.id,
+                h.min_range
+            );
+        }
+        // Slow reps are allowed: the longest is 3 s or more and at least three
+        // times the shortest.
+        assert!(
+            h.rep_s_max >= 3.0 && h.rep_s_max >= 3.0 * h.rep_s_min,
+            "{}: {}-{} s",
+            e.id,
+            h.rep_s_min,
+            h.rep_s_max
+        );
+    }
+    let motion = |id: &str| catalog().exercise(id).unwrap().hint.motion;
+    for id in [
+        "table_wipe",
+        "wipe_table_circles",
+        "slide_cup_across",
+        "reach_to_shelf",
+        "stir_pot",
+        "open_close_drawer",
+        "brush_teeth",
+        "pick_and_place",
+    ] {
+        assert_eq!(motion(id), Some(Motion::Travel), "{id}");
+    }
+    for id in [
+        "turn_key",
+        "pour_from_jug",
+        "open_jar",
+        "drink_from_cup",
+        "wrist_flexion_extension",
+    ] {
+        assert_eq!(motion(id), Some(Motion::Turn), "{id}");
+    }
+}
+
+#[test]
+fn task_practice_comes_up_in_plans_for_its_region() {
+    for e in task_practice() {
+        let request = PlanRequest {
+            level: e.level,
+            areas: vec![e.region],
+            affected_side: Side::Left,
+            goal: PlanGoal::Minutes { minutes: 20 },
+            prescriptions: vec![],
+            targets: HashMap::new(),
+        };
+        let mut history = Vec::new();
+        let first_day = (0..7).find(|&d| {
+            let plan = generate_plan(catalog(), day(d), &request, &history).unwrap();
+            history.extend(history_of(&plan, day(d)));
+            plan.blocks.iter().any(|b| b.exercise_id == e.id)
+        });
+        assert!(
+            first_day.is_some(),
+            "{} is never planned in a week of {:?} at level {}",
+            e.id,
+            e.region,
+            e.level
+        );
+    }
+    // A person working on the whole arm meets several tasks in a week.
+    let request = upper_limb_request(30);
+    let mut history = Vec::new();
+    let mut seen = HashSet::new();
+    for d in 0..7 {
+        let plan = generate_plan(catalog(), day(d), &request, &history).unwrap();
+        history.extend(history_of(&plan, day(d)));
+        for b in &plan.blocks {
+            if catalog().exercise(&b.exercise_id).unwrap().kind == ExerciseKind::TaskPractice {
+                seen.insert(b.exercise_id.clone());
+            }
+        }
+    }
+    assert!(seen.len() >= 5, "tasks in a week: {seen:?}");
 }

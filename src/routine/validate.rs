@@ -1,7 +1,7 @@
 //! Structural checks run whenever a catalog is loaded: sane targets and hints,
 //! hints consistent with the signal, and complete, short texts in every language.
 
-use super::catalog::{BodyRegion, Catalog, Exercise, Placement, Signal};
+use super::catalog::{BodyRegion, Catalog, Exercise, Motion, Placement, Signal};
 use super::i18n::{MAX_NAME_CHARS, MAX_STEPS, MAX_WORDS_PER_STEP};
 use super::{AdaptReason, RoutineError};
 
@@ -10,6 +10,9 @@ const MAX_REPS: u32 = 200;
 const MIN_RANGE_FRACTION: f32 = 0.3;
 const MAX_REP_S: f32 = 15.0;
 const MIN_REP_S: f32 = 0.3;
+/// Plausible floor of a travel hint, metres of hand travel: from a short
+/// stroke (2 cm) to a long reach (half a metre).
+const TRAVEL_MIN_RANGE_M: (f32, f32) = (0.02, 0.5);
 
 /// Checks a loaded catalog; every problem found is listed in one error.
 pub(crate) fn validate(catalog: &Catalog) -> Result<(), RoutineError> {
@@ -91,19 +94,29 @@ fn check_exercise(e: &Exercise, problems: &mut Vec<String>) {
     if h.axis.is_some() && h.signal != Signal::Imu {
         bad("only IMU hints name a gyroscope axis".into());
     }
-    // Plausible absolute floors per unit: radians, newtons, millimetres, degrees.
-    let (lo, hi) = match h.signal {
-        Signal::Imu => (0.05, 1.5),
-        Signal::GripForce => (1.0, 50.0),
-        Signal::Touch => (0.0, 100.0),
-        Signal::JointAngle => (3.0, 90.0),
+    if h.motion.is_some() && h.signal != Signal::Imu {
+        bad("only IMU hints say whether the movement turns or travels".into());
+    }
+    // Plausible absolute floors per unit: radians, metres of hand travel,
+    // newtons, millimetres, degrees.
+    let (lo, hi) = match (h.signal, h.motion) {
+        (Signal::Imu, Some(Motion::Travel)) => TRAVEL_MIN_RANGE_M,
+        (Signal::Imu, _) => (0.05, 1.5),
+        (Signal::GripForce, _) => (1.0, 50.0),
+        (Signal::Touch, _) => (0.0, 100.0),
+        (Signal::JointAngle, _) => (3.0, 90.0),
     };
     if !(lo..=hi).contains(&h.min_range) {
         bad(format!(
-            "min_range {} {} is outside {lo}-{hi} for {:?}",
+            "min_range {} {} is outside {lo}-{hi} for {:?}{}",
             h.min_range,
-            h.signal.range_unit(),
-            h.signal
+            h.range_unit(),
+            h.signal,
+            if h.motion == Some(Motion::Travel) {
+                " travel"
+            } else {
+                ""
+            }
         ));
     }
     if e.region == BodyRegion::Leg && matches!(e.placement, Placement::GripSensor) {

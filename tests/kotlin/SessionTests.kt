@@ -38,6 +38,10 @@ fun sessionTests(): Unit = runBlocking {
     T.check("catalog has at least 40 exercises", catalog.size >= 40) { "(${catalog.size})" }
     val wrist = catalog.first { it.exercise.id == "wrist_flexion_extension" }
     T.check("catalog texts come in Spanish", wrist.text.name.isNotBlank() && wrist.text.name != core.catalog("en").first { it.exercise.id == "wrist_flexion_extension" }.text.name) { "(${wrist.text.name})" }
+    val key = catalog.first { it.exercise.id == "turn_key" }.exercise
+    val stir = catalog.first { it.exercise.id == "stir_pot" }.exercise
+    T.check("task practice is tagged, with how it is counted", key.kind == ExerciseKind.TASK_PRACTICE && key.hint.motion == Motion.TURN && stir.hint.motion == Motion.TRAVEL) { "(${key.kind} ${key.hint.motion} ${stir.hint.motion})" }
+    T.check("a travel floor is a few centimetres", stir.hint.minRange in 0.02f..0.5f && wrist.exercise.kind == ExerciseKind.MOVEMENT) { "(${stir.hint.minRange})" }
 
     val request = PlanRequest(2u.toUByte(), listOf(BodyRegion.SHOULDER, BodyRegion.ELBOW), Side.LEFT, PlanGoal.Minutes(30u), listOf(), mapOf())
     val today = core.planToday(ana.id, "2026-11-26", request)

@@ -52,6 +52,10 @@ func sessionTests() async throws {
 
     let catalog = try core.catalog(language: "es")
     T.check("catalog has at least 40 exercises", catalog.count >= 40, "(\(catalog.count))")
+    let key = catalog.first { $0.exercise.id == "turn_key" }!.exercise
+    let stir = catalog.first { $0.exercise.id == "stir_pot" }!.exercise
+    T.check("task practice is tagged, with how it is counted", key.kind == .taskPractice && key.hint.motion == .turn && stir.hint.motion == .travel, "(\(key.kind) \(String(describing: key.hint.motion)) \(String(describing: stir.hint.motion)))")
+    T.check("a travel floor is a few centimetres", (0.02...0.5).contains(stir.hint.minRange), "(\(stir.hint.minRange))")
     let request = PlanRequest(level: 2, areas: [.shoulder, .elbow], affectedSide: .left, goal: .minutes(minutes: 30), prescriptions: [], targets: [:])
     let today = try await core.planToday(profileId: ana.id, today: "2026-11-26", request: request)
     T.check("a 30-minute plan has blocks", !today.blocks.isEmpty)

@@ -4,8 +4,9 @@
 //! the summary and the last 14 days. Each run adds the next day.
 
 use rehab_core::clock::ManualClock;
+use rehab_core::counting::CounterConfig;
 use rehab_core::progress::{self, local_date, DateRange};
-use rehab_core::routine::{BodyRegion, Catalog, PlanGoal, PlanRequest, Signal};
+use rehab_core::routine::{BodyRegion, Catalog, Motion, PlanGoal, PlanRequest, Signal};
 use rehab_core::session::{plan_for_day, LiveSession, SessionEvent, SessionState};
 use rehab_core::sim::{impaired_set_paced, ImuStream, Performer, Rng};
 use rehab_core::store::{CheckInTiming, NewCheckIn, NewProfile, Side, Spasticity, Store};
@@ -182,7 +183,16 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
                         play_taps(&mut live, &clock, &mut rng, n, &mut sensor_s, &mut tally)?
                     }
                     Signal::Imu => {
-                        let typical = f64::from(exercise.hint.min_range) * rng.range(2.5, 4.0);
+                        // The simulation plays rotations: a travel hint's floor is
+                        // metres of hand travel, so the counter's own rotation floor
+                        // stands in for it.
+                        let floor = match exercise.hint.motion {
+                            Some(Motion::Travel) => {
+                                f64::from(CounterConfig::default().min_amplitude_rad)
+                            }
+                            _ => f64::from(exercise.hint.min_range),
+                        };
+                        let typical = floor * rng.range(2.5, 4.0);
                         let (lo, hi) = (
                             f64::from(exercise.hint.rep_s_min),
                             f64::from(exercise.hint.rep_s_max),
@@ -204,14 +214,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
                         }
                         let stream =
                             ImuStream::new(performer, rng.range(0.0, 1e9) as u64, movements);
-                        play_imu(
-                            &mut live,
-                            &clock,
-                            stream,
-                            &mut sensor_s,
-                            &mut tally,
-                            f64::from(exercise.hint.min_range),
-                        )?
+                        play_imu(&mut live, &clock, stream, &mut sensor_s, &mut tally, floor)?
                     }
                     Signal::GripForce | Signal::JointAngle => {
                         let peak = f64::from(exercise.hint.min_range) * rng.range(3.0, 5.0);

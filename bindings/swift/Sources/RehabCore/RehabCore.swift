@@ -3783,10 +3783,18 @@ public struct CountingHint: Equatable, Hashable {
      */
     public var repSMax: Float
     /**
-     * Smallest excursion that can be a repetition, in the signal's unit
-     * ([`Signal::range_unit`]): an absolute floor so tremor never counts.
+     * Smallest excursion that can be a repetition, in the hint's unit
+     * ([`CountingHint::range_unit`]: the signal's unit, or metres of hand
+     * travel for a [`Motion::Travel`] hint): an absolute floor so tremor never
+     * counts.
      */
     public var minRange: Float
+    /**
+     * IMU only: whether the movement mostly turns or travels; `None` when it
+     * is not clear (the counter follows both and counts on whichever repeats).
+     * Missing in older catalog data, which reads as `None`.
+     */
+    public var motion: Motion?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3805,14 +3813,22 @@ public struct CountingHint: Equatable, Hashable {
          * Longest plausible repetition, seconds (impaired movement is slow).
          */repSMax: Float, 
         /**
-         * Smallest excursion that can be a repetition, in the signal's unit
-         * ([`Signal::range_unit`]): an absolute floor so tremor never counts.
-         */minRange: Float) {
+         * Smallest excursion that can be a repetition, in the hint's unit
+         * ([`CountingHint::range_unit`]: the signal's unit, or metres of hand
+         * travel for a [`Motion::Travel`] hint): an absolute floor so tremor never
+         * counts.
+         */minRange: Float, 
+        /**
+         * IMU only: whether the movement mostly turns or travels; `None` when it
+         * is not clear (the counter follows both and counts on whichever repeats).
+         * Missing in older catalog data, which reads as `None`.
+         */motion: Motion?) {
         self.signal = signal
         self.axis = axis
         self.repSMin = repSMin
         self.repSMax = repSMax
         self.minRange = minRange
+        self.motion = motion
     }
 
     
@@ -3835,7 +3851,8 @@ public struct FfiConverterTypeCountingHint: FfiConverterRustBuffer {
                 axis: FfiConverterOptionTypeAxis.read(from: &buf), 
                 repSMin: FfiConverterFloat.read(from: &buf), 
                 repSMax: FfiConverterFloat.read(from: &buf), 
-                minRange: FfiConverterFloat.read(from: &buf)
+                minRange: FfiConverterFloat.read(from: &buf), 
+                motion: FfiConverterOptionTypeMotion.read(from: &buf)
         )
     }
 
@@ -3845,6 +3862,7 @@ public struct FfiConverterTypeCountingHint: FfiConverterRustBuffer {
         FfiConverterFloat.write(value.repSMin, into: &buf)
         FfiConverterFloat.write(value.repSMax, into: &buf)
         FfiConverterFloat.write(value.minRange, into: &buf)
+        FfiConverterOptionTypeMotion.write(value.motion, into: &buf)
     }
 }
 
@@ -4251,6 +4269,10 @@ public struct Exercise: Equatable, Hashable {
      */
     public var level: UInt8
     /**
+     * A movement exercise or task practice.
+     */
+    public var kind: ExerciseKind
+    /**
      * What the rep counter can expect.
      */
     public var hint: CountingHint
@@ -4281,6 +4303,9 @@ public struct Exercise: Equatable, Hashable {
          * Difficulty, 1 (easiest, little movement needed) to 3.
          */level: UInt8, 
         /**
+         * A movement exercise or task practice.
+         */kind: ExerciseKind, 
+        /**
          * What the rep counter can expect.
          */hint: CountingHint, 
         /**
@@ -4292,6 +4317,7 @@ public struct Exercise: Equatable, Hashable {
         self.position = position
         self.placement = placement
         self.level = level
+        self.kind = kind
         self.hint = hint
         self.target = target
     }
@@ -4318,6 +4344,7 @@ public struct FfiConverterTypeExercise: FfiConverterRustBuffer {
                 position: FfiConverterTypePosition.read(from: &buf), 
                 placement: FfiConverterTypePlacement.read(from: &buf), 
                 level: FfiConverterUInt8.read(from: &buf), 
+                kind: FfiConverterTypeExerciseKind.read(from: &buf), 
                 hint: FfiConverterTypeCountingHint.read(from: &buf), 
                 target: FfiConverterTypeTargetDefaults.read(from: &buf)
         )
@@ -4330,6 +4357,7 @@ public struct FfiConverterTypeExercise: FfiConverterRustBuffer {
         FfiConverterTypePosition.write(value.position, into: &buf)
         FfiConverterTypePlacement.write(value.placement, into: &buf)
         FfiConverterUInt8.write(value.level, into: &buf)
+        FfiConverterTypeExerciseKind.write(value.kind, into: &buf)
         FfiConverterTypeCountingHint.write(value.hint, into: &buf)
         FfiConverterTypeTargetDefaults.write(value.target, into: &buf)
     }
@@ -8014,6 +8042,85 @@ public func FfiConverterTypeDataChange_lower(_ value: DataChange) -> RustBuffer 
 
 
 /**
+ * What sort of practice an exercise is, so a shell can group exercises (for
+ * instance under "Task practice").
+ */
+
+public enum ExerciseKind: Equatable, Hashable {
+    
+    /**
+     * A movement of one body part for range and strength (wrist up and down,
+     * knee straightening). Catalog data without a kind reads as this.
+     */
+    case movement
+    /**
+     * An everyday task practised with a real object (drinking from a cup,
+     * wiping the table, turning a key): task-specific practice, the core of
+     * stroke rehabilitation.
+     */
+    case taskPractice
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ExerciseKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExerciseKind: FfiConverterRustBuffer {
+    typealias SwiftType = ExerciseKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExerciseKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .movement
+        
+        case 2: return .taskPractice
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ExerciseKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .movement:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .taskPractice:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExerciseKind_lift(_ buf: RustBuffer) throws -> ExerciseKind {
+    return try FfiConverterTypeExerciseKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExerciseKind_lower(_ value: ExerciseKind) -> RustBuffer {
+    return FfiConverterTypeExerciseKind.lower(value)
+}
+
+
+
+/**
  * Whether an exercise works one side at a time or both together.
  */
 
@@ -8170,6 +8277,85 @@ public func FfiConverterTypeListenerError_lift(_ buf: RustBuffer) throws -> List
 public func FfiConverterTypeListenerError_lower(_ value: ListenerError) -> RustBuffer {
     return FfiConverterTypeListenerError.lower(value)
 }
+
+
+/**
+ * What an IMU movement mostly does, when the exercise clearly favours one:
+ * the counter then counts on that channel. It also sets the unit of
+ * [`CountingHint::min_range`]: radians for `Turn`, metres for `Travel`.
+ */
+
+public enum Motion: Equatable, Hashable {
+    
+    /**
+     * The hand or limb turns (a wrist bend, turning a key, pouring):
+     * counted on the rotation; `min_range` in radians.
+     */
+    case turn
+    /**
+     * The hand travels and hardly turns (wiping, sliding, reaching, stirring
+     * a pot, a press): counted on the hand's travel; `min_range` in metres.
+     */
+    case travel
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Motion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMotion: FfiConverterRustBuffer {
+    typealias SwiftType = Motion
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Motion {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .turn
+        
+        case 2: return .travel
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Motion, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .turn:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .travel:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMotion_lift(_ buf: RustBuffer) throws -> Motion {
+    return try FfiConverterTypeMotion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMotion_lower(_ value: Motion) -> RustBuffer {
+    return FfiConverterTypeMotion.lower(value)
+}
+
 
 
 /**
@@ -9347,13 +9533,15 @@ public func FfiConverterTypeSide_lower(_ value: Side) -> RustBuffer {
 
 /**
  * The signal an exercise is counted from. Each has its own unit for
- * [`CountingHint::min_range`].
+ * [`CountingHint::min_range`] (an IMU hint whose motion is
+ * [`Motion::Travel`] uses metres instead, see [`CountingHint::range_unit`]).
  */
 
 public enum Signal: Equatable, Hashable {
     
     /**
-     * Phone motion (accelerometer + gyroscope); range in radians of rotation.
+     * Phone motion (accelerometer + gyroscope); range in radians of rotation,
+     * or in metres of hand travel when the hint's motion is [`Motion::Travel`].
      */
     case imu
     /**
@@ -9940,6 +10128,30 @@ fileprivate struct FfiConverterOptionTypeAxis: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeAxis.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeMotion: FfiConverterRustBuffer {
+    typealias SwiftType = Motion?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeMotion.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeMotion.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -5832,10 +5832,19 @@ data class CountingHint (
     var `repSMax`: kotlin.Float
     , 
     /**
-     * Smallest excursion that can be a repetition, in the signal's unit
-     * ([`Signal::range_unit`]): an absolute floor so tremor never counts.
+     * Smallest excursion that can be a repetition, in the hint's unit
+     * ([`CountingHint::range_unit`]: the signal's unit, or metres of hand
+     * travel for a [`Motion::Travel`] hint): an absolute floor so tremor never
+     * counts.
      */
     var `minRange`: kotlin.Float
+    , 
+    /**
+     * IMU only: whether the movement mostly turns or travels; `None` when it
+     * is not clear (the counter follows both and counts on whichever repeats).
+     * Missing in older catalog data, which reads as `None`.
+     */
+    var `motion`: Motion?
     
 ){
     
@@ -5857,6 +5866,7 @@ public object FfiConverterTypeCountingHint: FfiConverterRustBuffer<CountingHint>
             FfiConverterFloat.read(buf),
             FfiConverterFloat.read(buf),
             FfiConverterFloat.read(buf),
+            FfiConverterOptionalTypeMotion.read(buf),
         )
     }
 
@@ -5865,7 +5875,8 @@ public object FfiConverterTypeCountingHint: FfiConverterRustBuffer<CountingHint>
             FfiConverterOptionalTypeAxis.allocationSize(value.`axis`) +
             FfiConverterFloat.allocationSize(value.`repSMin`) +
             FfiConverterFloat.allocationSize(value.`repSMax`) +
-            FfiConverterFloat.allocationSize(value.`minRange`)
+            FfiConverterFloat.allocationSize(value.`minRange`) +
+            FfiConverterOptionalTypeMotion.allocationSize(value.`motion`)
     )
 
     override fun write(value: CountingHint, buf: ByteBuffer) {
@@ -5874,6 +5885,7 @@ public object FfiConverterTypeCountingHint: FfiConverterRustBuffer<CountingHint>
             FfiConverterFloat.write(value.`repSMin`, buf)
             FfiConverterFloat.write(value.`repSMax`, buf)
             FfiConverterFloat.write(value.`minRange`, buf)
+            FfiConverterOptionalTypeMotion.write(value.`motion`, buf)
     }
 }
 
@@ -6168,6 +6180,11 @@ data class Exercise (
     var `level`: kotlin.UByte
     , 
     /**
+     * A movement exercise or task practice.
+     */
+    var `kind`: ExerciseKind
+    , 
+    /**
      * What the rep counter can expect.
      */
     var `hint`: CountingHint
@@ -6198,6 +6215,7 @@ public object FfiConverterTypeExercise: FfiConverterRustBuffer<Exercise> {
             FfiConverterTypePosition.read(buf),
             FfiConverterTypePlacement.read(buf),
             FfiConverterUByte.read(buf),
+            FfiConverterTypeExerciseKind.read(buf),
             FfiConverterTypeCountingHint.read(buf),
             FfiConverterTypeTargetDefaults.read(buf),
         )
@@ -6210,6 +6228,7 @@ public object FfiConverterTypeExercise: FfiConverterRustBuffer<Exercise> {
             FfiConverterTypePosition.allocationSize(value.`position`) +
             FfiConverterTypePlacement.allocationSize(value.`placement`) +
             FfiConverterUByte.allocationSize(value.`level`) +
+            FfiConverterTypeExerciseKind.allocationSize(value.`kind`) +
             FfiConverterTypeCountingHint.allocationSize(value.`hint`) +
             FfiConverterTypeTargetDefaults.allocationSize(value.`target`)
     )
@@ -6221,6 +6240,7 @@ public object FfiConverterTypeExercise: FfiConverterRustBuffer<Exercise> {
             FfiConverterTypePosition.write(value.`position`, buf)
             FfiConverterTypePlacement.write(value.`placement`, buf)
             FfiConverterUByte.write(value.`level`, buf)
+            FfiConverterTypeExerciseKind.write(value.`kind`, buf)
             FfiConverterTypeCountingHint.write(value.`hint`, buf)
             FfiConverterTypeTargetDefaults.write(value.`target`, buf)
     }
@@ -8828,6 +8848,53 @@ public object FfiConverterTypeDataChange : FfiConverterRustBuffer<DataChange>{
 
 
 /**
+ * What sort of practice an exercise is, so a shell can group exercises (for
+ * instance under "Task practice").
+ */
+
+enum class ExerciseKind {
+    
+    /**
+     * A movement of one body part for range and strength (wrist up and down,
+     * knee straightening). Catalog data without a kind reads as this.
+     */
+    MOVEMENT,
+    /**
+     * An everyday task practised with a real object (drinking from a cup,
+     * wiping the table, turning a key): task-specific practice, the core of
+     * stroke rehabilitation.
+     */
+    TASK_PRACTICE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExerciseKind: FfiConverterRustBuffer<ExerciseKind> {
+    override fun read(buf: ByteBuffer) = try {
+        ExerciseKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ExerciseKind) = 4UL
+
+    override fun write(value: ExerciseKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Whether an exercise works one side at a time or both together.
  */
 
@@ -8938,6 +9005,53 @@ public object FfiConverterTypeListenerError : FfiConverterRustBuffer<ListenerExc
     }
 
 }
+
+
+
+/**
+ * What an IMU movement mostly does, when the exercise clearly favours one:
+ * the counter then counts on that channel. It also sets the unit of
+ * [`CountingHint::min_range`]: radians for `Turn`, metres for `Travel`.
+ */
+
+enum class Motion {
+    
+    /**
+     * The hand or limb turns (a wrist bend, turning a key, pouring):
+     * counted on the rotation; `min_range` in radians.
+     */
+    TURN,
+    /**
+     * The hand travels and hardly turns (wiping, sliding, reaching, stirring
+     * a pot, a press): counted on the hand's travel; `min_range` in metres.
+     */
+    TRAVEL;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMotion: FfiConverterRustBuffer<Motion> {
+    override fun read(buf: ByteBuffer) = try {
+        Motion.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Motion) = 4UL
+
+    override fun write(value: Motion, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -10041,13 +10155,15 @@ public object FfiConverterTypeSide: FfiConverterRustBuffer<Side> {
 
 /**
  * The signal an exercise is counted from. Each has its own unit for
- * [`CountingHint::min_range`].
+ * [`CountingHint::min_range`] (an IMU hint whose motion is
+ * [`Motion::Travel`] uses metres instead, see [`CountingHint::range_unit`]).
  */
 
 enum class Signal {
     
     /**
-     * Phone motion (accelerometer + gyroscope); range in radians of rotation.
+     * Phone motion (accelerometer + gyroscope); range in radians of rotation,
+     * or in metres of hand travel when the hint's motion is [`Motion::Travel`].
      */
     IMU,
     /**
@@ -10560,6 +10676,38 @@ public object FfiConverterOptionalTypeAxis: FfiConverterRustBuffer<Axis?> {
         } else {
             buf.put(1)
             FfiConverterTypeAxis.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeMotion: FfiConverterRustBuffer<Motion?> {
+    override fun read(buf: ByteBuffer): Motion? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeMotion.read(buf)
+    }
+
+    override fun allocationSize(value: Motion?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeMotion.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Motion?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeMotion.write(value, buf)
         }
     }
 }
