@@ -50,7 +50,8 @@ pub struct CountingHint {
     /// Expected duration of one repetition in seconds, `(shortest, longest)`.
     pub expected_rep_s: Option<(f32, f32)>,
     /// Smallest excursion that can be a repetition, in signal units (radians of rotation for
-    /// IMU signals, the channel's own unit for scalar signals). Raises the absolute floor.
+    /// IMU signals, metres of hand travel when `motion` is `Travel`, the channel's own unit
+    /// for scalar signals). Raises the absolute floor.
     pub min_range: Option<f32>,
     /// For IMU signals: whether the movement mostly turns or travels. `None` = the counter
     /// follows both and counts on whichever shows the repetitions.

@@ -4,8 +4,8 @@ use crate::counting::{self, SignalKind};
 use crate::routine::{self, Signal};
 
 /// The counter hint for a catalog hint; `None` for touch exercises (taps are
-/// counted directly, not from a signal). A travel hint's `min_range` (metres)
-/// is not passed on: the counter's `min_range` is a rotation in radians.
+/// counted directly, not from a signal). A travel hint's `min_range` is metres
+/// of hand travel, which the counter reads as the travel channel's floor.
 pub fn counter_hint(h: &routine::CountingHint) -> Option<counting::CountingHint> {
     let signal = match h.signal {
         Signal::Imu => SignalKind::Imu6,
@@ -20,11 +20,7 @@ pub fn counter_hint(h: &routine::CountingHint) -> Option<counting::CountingHint>
             routine::Axis::Z => counting::Axis::Z,
         }),
         expected_rep_s: (h.rep_s_max > 0.0).then_some((h.rep_s_min, h.rep_s_max)),
-        // The counter's floor is radians of rotation: a travel hint's floor is
-        // metres of hand travel, which the counter has no floor for yet, so it
-        // keeps its own rotation floor rather than read metres as radians.
-        min_range: (h.min_range > 0.0 && h.motion != Some(routine::Motion::Travel))
-            .then_some(h.min_range),
+        min_range: (h.min_range > 0.0).then_some(h.min_range),
         motion: h.motion.map(|m| match m {
             routine::Motion::Turn => counting::Motion::Turn,
             routine::Motion::Travel => counting::Motion::Travel,
@@ -57,7 +53,11 @@ mod tests {
 
         let travel = counter_hint(&imu(Some(Motion::Travel), 0.08)).unwrap();
         assert_eq!(travel.motion, Some(counting::Motion::Travel));
-        assert_eq!(travel.min_range, None, "metres are not a rotation floor");
+        assert_eq!(
+            travel.min_range,
+            Some(0.08),
+            "metres: the travel channel's floor"
+        );
         assert_eq!(travel.expected_rep_s, Some((1.0, 5.0)));
 
         let unclear = counter_hint(&imu(None, 0.2)).unwrap();
@@ -77,8 +77,7 @@ mod tests {
                         "{}: motion lost or invented",
                         e.id
                     );
-                    let travel = e.hint.motion == Some(Motion::Travel);
-                    assert_eq!(h.min_range.is_none(), travel, "{}", e.id);
+                    assert_eq!(h.min_range.is_some(), e.hint.min_range > 0.0, "{}", e.id);
                 }
             }
         }

@@ -636,7 +636,12 @@ impl RepCounter {
         };
         let scalar = self.kind == Some(SignalKind::Scalar);
         let absolute = if scalar { 0.0 } else { c.min_amplitude_rad };
-        let hinted = self.hint.and_then(|h| h.min_range).unwrap_or(0.0);
+        // A travel hint's floor is metres of hand travel (see `channel_floor`).
+        let hinted = self
+            .hint
+            .filter(|h| h.motion != Some(Motion::Travel))
+            .and_then(|h| h.min_range)
+            .unwrap_or(0.0);
         let floor_speed = c.min_peak_speed_rad_s.max(self.rest.speed_floor);
         self.limits = Limits {
             floor: f64::from(absolute.max(hinted)).max(self.rest.floor),
@@ -668,7 +673,12 @@ impl RepCounter {
     #[inline]
     fn channel_floor(&self, acc: bool) -> f64 {
         if acc {
-            TRAVEL_FLOOR_M
+            let hinted = self
+                .hint
+                .filter(|h| h.motion == Some(Motion::Travel))
+                .and_then(|h| h.min_range)
+                .map_or(0.0, f64::from);
+            TRAVEL_FLOOR_M.max(hinted)
         } else {
             self.limits.floor
         }
