@@ -28,6 +28,8 @@ const RUN_PACE: f64 = 1.6;
 const RUN_SIZE: f64 = 2.5;
 const RUN_CLEAR: f64 = 1.5;
 const RUN_SEEN: usize = 2;
+/// A movement of the counted channel lasting this many of the run's periods merged them.
+const MERGED: f64 = 1.5;
 /// Repetitions slower than this (s) lose their shape on the travel channel (see
 /// `TRAVEL_TAU_S`).
 const TRAVEL_SLOW_S: f64 = 3.0;
@@ -194,12 +196,17 @@ impl RepCounter {
                 >= ratio * rad_equivalent(acc, self.running_amplitude);
             if split && big && may {
                 // Until now the rotation reported halves of repetitions: what it reported
-                // beyond the accelerometer's movements so far, as many of the next movements
-                // are not reported again, so that the set's count comes out true (the
-                // display runs ahead for a few repetitions, then waits).
+                // beyond the repetitions made so far, as many of the next movements are not
+                // reported again, so that the set's count comes out true (the display runs
+                // ahead for a few repetitions, then waits). The repetitions made: the travel
+                // channel's movements, or the rotation's reports over the split ratio just
+                // seen, whichever is more (the travel channel may have missed the first
+                // ones while it learned their direction).
                 let excursions = sh.excursions;
+                let ratio = f64::from(sh.split.iter().sum::<u32>()) / ACC_SWITCH_WINDOW as f64;
                 let reported = self.seen();
-                let extra = reported.saturating_sub(excursions);
+                let made = excursions.max((f64::from(reported) / ratio).round() as u32);
+                let extra = reported.saturating_sub(made);
                 self.shadow.split = [0; ACC_SWITCH_WINDOW];
                 let owed = if !self.imu.use_acc { extra } else { 0 };
                 if self.onset.begun {
@@ -259,6 +266,20 @@ impl RepCounter {
             RUN_SEEN
         };
         if seen > limit {
+            return false;
+        }
+        // Two movements on the counted channel over the run are a merge only if each
+        // lasted as long as two of the run's: else the run splits the counted channel's
+        // repetitions (a slow movement's travel shows more than one out-and-back).
+        let merged = |e: &Excursion| e.end_s - e.start_s >= MERGED * period(&run);
+        if seen > 1
+            && !counted
+                .recent
+                .iter()
+                .flatten()
+                .filter(|e| e.end_s >= run[0].start_s)
+                .all(merged)
+        {
             return false;
         }
         // Oldest first: the lead-in (stored newest first), then the run.
