@@ -28,6 +28,9 @@ const RUN_PACE: f64 = 1.6;
 const RUN_SIZE: f64 = 2.5;
 const RUN_CLEAR: f64 = 1.5;
 const RUN_SEEN: usize = 2;
+/// What the rotation saw beside a run it missed turned at most this fraction of the run's
+/// travel (in radians, see `LEVER_M`).
+const LITTLE_TURN: f64 = 0.5;
 /// A movement of the counted channel lasting this many of the run's periods merged them.
 const MERGED: f64 = 1.5;
 /// Repetitions slower than this (s) lose their shape on the travel channel (see
@@ -272,14 +275,22 @@ impl RepCounter {
         // lasted as long as two of the run's: else the run splits the counted channel's
         // repetitions (a slow movement's travel shows more than one out-and-back).
         let merged = |e: &Excursion| e.end_s - e.start_s >= MERGED * period(&run);
-        if seen > 1
-            && !counted
-                .recent
-                .iter()
-                .flatten()
-                .filter(|e| e.end_s >= run[0].start_s)
-                .all(merged)
-        {
+        // And what the rotation did see there turned little: a press or a wipe turns the
+        // wrist a few degrees. A large turn with a steady travel beside it is a movement
+        // the rotation counts well and whose travel shows two out-and-backs.
+        let least = run
+            .iter()
+            .map(|e| e.amplitude)
+            .fold(f64::INFINITY, f64::min);
+        let little = |e: &Excursion| {
+            rad_equivalent(false, e.amplitude) <= LITTLE_TURN * rad_equivalent(true, least)
+        };
+        let mut in_span = counted
+            .recent
+            .iter()
+            .flatten()
+            .filter(|e| e.end_s >= run[0].start_s);
+        if !in_span.all(|e| little(e) && (seen < 2 || merged(e))) {
             return false;
         }
         // Oldest first: the lead-in (stored newest first), then the run.
