@@ -1495,9 +1495,11 @@ open class RehabCore: RehabCoreProtocol, @unchecked Sendable {
      * Opens (creating or upgrading) the database at `path`. Kotlin:
      * `RehabCore(path)`; Swift: `try RehabCore(path:)`.
      *
-     * Throws `DatabaseTooNew` for a file from a newer app version and
-     * `DatabaseUnreadable` for a file that is not a RehabCore database; neither
-     * file is modified.
+     * Throws `DatabaseTooNew` for a file from a newer app version,
+     * `DatabaseUnreadable` for a file that is not a RehabCore database or is
+     * damaged (`PRAGMA quick_check`), and `Storage` for a read-only file; none of
+     * them is modified. A large file is checked in the background: writes wait for
+     * the check and throw `DatabaseUnreadable` if it finds damage.
      */
 public convenience init(path: String)throws  {
     let handle =
@@ -8601,7 +8603,9 @@ enum RehabError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case DatabaseTooNew(message: String)
     
     /**
-     * The file is not a RehabCore database, or is damaged; it was not modified.
+     * The file is not a RehabCore database (another program's, not SQLite, not a
+     * regular file), or is damaged; it was not modified. For a damaged file the
+     * message says how to recover: move it aside and restore the last backup.
      */
     case DatabaseUnreadable(message: String)
     
@@ -11031,7 +11035,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_sessionlistener_on_event() != 146) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_constructor_rehabcore_new() != 1722) {
+    if (uniffi_rehab_core_checksum_constructor_rehabcore_new() != 49627) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_constructor_repcounter_new() != 27685) {

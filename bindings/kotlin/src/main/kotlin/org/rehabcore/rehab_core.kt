@@ -1337,7 +1337,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_sessionlistener_on_event() and 0xFFFF) != 146) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_constructor_rehabcore_new() and 0xFFFF) != 1722) {
+    if ((lib.uniffi_rehab_core_checksum_constructor_rehabcore_new() and 0xFFFF) != 49627) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_constructor_repcounter_new() and 0xFFFF) != 27685) {
@@ -3059,9 +3059,11 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      * Opens (creating or upgrading) the database at `path`. Kotlin:
      * `RehabCore(path)`; Swift: `try RehabCore(path:)`.
      *
-     * Throws `DatabaseTooNew` for a file from a newer app version and
-     * `DatabaseUnreadable` for a file that is not a RehabCore database; neither
-     * file is modified.
+     * Throws `DatabaseTooNew` for a file from a newer app version,
+     * `DatabaseUnreadable` for a file that is not a RehabCore database or is
+     * damaged (`PRAGMA quick_check`), and `Storage` for a read-only file; none of
+     * them is modified. A large file is checked in the background: writes wait for
+     * the check and throw `DatabaseUnreadable` if it finds damage.
      */
     constructor(`path`: kotlin.String) :
         this(UniffiWithHandle, 
@@ -9280,7 +9282,9 @@ sealed class RehabException(message: String): kotlin.Exception(message) {
         class DatabaseTooNew(message: String) : RehabException(message)
         
     /**
-     * The file is not a RehabCore database, or is damaged; it was not modified.
+     * The file is not a RehabCore database (another program's, not SQLite, not a
+     * regular file), or is damaged; it was not modified. For a damaged file the
+     * message says how to recover: move it aside and restore the last backup.
      */
         class DatabaseUnreadable(message: String) : RehabException(message)
         
