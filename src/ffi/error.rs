@@ -48,7 +48,7 @@ impl From<StoreError> for RehabError {
             | StoreError::Corrupt { .. } => RehabError::DatabaseUnreadable(msg),
             StoreError::NotFound { .. } => RehabError::NotFound(msg),
             StoreError::Invalid { .. } => RehabError::InvalidInput(msg),
-            StoreError::State(_) => RehabError::InvalidState(msg),
+            StoreError::State(_) | StoreError::SessionLive => RehabError::InvalidState(msg),
             StoreError::UpgradeFailed { .. }
             | StoreError::ReadOnly { .. }
             | StoreError::Sqlite(_)

@@ -37,6 +37,10 @@ pub enum StoreError {
     /// second active session for one profile, ...).
     #[error("{0}")]
     State(String),
+    /// The profile's session is being driven by another process or app instance
+    /// (it holds the session's lock): it cannot be started, resumed or closed here.
+    #[error("a session of this profile is live in another process or app instance; finish it there first")]
+    SessionLive,
     /// A value was rejected before it reached the database.
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },

@@ -10,6 +10,7 @@
 
 mod calibrations;
 mod check_ins;
+mod claims;
 mod error;
 pub mod export_queries;
 mod facts;
@@ -73,6 +74,8 @@ pub struct Store {
     reader: Mutex<Connection>,
     /// The file's `quick_check`; every write waits for it.
     integrity: Arc<integrity::Integrity>,
+    /// The profiles whose live session this store drives.
+    claims: claims::Claims,
 }
 
 impl Store {
@@ -110,6 +113,7 @@ impl Store {
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
             integrity,
+            claims: claims::Claims::default(),
         })
     }
 

@@ -486,6 +486,55 @@ fn one_active_session_per_profile_and_a_crashed_one_can_be_closed() {
     store.create_session(&new_session(p, T0 + 10_000)).unwrap();
 }
 
+#[test]
+fn a_live_session_is_not_taken_over_and_a_crashed_one_is_resumable() {
+    let (_d, path) = temp();
+    let owner = Store::open(&path).unwrap();
+    let p = owner.create_profile(&madrid("Ana"), T0).unwrap().id;
+    let live = owner.create_session(&new_session(p, T0)).unwrap();
+
+    // Another process or app instance on the same file.
+    let other = Store::open(&path).unwrap();
+    let err = other.abandon_session(live.id).unwrap_err();
+    assert!(matches!(err, StoreError::SessionLive), "{err}");
+    let err = other.claim_session(live.id).unwrap_err();
+    assert!(matches!(err, StoreError::SessionLive), "{err}");
+    let err = other.create_session(&new_session(p, T0 + 1)).unwrap_err();
+    assert!(matches!(err, StoreError::SessionLive), "{err}");
+    assert_eq!(
+        other.session(live.id).unwrap().status,
+        SessionStatus::Active
+    );
+
+    // Once the owner ends it, the profile is free.
+    let end = SessionEnd {
+        ended_at_ms: T0 + 60_000,
+        active_ms: 30_000,
+        status: SessionStatus::Finished,
+    };
+    owner.finish_session(live.id, &end).unwrap();
+    let next = other.create_session(&new_session(p, T0 + 120_000)).unwrap();
+
+    // Its owner goes away without ending it (as in a crash): resumable elsewhere.
+    drop(other);
+    let err = owner
+        .create_session(&new_session(p, T0 + 180_000))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::State(_)), "still active: {err}");
+    assert_eq!(owner.claim_session(next.id).unwrap().id, next.id);
+    let third = Store::open(&path).unwrap();
+    let err = third.abandon_session(next.id).unwrap_err();
+    assert!(
+        matches!(err, StoreError::SessionLive),
+        "resumed here: {err}"
+    );
+    assert_eq!(
+        owner.abandon_session(next.id).unwrap().status,
+        SessionStatus::Abandoned
+    );
+    third.create_session(&new_session(p, T0 + 240_000)).unwrap();
+}
+
 fn completed(profile_id: i64, at: i64, reps: usize) -> CompletedSession {
     CompletedSession {
         profile_id,

@@ -1319,6 +1319,7 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
+     * Throws `InvalidState` if another process or app instance is still driving it.
      */
     func abandonSession(sessionId: Int64) async throws  -> Session
     
@@ -1433,14 +1434,19 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     /**
      * Picks up the session a crash or app kill left unfinished (see
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
-     * and the session continues with the next block (call `begin`).
+     * and the session continues with the next block (call `begin`). Throws
+     * `InvalidState` for a session that is over, or that another process or app
+     * instance is still driving.
      */
     func resumeSession(sessionId: Int64, language: String, listener: SessionListener?) throws  -> ExerciseSession
     
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
-     * time); `language` is for reasons shown to the person.
+     * time); `language` is for reasons shown to the person. Throws
+     * `InvalidState` while the profile has an active session: one left by a
+     * crash (resume or abandon it first), or one another process or app instance
+     * is driving.
      */
     func startSession(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?) throws  -> ExerciseSession
     
@@ -1745,6 +1751,7 @@ open func healthkitWorkouts(profileId: Int64, from: String, to: String)async thr
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
+     * Throws `InvalidState` if another process or app instance is still driving it.
      */
 open func abandonSession(sessionId: Int64)async throws  -> Session  {
     return
@@ -2119,7 +2126,9 @@ open func planToday(profileId: Int64, today: String, request: PlanRequest)async 
     /**
      * Picks up the session a crash or app kill left unfinished (see
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
-     * and the session continues with the next block (call `begin`).
+     * and the session continues with the next block (call `begin`). Throws
+     * `InvalidState` for a session that is over, or that another process or app
+     * instance is still driving.
      */
 open func resumeSession(sessionId: Int64, language: String, listener: SessionListener?)throws  -> ExerciseSession  {
     return try  FfiConverterTypeExerciseSession_lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -2136,7 +2145,10 @@ open func resumeSession(sessionId: Int64, language: String, listener: SessionLis
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
-     * time); `language` is for reasons shown to the person.
+     * time); `language` is for reasons shown to the person. Throws
+     * `InvalidState` while the profile has an active session: one left by a
+     * crash (resume or abandon it first), or one another process or app instance
+     * is driving.
      */
 open func startSession(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?)throws  -> ExerciseSession  {
     return try  FfiConverterTypeExerciseSession_lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -10885,7 +10897,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() != 53721) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_abandon_session() != 41177) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_abandon_session() != 49561) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_adherence() != 22324) {
@@ -10942,10 +10954,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_plan_today() != 12255) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_resume_session() != 7359) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_resume_session() != 10458) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_start_session() != 20312) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_start_session() != 23826) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_repcounter_attempts() != 9132) {

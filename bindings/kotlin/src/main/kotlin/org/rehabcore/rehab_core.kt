@@ -1187,7 +1187,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() and 0xFFFF) != 53721) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_abandon_session() and 0xFFFF) != 41177) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_abandon_session() and 0xFFFF) != 49561) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_adherence() and 0xFFFF) != 22324) {
@@ -1244,10 +1244,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_plan_today() and 0xFFFF) != 12255) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_resume_session() and 0xFFFF) != 7359) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_resume_session() and 0xFFFF) != 10458) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_start_session() and 0xFFFF) != 20312) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_start_session() and 0xFFFF) != 23826) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_attempts() and 0xFFFF) != 9132) {
@@ -2896,6 +2896,7 @@ public interface RehabCoreInterface {
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
+     * Throws `InvalidState` if another process or app instance is still driving it.
      */
     suspend fun `abandonSession`(`sessionId`: kotlin.Long): Session
     
@@ -3010,14 +3011,19 @@ public interface RehabCoreInterface {
     /**
      * Picks up the session a crash or app kill left unfinished (see
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
-     * and the session continues with the next block (call `begin`).
+     * and the session continues with the next block (call `begin`). Throws
+     * `InvalidState` for a session that is over, or that another process or app
+     * instance is still driving.
      */
     fun `resumeSession`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
     
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
-     * time); `language` is for reasons shown to the person.
+     * time); `language` is for reasons shown to the person. Throws
+     * `InvalidState` while the profile has an active session: one left by a
+     * crash (resume or abandon it first), or one another process or app instance
+     * is driving.
      */
     fun `startSession`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
     
@@ -3447,6 +3453,7 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
+     * Throws `InvalidState` if another process or app instance is still driving it.
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3961,7 +3968,9 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     /**
      * Picks up the session a crash or app kill left unfinished (see
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
-     * and the session continues with the next block (call `begin`).
+     * and the session continues with the next block (call `begin`). Throws
+     * `InvalidState` for a session that is over, or that another process or app
+     * instance is still driving.
      */
     @Throws(RehabException::class)override fun `resumeSession`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession {
             return FfiConverterTypeExerciseSession.lift(
@@ -3983,7 +3992,10 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
-     * time); `language` is for reasons shown to the person.
+     * time); `language` is for reasons shown to the person. Throws
+     * `InvalidState` while the profile has an active session: one left by a
+     * crash (resume or abandon it first), or one another process or app instance
+     * is driving.
      */
     @Throws(RehabException::class)override fun `startSession`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession {
             return FfiConverterTypeExerciseSession.lift(
