@@ -47,7 +47,7 @@ pub fn run(args: CountArgs) -> ExitCode {
         match count_file(path, hint) {
             Ok(result) => {
                 if args.json {
-                    println!("{}", result.to_json(&name));
+                    outln!("{}", result.to_json(&name));
                 } else {
                     print_text(&name, &result);
                 }
@@ -57,7 +57,7 @@ pub fn run(args: CountArgs) -> ExitCode {
                 let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();
                 eprintln!("rehab count: {name}{at}: {}", e.message);
                 if args.json {
-                    println!(
+                    outln!(
                         "{}",
                         json!({ "file": name, "error": e.message, "line": e.line })
                     );
@@ -78,7 +78,7 @@ fn print_text(name: &str, r: &FileCount) {
     if attempts > 0 {
         line.push_str(&format!(", {attempts} attempts"));
     }
-    println!("{line}");
+    outln!("{line}");
 }
 
 /// Why a file could not be counted, and where.
