@@ -8,9 +8,9 @@ use std::process::Command;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-const THREAD_TRIES: usize = 150;
+const THREAD_TRIES: usize = 100;
 const THREADS: usize = 4;
-const PROCESS_TRIES: usize = 30;
+const PROCESS_TRIES: usize = 20;
 const PROCESSES: usize = 3;
 
 /// Opens `path` and writes one profile, as an app launch would.
@@ -31,6 +31,33 @@ fn open_and_write(path: &Path, who: &str) -> Result<(), String> {
 
 fn profiles(path: &Path) -> usize {
     Store::open(path).unwrap().profiles().unwrap().len()
+}
+
+/// The race made deterministic: another connection (a second process creating
+/// the same file) holds the write lock of the new, empty file while we open it.
+/// The switch to WAL then upgrades a read lock, where SQLite reports "database is
+/// locked" at once instead of waiting on the busy handler; the open must wait.
+#[test]
+fn opening_waits_while_another_opener_holds_the_new_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let other = rusqlite::Connection::open(&path).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let opener = {
+        let path = path.clone();
+        std::thread::spawn(move || {
+            let started = std::time::Instant::now();
+            let store = open_and_write(&path, "waited");
+            (store, started.elapsed())
+        })
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    other.execute_batch("COMMIT").unwrap();
+    drop(other);
+    let (opened, waited) = opener.join().unwrap();
+    assert_eq!(opened, Ok(()), "after {waited:?}");
+    assert!(waited >= Duration::from_millis(250), "{waited:?}");
+    assert_eq!(profiles(&path), 1);
 }
 
 /// After a round without failures, every opener's profile is there.
