@@ -450,7 +450,7 @@ fn main() {
 
     // Opening: the 5-year file (already current), and a v1 file upgraded to current.
     row(
-        "open 5-year file (quick_check in the background)",
+        "open 5-year file (check in background)",
         "20",
         &time(30, || Store::open(&path).unwrap()),
     );

@@ -85,7 +85,7 @@ impl Store {
     /// ([`StoreError::NotAFile`]), a read-only file ([`StoreError::ReadOnly`]), a
     /// file that is not ours ([`StoreError::NotADatabase`], [`StoreError::NotOurs`]),
     /// a newer one ([`StoreError::TooNew`]) and a damaged one
-    /// ([`StoreError::Corrupt`]). A current file larger than a few megabytes is
+    /// ([`StoreError::Corrupt`]). A current file larger than 1 MB is
     /// checked in the background: reads go ahead, writes wait for the check and
     /// fail with [`StoreError::Corrupt`] if it finds damage (see
     /// [`Store::integrity_checked`]).
