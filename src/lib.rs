@@ -9,6 +9,7 @@ pub mod counting;
 pub mod export;
 pub mod ffi;
 pub mod progress;
+pub mod recording;
 pub mod routine;
 pub mod session;
 pub mod sim;

@@ -171,3 +171,33 @@ fn an_unknown_exercise_or_missing_file_is_a_clear_error() {
         "the other file still counts: {text}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_device_or_an_endless_line_is_refused_not_read_into_memory() {
+    // /dev/zero was read as one line until memory ran out.
+    let out = rehab_count(&["/dev/zero", ABD]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/dev/zero: not a regular file"), "{err}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!("{ABD}: ")),
+        "the other file counts: {text}"
+    );
+
+    // A regular file of one 4 MB line: refused at the cap, with its line.
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.csv");
+    let mut bytes = b"t_s,value\n".to_vec();
+    bytes.resize(4 << 20, b'0');
+    std::fs::write(&long, bytes).unwrap();
+    let long = long.to_str().unwrap();
+    let out = rehab_count(&[long]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{long}:2: line longer than")),
+        "{err}"
+    );
+}

@@ -63,9 +63,11 @@ impl RehabCore {
     /// Opens (creating or upgrading) the database at `path`. Kotlin:
     /// `RehabCore(path)`; Swift: `try RehabCore(path:)`.
     ///
-    /// Throws `DatabaseTooNew` for a file from a newer app version and
-    /// `DatabaseUnreadable` for a file that is not a RehabCore database; neither
-    /// file is modified.
+    /// Throws `DatabaseTooNew` for a file from a newer app version,
+    /// `DatabaseUnreadable` for a file that is not a RehabCore database or is
+    /// damaged (`PRAGMA quick_check`), and `Storage` for a read-only file; none of
+    /// them is modified. A large file is checked in the background: writes wait for
+    /// the check and throw `DatabaseUnreadable` if it finds damage.
     #[uniffi::constructor]
     pub fn new(path: String) -> Result<Arc<Self>, RehabError> {
         Ok(Arc::new(Self::open_with_clock(

@@ -17,7 +17,9 @@ pub enum RehabError {
     /// The database was written by a newer app version; it was not modified.
     #[error("{0}")]
     DatabaseTooNew(String),
-    /// The file is not a RehabCore database, or is damaged; it was not modified.
+    /// The file is not a RehabCore database (another program's, not SQLite, not a
+    /// regular file), or is damaged; it was not modified. For a damaged file the
+    /// message says how to recover: move it aside and restore the last backup.
     #[error("{0}")]
     DatabaseUnreadable(String),
     /// Reading or writing the database failed.
@@ -40,15 +42,17 @@ impl From<StoreError> for RehabError {
         let msg = e.to_string();
         match e {
             StoreError::TooNew { .. } => RehabError::DatabaseTooNew(msg),
-            StoreError::NotADatabase { .. } | StoreError::Corrupt { .. } => {
-                RehabError::DatabaseUnreadable(msg)
-            }
+            StoreError::NotADatabase { .. }
+            | StoreError::NotOurs { .. }
+            | StoreError::NotAFile { .. }
+            | StoreError::Corrupt { .. } => RehabError::DatabaseUnreadable(msg),
             StoreError::NotFound { .. } => RehabError::NotFound(msg),
             StoreError::Invalid { .. } => RehabError::InvalidInput(msg),
-            StoreError::State(_) => RehabError::InvalidState(msg),
-            StoreError::UpgradeFailed { .. } | StoreError::Sqlite(_) | StoreError::Io(_) => {
-                RehabError::Storage(msg)
-            }
+            StoreError::State(_) | StoreError::SessionLive => RehabError::InvalidState(msg),
+            StoreError::UpgradeFailed { .. }
+            | StoreError::ReadOnly { .. }
+            | StoreError::Sqlite(_)
+            | StoreError::Io(_) => RehabError::Storage(msg),
         }
     }
 }

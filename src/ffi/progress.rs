@@ -58,6 +58,7 @@ impl RehabCore {
     }
 
     /// Closes a session a crash left active, as abandoned, keeping its reps.
+    /// Throws `InvalidState` if another process or app instance is still driving it.
     pub async fn abandon_session(&self, session_id: i64) -> Result<Session, RehabError> {
         self.blocking(move |s| s.abandon_session(session_id)).await
     }

@@ -247,7 +247,10 @@ impl RehabCore {
 
     /// Starts a live session of `plan` for a profile. `utc_offset_minutes` is
     /// the device's current offset (days and streaks are counted in local
-    /// time); `language` is for reasons shown to the person.
+    /// time); `language` is for reasons shown to the person. Throws
+    /// `InvalidState` while the profile has an active session: one left by a
+    /// crash (resume or abandon it first), or one another process or app instance
+    /// is driving.
     pub fn start_session(
         &self,
         profile_id: i64,
@@ -272,7 +275,9 @@ impl RehabCore {
 
     /// Picks up the session a crash or app kill left unfinished (see
     /// `unfinishedSession`): stored reps stay, the interrupted block is closed,
-    /// and the session continues with the next block (call `begin`).
+    /// and the session continues with the next block (call `begin`). Throws
+    /// `InvalidState` for a session that is over, or that another process or app
+    /// instance is still driving.
     pub fn resume_session(
         &self,
         session_id: i64,
@@ -281,7 +286,8 @@ impl RehabCore {
     ) -> Result<Arc<ExerciseSession>, RehabError> {
         let catalog = Catalog::embedded();
         let lang = catalog.resolve_language(&[language]);
-        let session = self.store.clone().session(session_id)?;
+        // Refused (InvalidState) while another process or app instance drives it.
+        let session = self.store.claim_session(session_id)?;
         let live = LiveSession::recover(
             self.store.clone(),
             self.clock.clone(),

@@ -1,18 +1,22 @@
 //! Durable storage: one SQLite file per device, the only module that speaks SQL.
 //!
-//! Opening follows one path (see [`open`]): pragmas outside any transaction, then
-//! creation or step-by-step upgrade inside one IMMEDIATE transaction, so a failed
-//! upgrade leaves the file as it was. A file written by a newer version, a file
-//! that is not SQLite, or a corrupt file is refused with a typed error and left
-//! untouched.
+//! Opening follows one path (see [`open`]): checks that only read (a regular,
+//! writable file; ours; not newer; `PRAGMA quick_check`), pragmas outside any
+//! transaction, then creation or step-by-step upgrade inside one IMMEDIATE
+//! transaction, so a failed upgrade leaves the file as it was. A file written by a
+//! newer version, a file that is not ours, or a damaged file is refused with a
+//! typed error and left untouched; a large file is checked in the background with
+//! writes held back until the check passes.
 
 mod calibrations;
 mod check_ins;
+mod claims;
 mod error;
 pub mod export_queries;
 mod facts;
 mod goals;
 mod history;
+mod integrity;
 mod open;
 mod profiles;
 pub mod schema;
@@ -21,6 +25,7 @@ mod sessions;
 pub use calibrations::{Calibration, NewCalibration};
 pub use check_ins::{CheckIn, CheckInTiming, NewCheckIn, Spasticity};
 pub use error::StoreError;
+pub use open::side_file;
 pub use profiles::{NewProfile, Profile, Side};
 pub use sessions::{
     AttemptRecord, Block, CompletedBlock, CompletedSession, NewBlock, NewSession, Rep, RepRecord,
@@ -29,7 +34,7 @@ pub use sessions::{
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Result of store operations.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -67,14 +72,37 @@ pub struct Store {
     path: PathBuf,
     writer: Mutex<Writer>,
     reader: Mutex<Connection>,
+    /// The file's `quick_check`; every write waits for it.
+    integrity: Arc<integrity::Integrity>,
+    /// The profiles whose live session this store drives.
+    claims: claims::Claims,
 }
 
 impl Store {
     /// Opens (creating or upgrading) the database at `path`.
+    ///
+    /// Refuses, leaving the file untouched: a path that is not a regular file
+    /// ([`StoreError::NotAFile`]), a read-only file ([`StoreError::ReadOnly`]), a
+    /// file that is not ours ([`StoreError::NotADatabase`], [`StoreError::NotOurs`]),
+    /// a newer one ([`StoreError::TooNew`]) and a damaged one
+    /// ([`StoreError::Corrupt`]). A current file larger than 1 MB is
+    /// checked in the background: reads go ahead, writes wait for the check and
+    /// fail with [`StoreError::Corrupt`] if it finds damage (see
+    /// [`Store::integrity_checked`]).
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
-        let path = path.as_ref().to_path_buf();
-        let conn = open::open_database(&path)?;
+        Self::open_checking(path.as_ref(), open::SYNC_CHECK_MAX_BYTES)
+    }
+
+    /// [`Store::open`], checking files up to `sync_check_max` bytes before it
+    /// returns and larger ones in the background.
+    pub(crate) fn open_checking(path: &Path, sync_check_max: u64) -> Result<Store> {
+        let path = path.to_path_buf();
+        let (conn, checked) = open::open_database(&path, sync_check_max)?;
         let reader = open::open_reader(&path)?;
+        let integrity = match checked {
+            open::Checked::Yes => integrity::Integrity::passed(),
+            open::Checked::Deferred => integrity::Integrity::start(&path)?,
+        };
         let writer = Writer {
             conn,
             durability: Durability::default(),
@@ -84,7 +112,16 @@ impl Store {
             path,
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
+            integrity,
+            claims: claims::Claims::default(),
         })
+    }
+
+    /// Waits for the file's `quick_check` (run in the background on a large file):
+    /// Ok once it has passed, [`StoreError::Corrupt`] if it found damage. Writes
+    /// wait for it on their own; call this to learn early.
+    pub fn integrity_checked(&self) -> Result<()> {
+        self.integrity.wait()
     }
 
     /// The file this store lives in.
@@ -124,6 +161,7 @@ impl Store {
         milestone: bool,
         f: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.integrity.wait()?;
         let mut writer = lock(&self.writer);
         let full = milestone || writer.durability == Durability::EveryCommit;
         if writer.full_sync != full {
@@ -136,6 +174,20 @@ impl Store {
         let value = f(&tx)?;
         tx.commit()?;
         Ok(value)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.integrity.cancel();
+        // A damaged file stays as it was: no checkpoint of a log it came with.
+        if self.integrity.failed()
+            && std::fs::metadata(side_file(&self.path, "-wal")).is_ok_and(|m| m.len() > 0)
+        {
+            let no_checkpoint = rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE;
+            let _ = lock(&self.writer).conn.set_db_config(no_checkpoint, true);
+            let _ = lock(&self.reader).set_db_config(no_checkpoint, true);
+        }
     }
 }
 

@@ -487,9 +487,14 @@ fn close_block(
 impl Store {
     /// Starts a session. A profile has at most one active session: close the
     /// previous one first (see [`Store::unfinished_session`]).
+    ///
+    /// The store takes the profile's session claim (see [`Store::claim_session`])
+    /// and keeps it until the session ends: while it lives, another process or
+    /// store gets [`StoreError::SessionLive`] instead of taking it over.
     pub fn create_session(&self, new: &NewSession) -> Result<Session> {
         check_offset(new.utc_offset_min)?;
-        self.write(|tx| {
+        let newly = self.claims.take(&self.path, new.profile_id)?;
+        let created = self.write(|tx| {
             ensure_profile(tx, new.profile_id)?;
             let active: Option<i64> = tx
                 .prepare_cached(
@@ -504,7 +509,23 @@ impl Store {
             }
             let id = insert_session(tx, new, SessionStatus::Active, None)?;
             session_in(tx, id)
-        })
+        });
+        if created.is_err() && newly {
+            self.claims.release(new.profile_id);
+        }
+        created
+    }
+
+    /// Takes the claim on an active session's profile before resuming it (after a
+    /// crash or app kill): [`StoreError::SessionLive`] if another process or store
+    /// is still driving it. Ending the session gives the claim up.
+    pub fn claim_session(&self, session_id: i64) -> Result<Session> {
+        let session = self.session(session_id)?;
+        if session.status != SessionStatus::Active {
+            return Err(StoreError::State(format!("session {session_id} is over")));
+        }
+        self.claims.take(&self.path, session.profile_id)?;
+        Ok(session)
     }
 
     /// One session by id.
@@ -576,7 +597,7 @@ impl Store {
         if end.status == SessionStatus::Active {
             return Err(invalid("status", "a session ends as finished or abandoned"));
         }
-        self.write(|tx| {
+        let ended = self.write(|tx| {
             let session = session_in(tx, session_id)?;
             if session.status != SessionStatus::Active {
                 return Err(StoreError::State(format!("session {session_id} is over")));
@@ -597,14 +618,19 @@ impl Store {
                 ],
             )?;
             session_in(tx, session_id)
-        })
+        })?;
+        self.claims.release(ended.profile_id);
+        Ok(ended)
     }
 
     /// Closes a session a crash left active, as `Abandoned`, from what was
     /// stored: an open block ends at its last movement, and the session's active
-    /// time is the sum of its blocks'.
+    /// time is the sum of its blocks'. A session another process or store is
+    /// still driving is refused with [`StoreError::SessionLive`].
     pub fn abandon_session(&self, session_id: i64) -> Result<Session> {
-        self.write(|tx| {
+        let profile_id = self.session(session_id)?.profile_id;
+        let newly = self.claims.take(&self.path, profile_id)?;
+        let abandoned = self.write(|tx| {
             let session = session_in(tx, session_id)?;
             if session.status != SessionStatus::Active {
                 return Err(StoreError::State(format!("session {session_id} is over")));
@@ -635,7 +661,11 @@ impl Store {
                 [session_id],
             )?;
             session_in(tx, session_id)
-        })
+        });
+        if abandoned.is_ok() || newly {
+            self.claims.release(profile_id);
+        }
+        abandoned
     }
 
     /// Stores a whole finished session in one transaction.

@@ -1,5 +1,6 @@
 use super::*;
 use std::fs;
+use std::path::Path;
 
 fn temp() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
@@ -125,40 +126,172 @@ fn a_corrupt_file_is_refused_and_left_untouched() {
     bytes[17] = 0x01;
     fs::write(&path, &bytes).unwrap();
     let err = Store::open(&path).err().expect("must refuse");
-    assert!(
-        matches!(
-            err,
-            StoreError::Corrupt { .. } | StoreError::NotADatabase { .. }
-        ),
-        "{err}"
-    );
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
     assert_eq!(fs::read(&path).unwrap(), bytes);
 }
 
+/// A database of `profiles` profiles with many rows, closed cleanly (log
+/// checkpointed, no side files), as the app leaves it.
+fn filled(profiles: i64) -> (tempfile::TempDir, std::path::PathBuf) {
+    let (dir, path) = temp();
+    let store = Store::open(&path).unwrap();
+    for i in 0..profiles {
+        store.create_profile(&madrid(&format!("p{i}")), i).unwrap();
+    }
+    let at = T0;
+    let s = store.create_session(&new_session(1, at)).unwrap();
+    let b = store.start_block(s.id, &wrist(at)).unwrap();
+    for i in 0..2_000 {
+        store
+            .record_rep(b, &rep(at + i * 1_000, 20.0, true))
+            .unwrap();
+    }
+    drop(store);
+    assert!(!side_file(&path, "-wal").exists());
+    (dir, path)
+}
+
+fn side_files(path: &Path) -> Vec<std::path::PathBuf> {
+    ["-wal", "-shm", "-journal"]
+        .iter()
+        .map(|s| side_file(path, s))
+        .filter(|p| p.exists())
+        .collect()
+}
+
+/// Each damage is refused untouched, as `Corrupt` (the app's `DatabaseUnreadable`),
+/// with no side file left, whether the check runs at open or in the background.
+fn assert_damage_refused(path: &Path, damaged: &[u8]) {
+    fs::write(path, damaged).unwrap();
+    let err = Store::open(path)
+        .err()
+        .expect("a damaged file must be refused");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    assert!(
+        err.to_string().contains("backup"),
+        "says how to recover: {err}"
+    );
+    assert_eq!(fs::read(path).unwrap(), damaged, "left untouched");
+    assert_eq!(side_files(path), Vec::<std::path::PathBuf>::new());
+
+    // Checked in the background: refused at open if damage shows there already,
+    // else every write is refused; untouched either way.
+    match Store::open_checking(path, 0) {
+        Err(err) => assert!(matches!(err, StoreError::Corrupt { .. }), "{err}"),
+        Ok(store) => {
+            let err = store.create_profile(&madrid("late"), 1).unwrap_err();
+            assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+            let checked = store.integrity_checked();
+            assert!(matches!(checked, Err(StoreError::Corrupt { .. })));
+        }
+    }
+    assert_eq!(fs::read(path).unwrap(), damaged, "left untouched");
+    assert_eq!(side_files(path), Vec::<std::path::PathBuf>::new());
+}
+
 #[test]
-fn another_programs_sqlite_file_is_refused() {
+fn a_file_truncated_mid_page_is_refused_untouched() {
+    let (_d, path) = filled(300);
+    let bytes = fs::read(&path).unwrap();
+    let page = 4096;
+    assert!(bytes.len() > 20 * page);
+    let cut = bytes.len() / 2 / page * page + page / 2;
+    assert_damage_refused(&path, &bytes[..cut]);
+}
+
+#[test]
+fn a_file_with_a_byte_flipped_at_90_percent_is_refused_untouched() {
+    let (_d, path) = filled(300);
+    let mut bytes = fs::read(&path).unwrap();
+    let at = bytes.len() * 9 / 10;
+    bytes[at] ^= 0xff;
+    assert_damage_refused(&path, &bytes);
+}
+
+#[test]
+fn a_sound_file_checked_in_the_background_takes_writes() {
+    let (_d, path) = filled(10);
+    let store = Store::open_checking(&path, 0).unwrap();
+    store.integrity_checked().unwrap();
+    store.create_profile(&madrid("after the check"), 1).unwrap();
+    assert_eq!(store.profiles().unwrap().len(), 11);
+}
+
+#[test]
+fn damage_found_after_opening_is_corrupt_not_a_plain_sqlite_error() {
+    let e = rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+        Some("database disk image is malformed".into()),
+    );
+    assert!(matches!(StoreError::from(e), StoreError::Corrupt { .. }));
+    let e = rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_NOTADB),
+        None,
+    );
+    assert!(matches!(StoreError::from(e), StoreError::Corrupt { .. }));
+}
+
+#[test]
+fn another_programs_sqlite_file_is_refused_byte_for_byte_untouched() {
     let (_d, path) = temp();
     {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('x');")
             .unwrap();
     }
+    let before = fs::read(&path).unwrap();
     let err = Store::open(&path).err().expect("must refuse");
-    assert!(
-        matches!(
-            err,
-            StoreError::Invalid {
-                field: "database",
-                ..
-            }
-        ),
-        "{err}"
-    );
-    let conn = rusqlite::Connection::open(&path).unwrap();
-    let n: i64 = conn
-        .query_row("SELECT count(*) FROM contacts", [], |r| r.get(0))
+    assert!(matches!(err, StoreError::NotOurs { .. }), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), before, "header bytes 18-19 too");
+    assert_eq!(side_files(&path), Vec::<std::path::PathBuf>::new());
+}
+
+#[test]
+fn a_newer_file_leaves_no_side_files() {
+    let (_d, path) = temp();
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = wal; CREATE TABLE future (x); PRAGMA user_version = 999;",
+        )
         .unwrap();
-    assert_eq!(n, 1);
+    }
+    let before = fs::read(&path).unwrap();
+    assert!(matches!(Store::open(&path), Err(StoreError::TooNew { .. })));
+    assert_eq!(fs::read(&path).unwrap(), before);
+    assert_eq!(side_files(&path), Vec::<std::path::PathBuf>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_or_a_folder_is_not_a_database_path() {
+    let (dir, path) = temp();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Would block forever in open(2) if the store tried to read it.
+    let err = Store::open(&path).err().expect("a FIFO is refused");
+    assert!(matches!(err, StoreError::NotAFile { .. }), "{err}");
+    let err = Store::open(dir.path()).err().expect("a folder is refused");
+    assert!(matches!(err, StoreError::NotAFile { .. }), "{err}");
+}
+
+#[test]
+fn a_read_only_file_is_refused_at_open() {
+    let (_d, path) = temp();
+    drop(Store::open(&path).unwrap());
+    let before = fs::read(&path).unwrap();
+    let mut perms = fs::metadata(&path).unwrap().permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(&path, perms).unwrap();
+    let err = Store::open(&path)
+        .err()
+        .expect("read-only is refused at open");
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
+    assert!(err.to_string().contains("read-only"), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), before);
 }
 
 // ---- Practice: sessions, blocks, reps, attempts -------------------------------
@@ -351,6 +484,55 @@ fn one_active_session_per_profile_and_a_crashed_one_can_be_closed() {
     assert_eq!(closed.active_ms, 5_500);
     assert_eq!(store.unfinished_session(p).unwrap(), None);
     store.create_session(&new_session(p, T0 + 10_000)).unwrap();
+}
+
+#[test]
+fn a_live_session_is_not_taken_over_and_a_crashed_one_is_resumable() {
+    let (_d, path) = temp();
+    let owner = Store::open(&path).unwrap();
+    let p = owner.create_profile(&madrid("Ana"), T0).unwrap().id;
+    let live = owner.create_session(&new_session(p, T0)).unwrap();
+
+    // Another process or app instance on the same file.
+    let other = Store::open(&path).unwrap();
+    let err = other.abandon_session(live.id).unwrap_err();
+    assert!(matches!(err, StoreError::SessionLive), "{err}");
+    let err = other.claim_session(live.id).unwrap_err();
+    assert!(matches!(err, StoreError::SessionLive), "{err}");
+    let err = other.create_session(&new_session(p, T0 + 1)).unwrap_err();
+    assert!(matches!(err, StoreError::SessionLive), "{err}");
+    assert_eq!(
+        other.session(live.id).unwrap().status,
+        SessionStatus::Active
+    );
+
+    // Once the owner ends it, the profile is free.
+    let end = SessionEnd {
+        ended_at_ms: T0 + 60_000,
+        active_ms: 30_000,
+        status: SessionStatus::Finished,
+    };
+    owner.finish_session(live.id, &end).unwrap();
+    let next = other.create_session(&new_session(p, T0 + 120_000)).unwrap();
+
+    // Its owner goes away without ending it (as in a crash): resumable elsewhere.
+    drop(other);
+    let err = owner
+        .create_session(&new_session(p, T0 + 180_000))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::State(_)), "still active: {err}");
+    assert_eq!(owner.claim_session(next.id).unwrap().id, next.id);
+    let third = Store::open(&path).unwrap();
+    let err = third.abandon_session(next.id).unwrap_err();
+    assert!(
+        matches!(err, StoreError::SessionLive),
+        "resumed here: {err}"
+    );
+    assert_eq!(
+        owner.abandon_session(next.id).unwrap().status,
+        SessionStatus::Abandoned
+    );
+    third.create_session(&new_session(p, T0 + 240_000)).unwrap();
 }
 
 fn completed(profile_id: i64, at: i64, reps: usize) -> CompletedSession {

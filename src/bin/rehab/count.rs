@@ -4,11 +4,10 @@
 use rehab_core::counting::{
     CounterConfig, CountingError, CountingHint, RepCounter, RepEvent, RepKind, SignalKind,
 };
+use rehab_core::recording::{self, RecordingError, RecordingKind};
 use rehab_core::routine::{self, Catalog};
 use serde_json::json;
-use std::fs::File;
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Options of `rehab count`.
@@ -48,7 +47,7 @@ pub fn run(args: CountArgs) -> ExitCode {
         match count_file(path, hint) {
             Ok(result) => {
                 if args.json {
-                    println!("{}", result.to_json(&name));
+                    outln!("{}", result.to_json(&name));
                 } else {
                     print_text(&name, &result);
                 }
@@ -58,7 +57,7 @@ pub fn run(args: CountArgs) -> ExitCode {
                 let at = e.line.map(|l| format!(":{l}")).unwrap_or_default();
                 eprintln!("rehab count: {name}{at}: {}", e.message);
                 if args.json {
-                    println!(
+                    outln!(
                         "{}",
                         json!({ "file": name, "error": e.message, "line": e.line })
                     );
@@ -79,13 +78,22 @@ fn print_text(name: &str, r: &FileCount) {
     if attempts > 0 {
         line.push_str(&format!(", {attempts} attempts"));
     }
-    println!("{line}");
+    outln!("{line}");
 }
 
 /// Why a file could not be counted, and where.
 struct FileError {
     line: Option<usize>,
     message: String,
+}
+
+impl From<RecordingError> for FileError {
+    fn from(e: RecordingError) -> Self {
+        FileError {
+            line: e.line().map(|l| l as usize),
+            message: e.to_string(),
+        }
+    }
 }
 
 impl FileError {
@@ -217,84 +225,29 @@ impl SignalName for routine::Signal {
     }
 }
 
-fn count_file(path: &PathBuf, hint: Option<routine::CountingHint>) -> Result<FileCount, FileError> {
-    let file = File::open(path).map_err(|e| FileError {
-        line: None,
-        message: format!("cannot open: {e}"),
-    })?;
-    let mut lines = BufReader::new(file).lines();
-    let header = match lines.next() {
-        Some(Ok(h)) => h,
-        Some(Err(e)) => return Err(FileError::at(1, format!("cannot read: {e}"))),
-        None => return Err(FileError::at(1, "empty file: expected a CSV header")),
-    };
-    let columns: Vec<String> = header
-        .trim_start_matches('\u{feff}')
-        .split(',')
-        .map(|c| c.trim().to_ascii_lowercase())
-        .collect();
-    let kind = match columns.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        ["t_s", "ax", "ay", "az", "gx", "gy", "gz"] => SignalKind::Imu6,
-        ["t_s", _] => SignalKind::Scalar,
-        _ => {
-            return Err(FileError::at(
-                1,
-                format!(
-                    "unrecognised header `{}`: expected `t_s,ax,ay,az,gx,gy,gz` or `t_s,value`",
-                    header.trim()
-                ),
-            ))
-        }
+fn count_file(path: &Path, hint: Option<routine::CountingHint>) -> Result<FileCount, FileError> {
+    let mut reader = recording::open(path).map_err(FileError::from)?;
+    let kind = match reader.kind() {
+        RecordingKind::Imu6 => SignalKind::Imu6,
+        RecordingKind::Scalar => SignalKind::Scalar,
     };
     let hint = match hint {
         Some(h) => Some(counting_hint(h, kind).map_err(|m| FileError::at(1, m))?),
         None => Some(CountingHint::signal(kind)),
     };
-    let width = match kind {
-        SignalKind::Imu6 => 6,
-        SignalKind::Scalar => 1,
-    };
+    let width = reader.kind().width();
     let mut counter = RepCounter::new(CounterConfig::default(), hint);
     let mut events = Vec::new();
     let mut t = Vec::with_capacity(BATCH);
     let mut values = Vec::with_capacity(BATCH * width);
     let mut line_of = Vec::with_capacity(BATCH);
     let (mut samples, mut first_t, mut last_t) = (0usize, None, 0.0);
-    for (i, line) in lines.enumerate() {
-        let line_no = i + 2;
-        let line = line.map_err(|e| FileError::at(line_no, format!("cannot read: {e}")))?;
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let mut fields = line.split(',');
-        let mut row = [0f64; 7];
-        for (c, slot) in row.iter_mut().take(width + 1).enumerate() {
-            let field = fields.next().ok_or_else(|| {
-                FileError::at(line_no, format!("expected {} values, found {c}", width + 1))
-            })?;
-            *slot = field.trim().parse().map_err(|_| {
-                FileError::at(
-                    line_no,
-                    format!(
-                        "column `{}`: `{}` is not a number",
-                        columns[c],
-                        field.trim()
-                    ),
-                )
-            })?;
-        }
-        if fields.next().is_some() {
-            return Err(FileError::at(
-                line_no,
-                format!("expected {} values, found more", width + 1),
-            ));
-        }
-        t.push(row[0]);
-        values.extend(row[1..=width].iter().map(|&v| v as f32));
-        line_of.push(line_no);
-        first_t.get_or_insert(row[0]);
-        last_t = row[0];
+    while let Some(sample) = reader.next_sample().map_err(FileError::from)? {
+        t.push(sample.t_s);
+        values.extend(sample.values[..width].iter().map(|&v| v as f32));
+        line_of.push(sample.line as usize);
+        first_t.get_or_insert(sample.t_s);
+        last_t = sample.t_s;
         samples += 1;
         if t.len() == BATCH {
             push(&mut counter, kind, &t, &values, &line_of, &mut events)?;

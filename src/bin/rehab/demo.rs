@@ -82,7 +82,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
     // A session the last run left open (killed mid-way) is closed with what it had.
     if let Some(open) = store.unfinished_session(profile.id)? {
         store.abandon_session(open.id)?;
-        println!(
+        outln!(
             "closed an interrupted session ({}) with the reps it had stored",
             open.id
         );
@@ -122,7 +122,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
         targets: Default::default(),
     };
     let plan = plan_for_day(&store, catalog, profile.id, day, &request)?;
-    println!(
+    outln!(
         "RehabCore demo: {} on {day}, {} blocks, {} reps planned, ~{} min (database {})",
         profile.name,
         plan.blocks.len(),
@@ -265,9 +265,9 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
     })?;
 
     let summary = live.summary();
-    println!();
-    println!("Session {} summary", summary.session_id);
-    println!(
+    outln!();
+    outln!("Session {} summary", summary.session_id);
+    outln!(
         "  reps {}   attempts {}   active {:.1} min   total {:.1} min   plan completed: {}",
         summary.reps,
         summary.attempts,
@@ -285,7 +285,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
             .get(r.block_index as usize)
             .copied()
             .unwrap_or(0);
-        println!(
+        outln!(
             "  {:>2}. {:<34} {:>3}/{:<3} reps {:>3} attempts of {:>3} movements  {:>4}s{}",
             r.block_index + 1,
             name,
@@ -300,15 +300,15 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
         );
     }
     for reason in &tally.changes {
-        println!("  next time: {reason}");
+        outln!("  next time: {reason}");
     }
-    println!(
+    outln!(
         "  counted {} movements (reps + attempts); the simulated person made {} clearly above the exercise's floor and {} within 20% of it (those may rightly not count)",
         tally.reps + tally.attempts,
         tally.movements_played,
         tally.below_floor
     );
-    println!("  {} events", tally.events);
+    outln!("  {} events", tally.events);
 
     // The last 14 days.
     let range = DateRange::new(day - chrono::Days::new(13), day)?;
@@ -317,21 +317,24 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
     let days = progress::daily_totals(&facts, range);
     let all = store.session_facts(profile.id, i64::MIN, i64::MAX)?;
     let streaks = progress::streaks(&all, day);
-    println!();
-    println!("Last 14 days");
+    outln!();
+    outln!("Last 14 days");
     let max = days.iter().map(|d| d.reps).max().unwrap_or(1).max(1);
     for d in &days {
         let bar = "#".repeat((d.reps as usize * 40).div_ceil(max as usize));
-        println!(
+        outln!(
             "  {} {:>4} reps {:>5.1} min  {bar}",
-            d.date, d.reps, d.active_minutes
+            d.date,
+            d.reps,
+            d.active_minutes
         );
     }
-    println!(
+    outln!(
         "  streak: {} day(s) now, longest {} day(s)",
-        streaks.current_days, streaks.longest_days
+        streaks.current_days,
+        streaks.longest_days
     );
-    println!(
+    outln!(
         "demo finished in {:.1} s wall time",
         wall.elapsed().as_secs_f64()
     );

@@ -2,8 +2,20 @@
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// `println!` for the tool's output: a closed pipe (`rehab demo | head -1`) ends
+/// the tool quietly, with success, instead of a panic.
+macro_rules! outln {
+    () => {
+        $crate::out_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::out_line(format_args!($($arg)*))
+    };
+}
+
 mod count;
 mod demo;
+mod output;
 mod report;
 
 /// RehabCore command-line tool: demo sessions, rep counting on recordings, reports.
@@ -29,5 +41,19 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Count(args) => count::run(args),
         Command::Report(args) => report::run(args),
+    }
+}
+
+/// Writes one line to stdout. A reader that went away ends the tool quietly
+/// (exit 0, as `head` expects); any other write failure ends it with an error.
+fn out_line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_fmt(args).and_then(|()| out.write_all(b"\n")) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("rehab: cannot write the output: {e}");
+        std::process::exit(1);
     }
 }

@@ -1,6 +1,7 @@
 //! `rehab report`: writes the therapist's HTML report for a date range.
 
 use crate::demo::default_db_path;
+use crate::output;
 use rehab_core::export::report::{
     build_report, render_html, report_today, ReportFacts, ReportLanguage,
 };
@@ -38,7 +39,7 @@ const DEFAULT_DAYS: u64 = 28;
 pub fn run(args: ReportArgs) -> ExitCode {
     match report(&args) {
         Ok(summary) => {
-            println!("{summary}");
+            outln!("{summary}");
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -57,6 +58,8 @@ fn report(args: &ReportArgs) -> Result<String, Box<dyn std::error::Error>> {
         )
         .into());
     }
+    // Before anything is read: an --out naming the database would overwrite it.
+    output::refuse_database_path(&args.out, &path)?;
     let store = Store::open(&path)?;
     let profile = match args.profile {
         Some(id) => store.profile(id)?,
@@ -86,7 +89,7 @@ fn report(args: &ReportArgs) -> Result<String, Box<dyn std::error::Error>> {
         today,
         ReportLanguage::from_tag(&args.language),
     );
-    std::fs::write(&args.out, render_html(&model))?;
+    output::write_output(&args.out, &path, render_html(&model).as_bytes())?;
     Ok(format!(
         "wrote {} for {} ({} to {}): {} reps on {} of {} days",
         args.out.display(),

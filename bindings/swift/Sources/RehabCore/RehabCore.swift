@@ -1319,6 +1319,7 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
+     * Throws `InvalidState` if another process or app instance is still driving it.
      */
     func abandonSession(sessionId: Int64) async throws  -> Session
     
@@ -1433,14 +1434,19 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     /**
      * Picks up the session a crash or app kill left unfinished (see
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
-     * and the session continues with the next block (call `begin`).
+     * and the session continues with the next block (call `begin`). Throws
+     * `InvalidState` for a session that is over, or that another process or app
+     * instance is still driving.
      */
     func resumeSession(sessionId: Int64, language: String, listener: SessionListener?) throws  -> ExerciseSession
     
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
-     * time); `language` is for reasons shown to the person.
+     * time); `language` is for reasons shown to the person. Throws
+     * `InvalidState` while the profile has an active session: one left by a
+     * crash (resume or abandon it first), or one another process or app instance
+     * is driving.
      */
     func startSession(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?) throws  -> ExerciseSession
     
@@ -1495,9 +1501,11 @@ open class RehabCore: RehabCoreProtocol, @unchecked Sendable {
      * Opens (creating or upgrading) the database at `path`. Kotlin:
      * `RehabCore(path)`; Swift: `try RehabCore(path:)`.
      *
-     * Throws `DatabaseTooNew` for a file from a newer app version and
-     * `DatabaseUnreadable` for a file that is not a RehabCore database; neither
-     * file is modified.
+     * Throws `DatabaseTooNew` for a file from a newer app version,
+     * `DatabaseUnreadable` for a file that is not a RehabCore database or is
+     * damaged (`PRAGMA quick_check`), and `Storage` for a read-only file; none of
+     * them is modified. A large file is checked in the background: writes wait for
+     * the check and throw `DatabaseUnreadable` if it finds damage.
      */
 public convenience init(path: String)throws  {
     let handle =
@@ -1743,6 +1751,7 @@ open func healthkitWorkouts(profileId: Int64, from: String, to: String)async thr
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
+     * Throws `InvalidState` if another process or app instance is still driving it.
      */
 open func abandonSession(sessionId: Int64)async throws  -> Session  {
     return
@@ -2117,7 +2126,9 @@ open func planToday(profileId: Int64, today: String, request: PlanRequest)async 
     /**
      * Picks up the session a crash or app kill left unfinished (see
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
-     * and the session continues with the next block (call `begin`).
+     * and the session continues with the next block (call `begin`). Throws
+     * `InvalidState` for a session that is over, or that another process or app
+     * instance is still driving.
      */
 open func resumeSession(sessionId: Int64, language: String, listener: SessionListener?)throws  -> ExerciseSession  {
     return try  FfiConverterTypeExerciseSession_lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -2134,7 +2145,10 @@ open func resumeSession(sessionId: Int64, language: String, listener: SessionLis
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
-     * time); `language` is for reasons shown to the person.
+     * time); `language` is for reasons shown to the person. Throws
+     * `InvalidState` while the profile has an active session: one left by a
+     * crash (resume or abandon it first), or one another process or app instance
+     * is driving.
      */
 open func startSession(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?)throws  -> ExerciseSession  {
     return try  FfiConverterTypeExerciseSession_lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -8789,7 +8803,9 @@ enum RehabError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case DatabaseTooNew(message: String)
     
     /**
-     * The file is not a RehabCore database, or is damaged; it was not modified.
+     * The file is not a RehabCore database (another program's, not SQLite, not a
+     * regular file), or is damaged; it was not modified. For a damaged file the
+     * message says how to recover: move it aside and restore the last backup.
      */
     case DatabaseUnreadable(message: String)
     
@@ -11095,7 +11111,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() != 53721) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_abandon_session() != 41177) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_abandon_session() != 49561) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_adherence() != 22324) {
@@ -11152,10 +11168,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_plan_today() != 12255) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_resume_session() != 7359) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_resume_session() != 10458) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_start_session() != 20312) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_start_session() != 23826) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_repcounter_attempts() != 9132) {
@@ -11245,7 +11261,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_sessionlistener_on_event() != 146) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_constructor_rehabcore_new() != 1722) {
+    if (uniffi_rehab_core_checksum_constructor_rehabcore_new() != 49627) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_constructor_repcounter_new() != 27685) {

@@ -1187,7 +1187,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() and 0xFFFF) != 53721) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_abandon_session() and 0xFFFF) != 41177) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_abandon_session() and 0xFFFF) != 49561) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_adherence() and 0xFFFF) != 22324) {
@@ -1244,10 +1244,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_plan_today() and 0xFFFF) != 12255) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_resume_session() and 0xFFFF) != 7359) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_resume_session() and 0xFFFF) != 10458) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_start_session() and 0xFFFF) != 20312) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_start_session() and 0xFFFF) != 23826) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_attempts() and 0xFFFF) != 9132) {
@@ -1337,7 +1337,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_sessionlistener_on_event() and 0xFFFF) != 146) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_constructor_rehabcore_new() and 0xFFFF) != 1722) {
+    if ((lib.uniffi_rehab_core_checksum_constructor_rehabcore_new() and 0xFFFF) != 49627) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_constructor_repcounter_new() and 0xFFFF) != 27685) {
@@ -2896,6 +2896,7 @@ public interface RehabCoreInterface {
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
+     * Throws `InvalidState` if another process or app instance is still driving it.
      */
     suspend fun `abandonSession`(`sessionId`: kotlin.Long): Session
     
@@ -3010,14 +3011,19 @@ public interface RehabCoreInterface {
     /**
      * Picks up the session a crash or app kill left unfinished (see
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
-     * and the session continues with the next block (call `begin`).
+     * and the session continues with the next block (call `begin`). Throws
+     * `InvalidState` for a session that is over, or that another process or app
+     * instance is still driving.
      */
     fun `resumeSession`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
     
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
-     * time); `language` is for reasons shown to the person.
+     * time); `language` is for reasons shown to the person. Throws
+     * `InvalidState` while the profile has an active session: one left by a
+     * crash (resume or abandon it first), or one another process or app instance
+     * is driving.
      */
     fun `startSession`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
     
@@ -3059,9 +3065,11 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      * Opens (creating or upgrading) the database at `path`. Kotlin:
      * `RehabCore(path)`; Swift: `try RehabCore(path:)`.
      *
-     * Throws `DatabaseTooNew` for a file from a newer app version and
-     * `DatabaseUnreadable` for a file that is not a RehabCore database; neither
-     * file is modified.
+     * Throws `DatabaseTooNew` for a file from a newer app version,
+     * `DatabaseUnreadable` for a file that is not a RehabCore database or is
+     * damaged (`PRAGMA quick_check`), and `Storage` for a read-only file; none of
+     * them is modified. A large file is checked in the background: writes wait for
+     * the check and throw `DatabaseUnreadable` if it finds damage.
      */
     constructor(`path`: kotlin.String) :
         this(UniffiWithHandle, 
@@ -3445,6 +3453,7 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
+     * Throws `InvalidState` if another process or app instance is still driving it.
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -3959,7 +3968,9 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     /**
      * Picks up the session a crash or app kill left unfinished (see
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
-     * and the session continues with the next block (call `begin`).
+     * and the session continues with the next block (call `begin`). Throws
+     * `InvalidState` for a session that is over, or that another process or app
+     * instance is still driving.
      */
     @Throws(RehabException::class)override fun `resumeSession`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession {
             return FfiConverterTypeExerciseSession.lift(
@@ -3981,7 +3992,10 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
-     * time); `language` is for reasons shown to the person.
+     * time); `language` is for reasons shown to the person. Throws
+     * `InvalidState` while the profile has an active session: one left by a
+     * crash (resume or abandon it first), or one another process or app instance
+     * is driving.
      */
     @Throws(RehabException::class)override fun `startSession`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession {
             return FfiConverterTypeExerciseSession.lift(
@@ -9395,7 +9409,9 @@ sealed class RehabException(message: String): kotlin.Exception(message) {
         class DatabaseTooNew(message: String) : RehabException(message)
         
     /**
-     * The file is not a RehabCore database, or is damaged; it was not modified.
+     * The file is not a RehabCore database (another program's, not SQLite, not a
+     * regular file), or is damaged; it was not modified. For a damaged file the
+     * message says how to recover: move it aside and restore the last backup.
      */
         class DatabaseUnreadable(message: String) : RehabException(message)
         
