@@ -64,9 +64,11 @@ impl RehabCore {
 
     /// Restores a backup as new profiles, all in one transaction. A malformed,
     /// truncated, hostile or newer-version file throws `ImportRejected` and
-    /// changes nothing; so does a backup whose profile is already on this device
-    /// (same name and creation time: the same file imported twice, or restored
-    /// onto the phone it came from).
+    /// changes nothing; so does a file changed or damaged after it was written
+    /// (its checksum does not match), one with a value outside the plausible
+    /// ranges (docs/backup.md), and a backup whose profile is already on this
+    /// device (same name and creation time: the same file imported twice, or
+    /// restored onto the phone it came from).
     pub async fn import_backup(&self, json: String) -> Result<ImportSummary, RehabError> {
         let done = self
             .blocking(move |s| Ok(backup::import(s, &json)))
