@@ -19,9 +19,10 @@ pub struct ImportSummary {
     pub check_ins: u64,
 }
 
-/// The four spreadsheet files, as CSV text (RFC 4180, UTF-8 with BOM, CRLF);
-/// the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`, `check_ins.csv`.
-/// Columns and units: `src/export/csv.rs`.
+/// The four spreadsheet files, as CSV text (RFC 4180, every field quoted, UTF-8
+/// with BOM, CRLF; text that a spreadsheet would run as a formula starts with
+/// `'`); the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`,
+/// `check_ins.csv`. Columns and units: `src/export/csv.rs`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CsvExport {
     /// One row per session.

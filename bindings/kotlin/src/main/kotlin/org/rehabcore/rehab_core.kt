@@ -5883,9 +5883,10 @@ public object FfiConverterTypeCountingHint: FfiConverterRustBuffer<CountingHint>
 
 
 /**
- * The four spreadsheet files, as CSV text (RFC 4180, UTF-8 with BOM, CRLF);
- * the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`, `check_ins.csv`.
- * Columns and units: `src/export/csv.rs`.
+ * The four spreadsheet files, as CSV text (RFC 4180, every field quoted, UTF-8
+ * with BOM, CRLF; text that a spreadsheet would run as a formula starts with
+ * `'`); the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`,
+ * `check_ins.csv`. Columns and units: `src/export/csv.rs`.
  */
 data class CsvExport (
     /**
