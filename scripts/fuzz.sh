@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 CASES="${FUZZ_CASES:-1000000}"
-TARGETS=(backup_import)
+TARGETS=(backup_import backup_edits)
 status=0
 
 # The library's test binary, built once and copied aside: the runs call the
@@ -32,11 +32,13 @@ lib_test_binary() {
     echo "$work/lib-tests"
 }
 
-# Runs one test of the library with PROPTEST_CASES and prints its "fuzz ..." line.
+# Runs one test of the library (extra arguments go to the test binary, e.g.
+# --ignored) with PROPTEST_CASES and prints its "fuzz ..." line.
 run_lib_target() {
     local name=$1 bin out
+    shift
     bin=$(lib_test_binary)
-    out=$(PROPTEST_CASES="$CASES" "$bin" "$name" --exact --nocapture 2>&1) || status=1
+    out=$(PROPTEST_CASES="$CASES" "$bin" "$name" --exact --nocapture "$@" 2>&1) || status=1
     if ! grep -E '^fuzz ' <<<"$out"; then
         printf '%s\n' "$out" | tail -n 40
         echo "fuzz $name: no result line (harness failure)"
@@ -50,6 +52,13 @@ run_lib_target() {
 # resealed out-of-range numbers (src/export/backup_fuzz.rs).
 fuzz_backup_import() {
     run_lib_target export::backup_fuzz::backup_import_fuzz
+}
+
+# Backup import, exhaustively: every one-byte edit (255 values at every
+# position) of a small valid backup; about 520,000 executions whatever
+# FUZZ_CASES says.
+fuzz_backup_edits() {
+    run_lib_target export::backup_fuzz::every_one_byte_edit_of_a_backup --ignored
 }
 
 targets=("$@")

@@ -362,3 +362,26 @@ fn backup_import_fuzz() {
         failures[..failures.len().min(5)].join("\n")
     );
 }
+
+/// Every one-byte edit (all 255 other values at every position) of the small
+/// backup: refused with rows unchanged, or imported identical to the original.
+/// About half a million imports, so only `scripts/fuzz.sh backup_edits` runs it.
+#[test]
+#[ignore = "long: scripts/fuzz.sh backup_edits"]
+fn every_one_byte_edit_of_a_backup() {
+    let json = small_backup();
+    let tally = super::backup::tests::one_byte_edits(&json, |_| (0..=255).collect());
+    println!(
+        "fuzz backup-edits: executions {}, failures {} (refused {}, identical {}; {} bytes x 255)",
+        tally.edits,
+        tally.changed.len(),
+        tally.refused,
+        tally.identical,
+        json.len()
+    );
+    assert!(
+        tally.changed.is_empty(),
+        "{:?}",
+        &tally.changed[..tally.changed.len().min(5)]
+    );
+}
