@@ -1,36 +1,88 @@
 //! Backup and restore: one versioned JSON file with the whole history of one
 //! profile (or of every profile), and its import as new profiles.
 //!
-//! Format (version 1):
-//! `{"format":"rehabcore-backup","version":1,"exported_at_ms":…,"profiles":[
+//! Format (version 2; `docs/backup.md` is the same text for readers of the file):
+//! `{"format":"rehabcore-backup","version":2,"exported_at_ms":…,"profiles":[
 //!   {"profile":{…},"sessions":[{…,"blocks":[{…,"reps":[…],"attempts":[…]}]}],
-//!    "check_ins":[…],"calibrations":[…],"daily_goals":[…],"schedule":{…}|null}]}`
+//!    "check_ins":[…],"calibrations":[…],"daily_goals":[…],"schedule":{…}|null}],
+//!  "sha256":"<64 lowercase hex digits>"}`
 //! with the rows of [`crate::store::export_queries`]. Times are UTC milliseconds
 //! with the UTC offset (minutes) the phone reported; ids are only unique within
 //! the file and are replaced on import.
 //!
+//! **Checksum.** `sha256` is the SHA-256 of the file's canonical form: the
+//! object without its `sha256` member, written as compact JSON (no whitespace,
+//! members in the order above, strings with JSON's minimal escapes, numbers in
+//! their shortest round-trip form), as [`export`] writes it. Import reads the
+//! values, writes them again in that form and compares: a file changed after it
+//! was written (a flipped byte, an edited name, time or amplitude) is refused
+//! with [`BackupError::ChecksumMismatch`]; a change of layout only (spaces, line
+//! breaks, escapes) that leaves every value as it was still imports. The
+//! checksum finds damage and casual edits; it is not a signature (whoever edits
+//! the file on purpose can compute a new one). Version 1 files (no checksum) are
+//! still read; a version 1 file carrying a `sha256` member is refused.
+//!
+//! **Plausible ranges.** Import refuses any number outside these (the app never
+//! stores one; a value outside is damage or an edit):
+//!
+//! | value | range |
+//! | --- | --- |
+//! | every time (`*_at_ms`, `exported_at_ms`) | 1970-01-01 to 9999-12-31, UTC ms; an end is not before its start |
+//! | `utc_offset_min` | −1080 to 1080 (±18 h) |
+//! | a rep's or attempt's duration (`ended_at_ms − started_at_ms`) | 0 to [`MAX_MOVEMENT_MS`] (1 hour) |
+//! | `active_ms` of a session or block | 0 to [`MAX_ACTIVE_MS`] (24 hours) |
+//! | a block's `position` | 1 to [`MAX_BLOCKS`] (1,000), unique in its session |
+//! | `target_reps` | 1 to [`MAX_TARGET_REPS`] (10,000) |
+//! | `amplitude`, `target_range`, `rest_noise`, `full_range` | 0 to [`MAX_AMPLITUDE`] (10,000 in the exercise's unit: rad, g, N, mm or degrees); `target_range` and `full_range` above 0 |
+//! | `peak_speed` | 0 to [`MAX_PEAK_SPEED`] (100,000 units per second) |
+//! | `pain`, `effort` | 0 to 10 |
+//! | a daily goal's `reps` / `active_minutes` | 1 to [`MAX_GOAL_REPS`] (100,000) / 1 to 1,440 |
+//! | a slot's `weekday` / `reminder_minute` | 1 (Monday) to 7 / 0 to 1,439 |
+//! | ids | any 64-bit integer, unique per kind within the file |
+//!
+//! Every number must be finite (JSON has no NaN or infinity; a literal too big
+//! for a double, like `1e400`, is refused as malformed).
+//!
 //! Import refuses, with a [`BackupError`] and without writing anything: files
 //! over [`MAX_FILE_BYTES`], malformed or truncated JSON, nesting deeper than
 //! serde_json's limit (128), wrong types, unknown fields, duplicate keys, numbers
-//! out of range, another format, a newer version, duplicate ids, dangling
-//! references and values the app itself would refuse. Valid files are written
-//! in one transaction.
+//! out of range, another format, a newer version, a checksum that does not
+//! match, duplicate ids, dangling references and values the app itself would
+//! refuse. Valid files are written in one transaction.
 
 use crate::store::export_queries::{self, HistoryWindow, ProfileHistory};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::collections::HashSet;
+use std::fmt::Write as _;
 
 /// The `format` field of every backup file.
 pub const FORMAT: &str = "rehabcore-backup";
-/// The version this code writes and the newest it reads.
-pub const VERSION: u32 = 1;
+/// The version this code writes and the newest it reads (2: with a checksum).
+pub const VERSION: u32 = 2;
+/// The oldest version this code reads (1: no checksum).
+pub const OLDEST_VERSION: u32 = 1;
 /// The largest file import accepts (256 MiB; five years of daily use is far below).
 pub const MAX_FILE_BYTES: usize = 256 * 1024 * 1024;
 /// Latest plausible timestamp (9999-12-31T23:59:59.999Z); earliest is 1970.
 const MAX_MS: i64 = 253_402_300_799_999;
+/// Longest rep or attempt, milliseconds (the counter ends a rep after seconds).
+pub const MAX_MOVEMENT_MS: i64 = 3_600_000;
+/// Most moving time of one session or block, milliseconds (a day).
+pub const MAX_ACTIVE_MS: i64 = 86_400_000;
+/// Most blocks (sets) in one session.
+pub const MAX_BLOCKS: u32 = 1_000;
+/// Largest rep target of one block.
+pub const MAX_TARGET_REPS: u32 = 10_000;
+/// Largest amplitude, range or noise level, in any exercise's unit.
+pub const MAX_AMPLITUDE: f64 = 10_000.0;
+/// Largest peak speed, the exercise's unit per second.
+pub const MAX_PEAK_SPEED: f64 = 100_000.0;
+/// Largest daily rep goal.
+pub const MAX_GOAL_REPS: u32 = 100_000;
 
-/// A backup file.
+/// A backup file's content (the checksum is checked on reading and added on writing).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Backup {
@@ -42,6 +94,20 @@ pub struct Backup {
     pub exported_at_ms: i64,
     /// One entry per profile.
     pub profiles: Vec<ProfileHistory>,
+}
+
+/// A backup file as written: the content and, from version 2 on, its checksum.
+/// The members are [`Backup`]'s in the same order, so the canonical form is
+/// this object without `sha256`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    format: String,
+    version: u32,
+    exported_at_ms: i64,
+    profiles: Vec<ProfileHistory>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    sha256: Option<String>,
 }
 
 /// Only the header, read first so a newer file is named as such even when
@@ -86,6 +152,10 @@ pub enum BackupError {
         "the backup has version {found}, newer than this app reads ({supported}); update the app"
     )]
     TooNew { found: u64, supported: u32 },
+    /// The content does not match its checksum: the file was changed or
+    /// damaged after it was written.
+    #[error("the backup does not match its checksum: it was changed or damaged after it was written; nothing was imported")]
+    ChecksumMismatch,
     /// A value the app would not have stored.
     #[error("invalid backup: {at}: {reason}")]
     Invalid { at: String, reason: &'static str },
@@ -118,19 +188,48 @@ fn malformed(e: &serde_json::Error) -> BackupError {
     }
 }
 
+/// The SHA-256 of the backup's canonical form, as 64 lowercase hex digits.
+pub fn checksum(backup: &Backup) -> Result<String, BackupError> {
+    let canonical = serde_json::to_vec(backup).map_err(|e| BackupError::Write(e.to_string()))?;
+    let mut hex = String::with_capacity(64);
+    for byte in Sha256::digest(&canonical) {
+        let _ = write!(hex, "{byte:02x}");
+    }
+    Ok(hex)
+}
+
+/// The file text of a backup: its content and checksum.
+pub fn to_json(backup: Backup) -> Result<String, BackupError> {
+    let sha256 = Some(checksum(&backup)?);
+    let Backup {
+        format,
+        version,
+        exported_at_ms,
+        profiles,
+    } = backup;
+    let file = File {
+        format,
+        version,
+        exported_at_ms,
+        profiles,
+        sha256,
+    };
+    serde_json::to_string(&file).map_err(|e| BackupError::Write(e.to_string()))
+}
+
 /// Writes the backup of one profile (`Some(id)`) or of all profiles.
 pub fn export(store: &Store, profile_id: Option<i64>, now_ms: i64) -> Result<String, BackupError> {
     let profiles = store.profile_histories(profile_id, HistoryWindow::ALL)?;
-    let backup = Backup {
+    to_json(Backup {
         format: FORMAT.into(),
         version: VERSION,
         exported_at_ms: now_ms,
         profiles,
-    };
-    serde_json::to_string(&backup).map_err(|e| BackupError::Write(e.to_string()))
+    })
 }
 
-/// Parses and checks a backup file without touching any database.
+/// Parses and checks a backup file (its checksum, then every value) without
+/// touching any database.
 pub fn parse(json: &str) -> Result<Backup, BackupError> {
     if json.len() > MAX_FILE_BYTES {
         return Err(BackupError::TooLarge {
@@ -143,7 +242,7 @@ pub fn parse(json: &str) -> Result<Backup, BackupError> {
         return Err(BackupError::NotABackup);
     }
     match header.version.as_ref().and_then(|v| v.as_u64()) {
-        Some(v) if v == u64::from(VERSION) => {}
+        Some(v) if (u64::from(OLDEST_VERSION)..=u64::from(VERSION)).contains(&v) => {}
         Some(v) if v > u64::from(VERSION) => {
             return Err(BackupError::TooNew {
                 found: v,
@@ -152,7 +251,23 @@ pub fn parse(json: &str) -> Result<Backup, BackupError> {
         }
         _ => return Err(BackupError::NotABackup),
     }
-    let backup: Backup = serde_json::from_str(json).map_err(|e| malformed(&e))?;
+    let file: File = serde_json::from_str(json).map_err(|e| malformed(&e))?;
+    let backup = Backup {
+        format: file.format,
+        version: file.version,
+        exported_at_ms: file.exported_at_ms,
+        profiles: file.profiles,
+    };
+    match (backup.version, file.sha256) {
+        (1, None) => {}
+        (1, Some(_)) => return Err(invalid("sha256", "a version 1 backup has no checksum")),
+        (_, None) => return Err(invalid("sha256", "a version 2 backup has a checksum")),
+        (_, Some(sum)) => {
+            if sum != checksum(&backup)? {
+                return Err(BackupError::ChecksumMismatch);
+            }
+        }
+    }
     validate(&backup)?;
     Ok(backup)
 }
@@ -235,8 +350,28 @@ fn exercise_id(id: &str, at: impl FnOnce() -> String) -> Result<(), BackupError>
     )
 }
 
-fn non_negative(x: f64, at: impl FnOnce() -> String) -> Result<(), BackupError> {
-    ensure(x.is_finite() && x >= 0.0, at, "a finite number >= 0")
+fn amplitude(x: f64, at: impl FnOnce() -> String) -> Result<(), BackupError> {
+    ensure(
+        (0.0..=MAX_AMPLITUDE).contains(&x),
+        at,
+        "an amplitude from 0 to 10,000",
+    )
+}
+
+fn positive_amplitude(x: f64, at: impl FnOnce() -> String) -> Result<(), BackupError> {
+    ensure(
+        x > 0.0 && x <= MAX_AMPLITUDE,
+        at,
+        "a range above 0, up to 10,000",
+    )
+}
+
+fn active_time(ms: i64, at: impl FnOnce() -> String) -> Result<(), BackupError> {
+    ensure(
+        (0..=MAX_ACTIVE_MS).contains(&ms),
+        at,
+        "an active time from 0 to 24 hours",
+    )
 }
 
 fn date(text: &str, at: impl FnOnce() -> String) -> Result<(), BackupError> {
@@ -247,15 +382,24 @@ fn date(text: &str, at: impl FnOnce() -> String) -> Result<(), BackupError> {
 fn movement(
     started: i64,
     ended: i64,
-    amplitude: f64,
+    amplitude_value: f64,
     speed: f64,
     at: &dyn Fn() -> String,
 ) -> Result<(), BackupError> {
     time(started, at)?;
     time(ended, at)?;
     ensure(ended >= started, at, "ends before it starts")?;
-    non_negative(amplitude, || format!("{}.amplitude", at()))?;
-    non_negative(speed, || format!("{}.peak_speed", at()))
+    ensure(
+        ended - started <= MAX_MOVEMENT_MS,
+        at,
+        "a movement lasts at most an hour",
+    )?;
+    amplitude(amplitude_value, || format!("{}.amplitude", at()))?;
+    ensure(
+        (0.0..=MAX_PEAK_SPEED).contains(&speed),
+        || format!("{}.peak_speed", at()),
+        "a peak speed from 0 to 100,000",
+    )
 }
 
 /// Everything the app checks before storing, plus what only a file can get
@@ -264,6 +408,7 @@ pub fn validate(backup: &Backup) -> Result<(), BackupError> {
     let mut c = Check {
         seen: Default::default(),
     };
+    time(backup.exported_at_ms, || "exported_at_ms".into())?;
     for (pi, h) in backup.profiles.iter().enumerate() {
         let p = &h.profile;
         let at_p = || format!("profiles[{pi}]");
@@ -295,7 +440,7 @@ pub fn validate(backup: &Backup) -> Result<(), BackupError> {
                 time(end, at_s)?;
                 ensure(end >= s.started_at_ms, at_s, "ends before it starts")?;
             }
-            ensure(s.active_ms >= 0, at_s, "active time must be >= 0")?;
+            active_time(s.active_ms, at_s)?;
             match s.status.as_str() {
                 "active" => active += 1,
                 "finished" | "abandoned" => {}
@@ -307,21 +452,32 @@ pub fn validate(backup: &Backup) -> Result<(), BackupError> {
                 let at_b = || format!("{}.blocks[{bi}]", at_s());
                 c.unique(2, "block", b.id)?;
                 ensure(
+                    (1..=MAX_BLOCKS).contains(&b.position),
+                    at_b,
+                    "a position from 1 to 1,000",
+                )?;
+                ensure(
                     positions.insert(b.position),
                     at_b,
                     "two blocks at one position",
                 )?;
                 exercise_id(&b.exercise_id, at_b)?;
-                ensure(b.target_reps != Some(0), at_b, "target reps must be > 0")?;
+                if let Some(n) = b.target_reps {
+                    ensure(
+                        (1..=MAX_TARGET_REPS).contains(&n),
+                        at_b,
+                        "target reps from 1 to 10,000",
+                    )?;
+                }
                 if let Some(r) = b.target_range {
-                    ensure(r.is_finite() && r > 0.0, at_b, "target range must be > 0")?;
+                    positive_amplitude(r, || format!("{}.target_range", at_b()))?;
                 }
                 time(b.started_at_ms, at_b)?;
                 if let Some(end) = b.ended_at_ms {
                     time(end, at_b)?;
                     ensure(end >= b.started_at_ms, at_b, "ends before it starts")?;
                 }
-                ensure(b.active_ms >= 0, at_b, "active time must be >= 0")?;
+                active_time(b.active_ms, at_b)?;
                 for (ri, r) in b.reps.iter().enumerate() {
                     c.unique(3, "rep", r.id)?;
                     let at = || format!("{}.reps[{ri}]", at_b());
@@ -392,12 +548,8 @@ pub fn validate(backup: &Backup) -> Result<(), BackupError> {
             c.unique(6, "calibration", k.id)?;
             exercise_id(&k.exercise_id, at)?;
             time(k.recorded_at_ms, at)?;
-            non_negative(k.rest_noise, at)?;
-            ensure(
-                k.full_range.is_finite() && k.full_range > 0.0,
-                at,
-                "full range must be > 0",
-            )?;
+            amplitude(k.rest_noise, || format!("{}.rest_noise", at()))?;
+            positive_amplitude(k.full_range, || format!("{}.full_range", at()))?;
         }
         let mut days = HashSet::new();
         for (gi, g) in h.daily_goals.iter().enumerate() {
@@ -405,9 +557,10 @@ pub fn validate(backup: &Backup) -> Result<(), BackupError> {
             date(&g.effective_from, at)?;
             ensure(days.insert(&g.effective_from), at, "two goals for one day")?;
             ensure(
-                g.reps != Some(0) && g.active_minutes != Some(0),
+                matches!(g.reps, None | Some(1..=MAX_GOAL_REPS))
+                    && matches!(g.active_minutes, None | Some(1..=1440)),
                 at,
-                "a goal is more than zero",
+                "a goal of 1 to 100,000 reps or 1 to 1,440 minutes a day",
             )?;
             time(g.set_at_ms, at)?;
         }
@@ -601,47 +754,62 @@ pub(crate) mod tests {
     }
 
     /// Histories with every id replaced by its position, so two databases compare.
-    fn without_ids(mut hs: Vec<ProfileHistory>) -> Vec<ProfileHistory> {
+    pub(crate) fn without_ids(mut hs: Vec<ProfileHistory>) -> Vec<ProfileHistory> {
         for h in &mut hs {
-            h.profile.id = 0;
-            let index: HashMap<i64, i64> = h
-                .sessions
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.id, i as i64))
-                .collect();
-            for s in &mut h.sessions {
-                s.id = 0;
-                for b in &mut s.blocks {
-                    b.id = 0;
-                    b.reps.iter_mut().for_each(|r| r.id = 0);
-                    b.attempts.iter_mut().for_each(|a| a.id = 0);
-                }
-            }
-            for c in &mut h.check_ins {
-                c.id = 0;
-                c.session_id = c.session_id.map(|s| index[&s]);
-            }
-            h.calibrations.iter_mut().for_each(|c| c.id = 0);
+            zero_ids(h, |_, i| i as i64);
         }
         hs
     }
 
-    fn counts(store: &Store) -> Vec<i64> {
+    /// Sets every id of `h` to 0; a check-in's session becomes
+    /// `key(session, its index)`.
+    pub(crate) fn zero_ids(h: &mut ProfileHistory, key: impl Fn(&SessionRow, usize) -> i64) {
+        h.profile.id = 0;
+        let keys: HashMap<i64, i64> = h
+            .sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id, key(s, i)))
+            .collect();
+        for s in &mut h.sessions {
+            s.id = 0;
+            for b in &mut s.blocks {
+                b.id = 0;
+                b.reps.iter_mut().for_each(|r| r.id = 0);
+                b.attempts.iter_mut().for_each(|a| a.id = 0);
+            }
+        }
+        for c in &mut h.check_ins {
+            c.id = 0;
+            c.session_id = c.session_id.map(|s| keys[&s]);
+        }
+        h.calibrations.iter_mut().for_each(|c| c.id = 0);
+    }
+
+    /// The number of rows of every table, in one cached statement.
+    pub(crate) fn counts(store: &Store) -> Vec<i64> {
+        const TABLES: [&str; 10] = [
+            "profiles",
+            "sessions",
+            "blocks",
+            "reps",
+            "attempts",
+            "check_ins",
+            "calibrations",
+            "daily_goals",
+            "schedules",
+            "schedule_slots",
+        ];
+        let sql = format!(
+            "SELECT {}",
+            TABLES
+                .map(|t| format!("(SELECT count(*) FROM {t})"))
+                .join(", ")
+        );
         store
             .read(|c| {
-                [
-                    "profiles",
-                    "sessions",
-                    "blocks",
-                    "reps",
-                    "attempts",
-                    "check_ins",
-                    "calibrations",
-                ]
-                .iter()
-                .map(|t| Ok(c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))?))
-                .collect()
+                Ok(c.prepare_cached(&sql)?
+                    .query_row([], |r| (0..TABLES.len()).map(|i| r.get(i)).collect())?)
             })
             .unwrap()
     }
@@ -737,6 +905,28 @@ pub(crate) mod tests {
         serde_json::from_str(&export(&s, None, T0).unwrap()).unwrap()
     }
 
+    /// The text of an edited backup with its checksum made right again, so the
+    /// edit reaches validation (as is, when the edit broke the shape).
+    fn resealed(v: &serde_json::Value) -> String {
+        match serde_json::from_value::<File>(v.clone()) {
+            Ok(f) => to_json(Backup {
+                format: f.format,
+                version: f.version,
+                exported_at_ms: f.exported_at_ms,
+                profiles: f.profiles,
+            })
+            .unwrap(),
+            Err(_) => v.to_string(),
+        }
+    }
+
+    /// The same backup as a version 1 file (no checksum).
+    fn version_1(mut v: serde_json::Value) -> serde_json::Value {
+        v["version"] = 1.into();
+        v.as_object_mut().unwrap().remove("sha256");
+        v
+    }
+
     #[test]
     fn malformed_and_truncated_files_are_refused() {
         let json = good().to_string();
@@ -759,15 +949,15 @@ pub(crate) mod tests {
     #[test]
     fn a_newer_version_is_refused_by_name() {
         let mut v = good();
-        v["version"] = 2.into();
+        v["version"] = 3.into();
         v["profiles"][0]["new_field"] = true.into();
         let e = refused(&v.to_string());
         assert!(
             matches!(
                 e,
                 BackupError::TooNew {
-                    found: 2,
-                    supported: 1
+                    found: 3,
+                    supported: VERSION
                 }
             ),
             "{e}"
@@ -853,7 +1043,7 @@ pub(crate) mod tests {
         for (name, edit) in cases {
             let mut v = good();
             edit(&mut v);
-            let e = refused(&v.to_string());
+            let e = refused(&resealed(&v));
             assert!(
                 matches!(
                     e,
@@ -865,12 +1055,162 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn implausible_numbers_are_refused() {
+        // 1.7e308 is a finite double: before the ranges it imported and the
+        // report showed "inf °". Checked on version 1 files (no checksum) and on
+        // resealed version 2 files, so only the range can refuse them.
+        type Edit = fn(&mut serde_json::Value);
+        let cases: [(&str, Edit); 17] = [
+            ("amplitude 1.7e308", |v| {
+                v["profiles"][0]["sessions"][0]["blocks"][0]["reps"][0]["amplitude"] =
+                    1.7e308.into()
+            }),
+            ("amplitude 10,001", |v| {
+                v["profiles"][0]["sessions"][0]["blocks"][0]["reps"][0]["amplitude"] =
+                    10_001.0.into()
+            }),
+            ("attempt amplitude 1e300", |v| {
+                v["profiles"][0]["sessions"][0]["blocks"][0]["attempts"][0]["amplitude"] =
+                    1e300.into()
+            }),
+            ("peak speed 1e300", |v| {
+                v["profiles"][0]["sessions"][0]["blocks"][0]["reps"][0]["peak_speed"] = 1e300.into()
+            }),
+            ("rep of a year", |v| {
+                let r = &mut v["profiles"][0]["sessions"][0]["blocks"][0]["reps"][0];
+                r["ended_at_ms"] = (r["started_at_ms"].as_i64().unwrap() + 365 * 86_400_000).into()
+            }),
+            ("target range 1e300", |v| {
+                v["profiles"][0]["sessions"][0]["blocks"][0]["target_range"] = 1e300.into()
+            }),
+            ("target reps 4e9", |v| {
+                v["profiles"][0]["sessions"][0]["blocks"][0]["target_reps"] =
+                    4_000_000_000u32.into()
+            }),
+            ("position 0", |v| {
+                v["profiles"][0]["sessions"][0]["blocks"][0]["position"] = 0.into()
+            }),
+            ("position 4e9", |v| {
+                v["profiles"][0]["sessions"][0]["blocks"][0]["position"] = 4_000_000_000u32.into()
+            }),
+            ("block active 115 days", |v| {
+                v["profiles"][0]["sessions"][0]["blocks"][0]["active_ms"] =
+                    (115 * 86_400_000i64).into()
+            }),
+            ("session active 1e15 ms", |v| {
+                v["profiles"][0]["sessions"][0]["active_ms"] = 1_000_000_000_000_000i64.into()
+            }),
+            ("rest noise 1e300", |v| {
+                v["profiles"][0]["calibrations"][0]["rest_noise"] = 1e300.into()
+            }),
+            ("full range 1e300", |v| {
+                v["profiles"][0]["calibrations"][0]["full_range"] = 1e300.into()
+            }),
+            ("goal of 4e9 reps", |v| {
+                v["profiles"][0]["daily_goals"][0]["reps"] = 4_000_000_000u32.into()
+            }),
+            ("goal of 2,000 minutes", |v| {
+                v["profiles"][0]["daily_goals"][0]["active_minutes"] = 2_000.into()
+            }),
+            ("exported before 1970", |v| {
+                v["exported_at_ms"] = (-1).into()
+            }),
+            ("exported after 9999", |v| {
+                v["exported_at_ms"] = i64::MAX.into()
+            }),
+        ];
+        // Into a store without this profile, so only validation can refuse.
+        let (_d, s) = temp_store();
+        seed(&s, "Bea");
+        let before = counts(&s);
+        for (name, edit) in cases {
+            let mut v1 = version_1(good());
+            edit(&mut v1);
+            let mut v2 = good();
+            edit(&mut v2);
+            for (version, text) in [(1, v1.to_string()), (2, resealed(&v2))] {
+                let e = import(&s, &text).expect_err(name);
+                assert!(
+                    matches!(e, BackupError::Invalid { .. }),
+                    "{name} (v{version}): {e}"
+                );
+                assert_eq!(counts(&s), before, "{name}");
+            }
+        }
+        // The bounds themselves are plausible and import.
+        let mut v = good();
+        let r = &mut v["profiles"][0]["sessions"][0]["blocks"][0]["reps"][0];
+        r["amplitude"] = MAX_AMPLITUDE.into();
+        r["peak_speed"] = MAX_PEAK_SPEED.into();
+        let (_d, s) = temp_store();
+        import(&s, &resealed(&v)).unwrap();
+    }
+
+    #[test]
+    fn an_edited_or_damaged_backup_is_refused_by_its_checksum() {
+        let (_d, s) = temp_store();
+        seed(&s, "Ana");
+        let json = export(&s, None, T0).unwrap();
+        // A plausible edit: another name, another pain score, another amplitude.
+        for (from, to) in [
+            (r#""name":"Ana""#, r#""name":"Ann""#),
+            (r#""pain":6"#, r#""pain":2"#),
+            (r#""amplitude":0.3"#, r#""amplitude":0.9"#),
+        ] {
+            assert!(json.contains(from), "{from}");
+            let e = refused(&json.replacen(from, to, 1));
+            assert!(matches!(e, BackupError::ChecksumMismatch), "{to}: {e}");
+            assert!(!e.to_string().contains("Ann"), "no data in the message");
+        }
+        // A damaged checksum.
+        let at = json.find(r#""sha256":""#).unwrap() + 10;
+        let mut damaged = json.clone().into_bytes();
+        damaged[at] = if damaged[at] == b'0' { b'1' } else { b'0' };
+        let e = refused(std::str::from_utf8(&damaged).unwrap());
+        assert!(matches!(e, BackupError::ChecksumMismatch), "{e}");
+        // Version 2 without its checksum; version 1 with one.
+        let mut v = good();
+        v.as_object_mut().unwrap().remove("sha256");
+        assert!(matches!(
+            refused(&v.to_string()),
+            BackupError::Invalid { .. }
+        ));
+        let mut v = version_1(good());
+        v["sha256"] = good()["sha256"].clone();
+        assert!(matches!(
+            refused(&v.to_string()),
+            BackupError::Invalid { .. }
+        ));
+    }
+
+    #[test]
+    fn a_version_1_backup_and_a_reformatted_one_still_import() {
+        let (_d, s) = temp_store();
+        seed(&s, "Ana");
+        let json = export(&s, None, T0).unwrap();
+        let original = without_ids(parse(&json).unwrap().profiles);
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        // Old files have no checksum; a pretty-printed file with its keys
+        // sorted has the same values, so the same canonical form.
+        for text in [
+            version_1(v.clone()).to_string(),
+            serde_json::to_string_pretty(&v).unwrap(),
+        ] {
+            let (_d2, b) = temp_store();
+            import(&b, &text).unwrap();
+            let back = parse(&export(&b, None, T0).unwrap()).unwrap();
+            assert_eq!(back.version, VERSION, "re-exported as the current version");
+            assert_eq!(without_ids(back.profiles), original);
+        }
+    }
+
+    #[test]
     fn duplicate_ids_and_keys_are_refused() {
         let mut v = good();
         let s = v["profiles"][0]["sessions"][0].clone();
         v["profiles"][0]["sessions"].as_array_mut().unwrap().push(s);
         assert!(matches!(
-            refused(&v.to_string()),
+            refused(&resealed(&v)),
             BackupError::DuplicateId {
                 what: "session",
                 ..
@@ -880,7 +1220,7 @@ pub(crate) mod tests {
         let p = v["profiles"][0].clone();
         v["profiles"].as_array_mut().unwrap().push(p);
         assert!(matches!(
-            refused(&v.to_string()),
+            refused(&resealed(&v)),
             BackupError::DuplicateId { .. }
         ));
         let mut v = good();
@@ -890,13 +1230,13 @@ pub(crate) mod tests {
             .unwrap()
             .push(r);
         assert!(matches!(
-            refused(&v.to_string()),
+            refused(&resealed(&v)),
             BackupError::DuplicateId { what: "rep", .. }
         ));
         // A key given twice in one object.
         let json = good()
             .to_string()
-            .replacen(r#""version":1"#, r#""version":1,"version":1"#, 1);
+            .replacen(r#""version":2"#, r#""version":2,"version":2"#, 1);
         assert!(matches!(refused(&json), BackupError::Malformed { .. }));
     }
 
@@ -924,14 +1264,95 @@ pub(crate) mod tests {
         assert!(matches!(parse(&big), Err(BackupError::TooLarge { .. })));
     }
 
+    /// What one-byte edits of a valid backup did: refused (rows unchanged), or
+    /// imported data identical to the original's. `changed` counts edits that
+    /// imported something else (must be none).
+    #[derive(Debug, Default)]
+    pub(crate) struct EditTally {
+        pub edits: u64,
+        pub refused: u64,
+        pub identical: u64,
+        pub changed: Vec<(usize, u8)>,
+    }
+
+    /// Applies every replacement byte that `with` gives for each position of
+    /// `json`, imports each edited file and sorts the outcome.
+    pub(crate) fn one_byte_edits(json: &str, with: impl Fn(u8) -> Vec<u8>) -> EditTally {
+        let original = without_ids(parse(json).unwrap().profiles);
+        let mut tally = EditTally::default();
+        let (mut dir, mut store) = temp_store();
+        let empty = counts(&store);
+        let bytes = json.as_bytes();
+        for i in 0..bytes.len() {
+            for b in with(bytes[i]) {
+                if b == bytes[i] {
+                    continue;
+                }
+                tally.edits += 1;
+                let mut edited = bytes.to_vec();
+                edited[i] = b;
+                // Files arrive as `String` through the FFI: bytes that are not
+                // UTF-8 never reach `import`.
+                let Ok(text) = std::str::from_utf8(&edited) else {
+                    tally.refused += 1;
+                    continue;
+                };
+                match import(&store, text) {
+                    Err(_) => {
+                        assert_eq!(counts(&store), empty, "edit at {i} to {b}: a refusal wrote");
+                        tally.refused += 1;
+                    }
+                    Ok(_) => {
+                        let back = parse(&export(&store, None, T0).unwrap()).unwrap();
+                        if without_ids(back.profiles) == original {
+                            tally.identical += 1;
+                        } else {
+                            tally.changed.push((i, b));
+                        }
+                        (dir, store) = temp_store();
+                    }
+                }
+            }
+        }
+        drop(dir);
+        tally
+    }
+
+    /// Two replacements per byte that keep most edits readable, so they reach
+    /// the checksum: the lowest bit (a digit becomes another digit, a letter
+    /// another letter) and the case bit. `scripts/fuzz.sh` tries all 255.
+    pub(crate) fn two_flips(b: u8) -> Vec<u8> {
+        vec![b ^ 0x01, b ^ 0x20]
+    }
+
+    #[test]
+    fn one_byte_edits_are_refused_or_import_the_original() {
+        let (_d, s) = temp_store();
+        seed(&s, "Ana");
+        let json = export(&s, None, T0).unwrap();
+        let tally = one_byte_edits(&json, two_flips);
+        assert!(tally.edits > 9_000, "{tally:?}");
+        assert_eq!(
+            tally.refused + tally.identical,
+            tally.edits - tally.changed.len() as u64
+        );
+        assert!(
+            tally.changed.is_empty(),
+            "{} of {} edits imported changed data, e.g. {:?}",
+            tally.changed.len(),
+            tally.edits,
+            &tally.changed[..tally.changed.len().min(5)]
+        );
+    }
+
     // ---- property test over generated histories ----
 
     fn history() -> impl Strategy<Value = ProfileHistory> {
         let rep = (
             0i64..5_000,
             0i64..5_000,
-            0.0f64..1e6,
-            0.0f64..1e3,
+            0.0f64..=MAX_AMPLITUDE,
+            0.0f64..=MAX_PEAK_SPEED,
             any::<bool>(),
         );
         let block = (
@@ -1140,7 +1561,7 @@ pub(crate) mod tests {
                 exported_at_ms: T0,
                 profiles: number(hs),
             };
-            let json = serde_json::to_string(&original).unwrap();
+            let json = to_json(original.clone()).unwrap();
             let (_d, store) = temp_store();
             import(&store, &json).unwrap();
             let exported = parse(&export(&store, None, T0 + 1).unwrap()).unwrap();

@@ -1,12 +1,19 @@
 //! Spreadsheet files for a therapist: sessions, sets, reps and check-ins as
 //! four CSV texts (the shell writes the files).
 //!
-//! Format: RFC 4180 (comma separated, CRLF line ends, fields holding a comma,
-//! quote, CR or LF are quoted with inner quotes doubled), UTF-8 starting with a
-//! byte-order mark so Excel reads accents and emoji correctly, one header row.
-//! Free-text fields that start with `=`, `+`, `-`, `@`, tab or CR get a leading
-//! `'` so a spreadsheet shows them as text instead of running them as a formula
-//! (OWASP "CSV injection"). Empty field = no value.
+//! Format: RFC 4180 (comma separated, CRLF line ends), written by the `csv`
+//! crate with every field quoted and inner quotes doubled, UTF-8 starting with
+//! a byte-order mark so Excel reads accents and emoji correctly, one header row.
+//! Empty field (`""`) = no value.
+//!
+//! Formula injection (OWASP "CSV Injection"): every text field (notes,
+//! exercise ids, which a custom exercise makes free text, and the words this
+//! module writes) that a spreadsheet could run as a formula gets a leading `'`,
+//! so it is shown as text. That is a field starting with `=`, `+`, `-`, `@`,
+//! `|`, `%`, tab, CR, LF or NUL, with any of their full-width forms (`＝`, `＋`,
+//! `－`, `＠`, `｜`, `％`), or one of these after leading whitespace or control
+//! characters (`" =1+1"`, `"\n=1+1"`). Numbers this module formats itself
+//! (times, counts, offsets such as `-300`, amplitudes) stay numbers.
 //!
 //! Times appear twice: `*_local` is ISO 8601 local time with the UTC offset the
 //! phone reported (`2026-03-29T18:00:00.000+02:00`), `*_utc_ms` is UTC
@@ -45,6 +52,7 @@ use crate::progress::{self, DateRange};
 use crate::store::export_queries::{HistoryWindow, ProfileHistory};
 use crate::store::{Result, Store};
 use chrono::{DateTime, FixedOffset};
+use csv::{QuoteStyle, Terminator, WriterBuilder};
 use std::fmt::Write as _;
 
 /// The four CSV texts.
@@ -103,43 +111,59 @@ pub fn local_iso(utc_ms: i64, utc_offset_min: i32) -> String {
         .unwrap_or_default()
 }
 
-/// One CSV field, quoted when it must be (RFC 4180).
-fn field(out: &mut String, value: &str) {
-    if value.contains([',', '"', '\r', '\n']) {
-        out.push('"');
-        out.push_str(&value.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(value);
-    }
-}
+/// Characters that make a spreadsheet read a field as a formula (or a DDE
+/// command) when they start it: OWASP's list, `|` and `%`, and the full-width
+/// forms that East Asian spreadsheets accept as the same operators.
+const FORMULA_STARTS: [char; 16] = [
+    '=', '+', '-', '@', '|', '%', '\t', '\r', '\n', '\0', '＝', '＋', '－', '＠', '｜', '％',
+];
 
-/// Free text: also defused against formula injection.
+/// Free text, defused against formula injection: a leading `'` when the field
+/// starts with a formula character, or has one after leading whitespace or
+/// control characters.
 fn text(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let first = value.chars().next();
+    let after_blanks = value
+        .chars()
+        .find(|c| !(c.is_whitespace() || c.is_control()));
+    let starts_formula = |c: Option<char>| c.is_some_and(|c| FORMULA_STARTS.contains(&c));
+    if starts_formula(first) || starts_formula(after_blanks) {
         format!("'{value}")
     } else {
         value.to_string()
     }
 }
 
-fn row(out: &mut String, fields: &[String]) {
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        field(out, f);
-    }
-    out.push_str("\r\n");
-}
+/// One CSV file being written: the BOM, then CRLF rows with every field quoted.
+struct Table(csv::Writer<Vec<u8>>);
 
-fn start(header: &[&str]) -> String {
-    let mut out = String::from("\u{feff}");
-    row(
-        &mut out,
-        &header.iter().map(|h| h.to_string()).collect::<Vec<_>>(),
-    );
-    out
+impl Table {
+    fn new(header: &[&str]) -> Self {
+        let out = "\u{feff}".as_bytes().to_vec();
+        let mut table = Table(
+            WriterBuilder::new()
+                .quote_style(QuoteStyle::Always)
+                .terminator(Terminator::CRLF)
+                .from_writer(out),
+        );
+        table.row(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+        table
+    }
+
+    fn row(&mut self, fields: &[String]) {
+        // Writing to memory cannot fail, and every row has the header's width.
+        self.0
+            .write_record(fields)
+            .expect("a CSV row is written to memory");
+    }
+
+    fn finish(self) -> String {
+        let bytes = self
+            .0
+            .into_inner()
+            .expect("a CSV file is written to memory");
+        String::from_utf8(bytes).expect("CSV of UTF-8 fields is UTF-8")
+    }
 }
 
 fn opt<T: ToString>(v: Option<T>) -> String {
@@ -158,7 +182,7 @@ fn number(x: f64) -> String {
 
 /// The four files for the given history (already limited to a date range).
 pub fn export(h: &ProfileHistory) -> CsvFiles {
-    let mut sessions = start(&[
+    let mut sessions = Table::new(&[
         "session_id",
         "started_local",
         "started_utc_ms",
@@ -171,7 +195,7 @@ pub fn export(h: &ProfileHistory) -> CsvFiles {
         "reps",
         "attempts",
     ]);
-    let mut sets = start(&[
+    let mut sets = Table::new(&[
         "set_id",
         "session_id",
         "position",
@@ -190,7 +214,7 @@ pub fn export(h: &ProfileHistory) -> CsvFiles {
         "mean_amplitude",
         "max_amplitude",
     ]);
-    let mut reps = start(&[
+    let mut reps = Table::new(&[
         "kind",
         "id",
         "set_id",
@@ -204,7 +228,7 @@ pub fn export(h: &ProfileHistory) -> CsvFiles {
         "peak_speed",
         "reached_target",
     ]);
-    let mut check_ins = start(&[
+    let mut check_ins = Table::new(&[
         "check_in_id",
         "session_id",
         "timing",
@@ -220,22 +244,19 @@ pub fn export(h: &ProfileHistory) -> CsvFiles {
         let off = s.utc_offset_min;
         let rep_count: usize = s.blocks.iter().map(|b| b.reps.len()).sum();
         let attempt_count: usize = s.blocks.iter().map(|b| b.attempts.len()).sum();
-        row(
-            &mut sessions,
-            &[
-                s.id.to_string(),
-                local_iso(s.started_at_ms, off),
-                s.started_at_ms.to_string(),
-                opt(s.ended_at_ms.map(|t| local_iso(t, off))),
-                opt(s.ended_at_ms),
-                off.to_string(),
-                s.status.clone(),
-                seconds(s.active_ms),
-                s.blocks.len().to_string(),
-                rep_count.to_string(),
-                attempt_count.to_string(),
-            ],
-        );
+        sessions.row(&[
+            s.id.to_string(),
+            local_iso(s.started_at_ms, off),
+            s.started_at_ms.to_string(),
+            opt(s.ended_at_ms.map(|t| local_iso(t, off))),
+            opt(s.ended_at_ms),
+            off.to_string(),
+            text(&s.status),
+            seconds(s.active_ms),
+            s.blocks.len().to_string(),
+            rep_count.to_string(),
+            attempt_count.to_string(),
+        ]);
         for b in &s.blocks {
             let n = b.reps.len();
             let sum: f64 = b.reps.iter().map(|r| r.amplitude).sum();
@@ -244,32 +265,29 @@ pub fn export(h: &ProfileHistory) -> CsvFiles {
                 .iter()
                 .map(|r| r.amplitude)
                 .fold(None, |m: Option<f64>, a| Some(m.map_or(a, |m| m.max(a))));
-            row(
-                &mut sets,
-                &[
-                    b.id.to_string(),
-                    s.id.to_string(),
-                    b.position.to_string(),
-                    text(&b.exercise_id),
-                    b.side.as_str().into(),
-                    local_iso(b.started_at_ms, off),
-                    b.started_at_ms.to_string(),
-                    opt(b.ended_at_ms.map(|t| local_iso(t, off))),
-                    opt(b.ended_at_ms),
-                    seconds(b.active_ms),
-                    opt(b.target_reps),
-                    opt(b.target_range.map(number)),
-                    n.to_string(),
-                    b.reps
-                        .iter()
-                        .filter(|r| r.target_reached)
-                        .count()
-                        .to_string(),
-                    b.attempts.len().to_string(),
-                    opt((n > 0).then(|| number(sum / n as f64))),
-                    opt(max.map(number)),
-                ],
-            );
+            sets.row(&[
+                b.id.to_string(),
+                s.id.to_string(),
+                b.position.to_string(),
+                text(&b.exercise_id),
+                b.side.as_str().into(),
+                local_iso(b.started_at_ms, off),
+                b.started_at_ms.to_string(),
+                opt(b.ended_at_ms.map(|t| local_iso(t, off))),
+                opt(b.ended_at_ms),
+                seconds(b.active_ms),
+                opt(b.target_reps),
+                opt(b.target_range.map(number)),
+                n.to_string(),
+                b.reps
+                    .iter()
+                    .filter(|r| r.target_reached)
+                    .count()
+                    .to_string(),
+                b.attempts.len().to_string(),
+                opt((n > 0).then(|| number(sum / n as f64))),
+                opt(max.map(number)),
+            ]);
             let movements = b
                 .reps
                 .iter()
@@ -296,48 +314,42 @@ pub fn export(h: &ProfileHistory) -> CsvFiles {
                     )
                 }));
             for (kind, id, t0, t1, amplitude, speed, reached) in movements {
-                row(
-                    &mut reps,
-                    &[
-                        kind.into(),
-                        id.to_string(),
-                        b.id.to_string(),
-                        s.id.to_string(),
-                        text(&b.exercise_id),
-                        local_iso(t0, off),
-                        t0.to_string(),
-                        t1.to_string(),
-                        seconds(t1 - t0),
-                        number(amplitude),
-                        number(speed),
-                        opt(reached.map(|r| if r { "yes" } else { "no" })),
-                    ],
-                );
+                reps.row(&[
+                    kind.into(),
+                    id.to_string(),
+                    b.id.to_string(),
+                    s.id.to_string(),
+                    text(&b.exercise_id),
+                    local_iso(t0, off),
+                    t0.to_string(),
+                    t1.to_string(),
+                    seconds(t1 - t0),
+                    number(amplitude),
+                    number(speed),
+                    opt(reached.map(|r| if r { "yes" } else { "no" })),
+                ]);
             }
         }
     }
     for c in &h.check_ins {
-        row(
-            &mut check_ins,
-            &[
-                c.id.to_string(),
-                opt(c.session_id),
-                c.timing.clone(),
-                local_iso(c.recorded_at_ms, c.utc_offset_min),
-                c.recorded_at_ms.to_string(),
-                c.utc_offset_min.to_string(),
-                opt(c.pain),
-                opt(c.spasticity.clone()),
-                opt(c.effort),
-                text(&c.note),
-            ],
-        );
+        check_ins.row(&[
+            c.id.to_string(),
+            opt(c.session_id),
+            text(&c.timing),
+            local_iso(c.recorded_at_ms, c.utc_offset_min),
+            c.recorded_at_ms.to_string(),
+            c.utc_offset_min.to_string(),
+            opt(c.pain),
+            opt(c.spasticity.as_deref().map(text)),
+            opt(c.effort),
+            text(&c.note),
+        ]);
     }
     CsvFiles {
-        sessions,
-        sets,
-        reps,
-        check_ins,
+        sessions: sessions.finish(),
+        sets: sets.finish(),
+        reps: reps.finish(),
+        check_ins: check_ins.finish(),
     }
 }
 
@@ -444,20 +456,90 @@ mod tests {
     }
 
     #[test]
-    fn quoting_follows_rfc_4180() {
-        let mut out = String::new();
-        row(
-            &mut out,
-            &[
-                "a".into(),
-                "b,c".into(),
-                "say \"hi\"".into(),
-                "x\ny".into(),
-                "".into(),
-            ],
+    fn every_field_is_quoted_with_inner_quotes_doubled() {
+        let mut t = Table::new(&["a", "b"]);
+        t.row(&["b,c".into(), "say \"hi\"".into()]);
+        t.row(&["x\ny".into(), "".into()]);
+        assert_eq!(
+            t.finish(),
+            "\u{feff}\"a\",\"b\"\r\n\"b,c\",\"say \"\"hi\"\"\"\r\n\"x\ny\",\"\"\r\n"
         );
-        assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\",\r\n");
-        assert_eq!(text("-3"), "'-3");
-        assert_eq!(text("ok"), "ok");
+        // In the real files too: with every field quoted, a line of n fields
+        // has n - 1 `","` separators (lines here hold no quote or comma inside
+        // a field, except the note that spans two lines).
+        let f = files();
+        for text in [&f.sessions, &f.sets, &f.reps, &f.check_ins] {
+            let width = parse(text)[0].len();
+            let body = text.strip_prefix('\u{feff}').unwrap();
+            for line in body
+                .split("\r\n")
+                .filter(|l| !l.is_empty() && !l.contains('\n'))
+            {
+                assert!(line.starts_with('"') && line.ends_with('"'), "{line}");
+                assert_eq!(line.matches("\",\"").count(), width - 1, "{line}");
+            }
+        }
+    }
+
+    /// Each case OWASP's CSV-injection guidance names, and the variants that
+    /// slipped through before: leading whitespace, LF, full-width forms, `|`, `%`.
+    #[test]
+    fn formula_starts_are_defused_case_by_case() {
+        let mut missed = Vec::new();
+        for (case, value) in [
+            ("=", "=1+1"),
+            ("+", "+1+1"),
+            ("-", "-1+1"),
+            ("@", "@SUM(A1:A2)"),
+            ("tab", "\t=1+1"),
+            ("CR", "\r=1+1"),
+            ("LF", "\n=1+1"),
+            ("NUL", "\0=1+1"),
+            ("|", "|cmd /c calc"),
+            ("%", "%0A=1+1"),
+            ("space then =", " =1+1"),
+            ("spaces then +", "   +1"),
+            ("no-break space then @", "\u{a0}@SUM(A1)"),
+            ("LF then =", "\n=HYPERLINK(\"x\")"),
+            ("CR LF then -", "\r\n-1"),
+            ("full-width =", "＝1+1"),
+            ("full-width +", "＋1"),
+            ("full-width -", "－1"),
+            ("full-width @", "＠SUM(A1)"),
+            ("full-width |", "｜cmd"),
+            ("full-width %", "％1"),
+            ("ideographic space then full-width =", "\u{3000}＝1+1"),
+        ] {
+            if text(value) != format!("'{value}") {
+                missed.push(case);
+            }
+        }
+        assert!(missed.is_empty(), "not defused: {missed:?}");
+        for value in ["ok", " ok", "dolor = 3", "3-2", "", "'quoted", "100%"] {
+            assert_eq!(text(value), value, "{value:?} is left as it is");
+        }
+    }
+
+    #[test]
+    fn injected_text_is_defused_in_every_file_and_numbers_stay_numbers() {
+        let (_d, s) = temp_store();
+        let id = seed(&s, "Ana");
+        let range =
+            DateRange::new("2026-03-29".parse().unwrap(), "2026-04-05".parse().unwrap()).unwrap();
+        let mut h = history_in_range(&s, id, range).unwrap();
+        for c in &mut h.check_ins {
+            c.note = " =HYPERLINK(\"http://x\")".into();
+        }
+        h.sessions[0].blocks[0].exercise_id = "＝1+1".into();
+        h.sessions[0].utc_offset_min = -300;
+        let f = export(&h);
+        for row in &parse(&f.check_ins)[1..] {
+            assert_eq!(row[9], "' =HYPERLINK(\"http://x\")");
+        }
+        assert_eq!(parse(&f.sets)[1][3], "'＝1+1");
+        assert!(parse(&f.reps).iter().any(|r| r[4] == "'＝1+1"));
+        let sessions = parse(&f.sessions);
+        assert_eq!(sessions[1][5], "-300", "a negative offset stays a number");
+        assert!(sessions[1][1].ends_with("-05:00"));
     }
 }

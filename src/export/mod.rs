@@ -2,6 +2,8 @@
 //! health-platform records, and the therapist's HTML report.
 
 pub mod backup;
+#[cfg(test)]
+mod backup_fuzz;
 pub mod csv;
 pub mod fhir;
 pub mod health;

@@ -28,8 +28,8 @@ pub enum RehabError {
     /// The call does not fit the current state (e.g. pushing samples to a finished session).
     #[error("invalid state: {0}")]
     InvalidState(String),
-    /// A backup file was refused (malformed, truncated, hostile, or from a newer
-    /// app); nothing was imported.
+    /// A backup file was refused (malformed, truncated, hostile, changed or
+    /// damaged after it was written, or from a newer app); nothing was imported.
     #[error("backup refused: {0}")]
     ImportRejected(String),
     /// A bug in the core; the message says where. Nothing was half-written.

@@ -19,9 +19,10 @@ pub struct ImportSummary {
     pub check_ins: u64,
 }
 
-/// The four spreadsheet files, as CSV text (RFC 4180, UTF-8 with BOM, CRLF);
-/// the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`, `check_ins.csv`.
-/// Columns and units: `src/export/csv.rs`.
+/// The four spreadsheet files, as CSV text (RFC 4180, every field quoted, UTF-8
+/// with BOM, CRLF; text that a spreadsheet would run as a formula starts with
+/// `'`); the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`,
+/// `check_ins.csv`. Columns and units: `src/export/csv.rs`.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CsvExport {
     /// One row per session.
@@ -64,9 +65,11 @@ impl RehabCore {
 
     /// Restores a backup as new profiles, all in one transaction. A malformed,
     /// truncated, hostile or newer-version file throws `ImportRejected` and
-    /// changes nothing; so does a backup whose profile is already on this device
-    /// (same name and creation time: the same file imported twice, or restored
-    /// onto the phone it came from).
+    /// changes nothing; so does a file changed or damaged after it was written
+    /// (its checksum does not match), one with a value outside the plausible
+    /// ranges (docs/backup.md), and a backup whose profile is already on this
+    /// device (same name and creation time: the same file imported twice, or
+    /// restored onto the phone it came from).
     pub async fn import_backup(&self, json: String) -> Result<ImportSummary, RehabError> {
         let done = self
             .blocking(move |s| Ok(backup::import(s, &json)))

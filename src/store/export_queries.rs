@@ -3,7 +3,7 @@
 //!
 //! The row types carry the database ids so references inside one history
 //! (a check-in's session) can be followed; [`Store::import_histories`] gives
-//! every row a new id. They derive serde because the backup file (version 1,
+//! every row a new id. They derive serde because the backup file (versions 1 and 2,
 //! `crate::export::backup`) is exactly these rows: a change here is a change of
 //! the backup format and needs a new version there.
 

@@ -13,7 +13,7 @@ fun exportTests(): Unit = runBlocking {
 
     // Backup to a fresh database and back.
     val backup = core.exportBackup(ana.id)
-    T.check("a backup names its format and version", backup.startsWith("{\"format\":\"rehabcore-backup\",\"version\":1,"))
+    T.check("a backup names its format and version", backup.startsWith("{\"format\":\"rehabcore-backup\",\"version\":2,"))
     val fresh = RehabCore(File(T.tempDir(), "restored.db").path)
     val heard = RecordingListener()
     val subscription = fresh.subscribe(heard)
@@ -32,11 +32,12 @@ fun exportTests(): Unit = runBlocking {
         runBlocking { fresh.importBackup(backup.substring(0, backup.length / 2)) }
     }
     T.throws<RehabException.ImportRejected>("a backup from a newer app is refused") {
-        runBlocking { fresh.importBackup(backup.replace("\"version\":1,", "\"version\":2,")) }
+        runBlocking { fresh.importBackup(backup.replace("\"version\":2,", "\"version\":3,")) }
     }
-    T.throws<RehabException.ImportRejected>("a backup with pain 11 is refused") {
-        runBlocking { fresh.importBackup(backup.replace("\"pain\":3", "\"pain\":11")) }
+    val edited = T.throws<RehabException.ImportRejected>("an edited backup (pain 3 to 2) is refused") {
+        runBlocking { fresh.importBackup(backup.replace("\"pain\":3", "\"pain\":2")) }
     }
+    T.check("the refusal names the checksum", edited?.message?.contains("checksum") == true) { "(${edited?.message})" }
     val twice = T.throws<RehabException.ImportRejected>("the same backup imported twice is refused") {
         runBlocking { fresh.importBackup(backup) }
     }

@@ -11,7 +11,7 @@ func exportTests() async throws {
 
     // Backup to a fresh database and back.
     let backup = try await core.exportBackup(profileId: ana.id)
-    T.check("a backup names its format and version", backup.hasPrefix("{\"format\":\"rehabcore-backup\",\"version\":1,"))
+    T.check("a backup names its format and version", backup.hasPrefix("{\"format\":\"rehabcore-backup\",\"version\":2,"))
     let fresh = try RehabCore(path: T.tempDir().appendingPathComponent("restored.db").path)
     let summary = try await fresh.importBackup(json: backup)
     T.equal("the import adds one profile", summary.profileIds.count, 1)
@@ -23,8 +23,8 @@ func exportTests() async throws {
 
     let broken: [(String, String)] = [
         ("a truncated backup is refused", String(backup.prefix(backup.count / 2))),
-        ("a backup from a newer app is refused", backup.replacingOccurrences(of: "\"version\":1,", with: "\"version\":2,")),
-        ("a backup with pain 11 is refused", backup.replacingOccurrences(of: "\"pain\":3", with: "\"pain\":11")),
+        ("a backup from a newer app is refused", backup.replacingOccurrences(of: "\"version\":2,", with: "\"version\":3,")),
+        ("an edited backup (pain 3 to 2) is refused by its checksum", backup.replacingOccurrences(of: "\"pain\":3", with: "\"pain\":2")),
     ]
     for (name, json) in broken {
         do {

@@ -9,6 +9,7 @@ let suites: [(String, () async throws -> Void)] = [
     ("feeds", feedTests),
     ("progress", progressTests),
     ("export", exportTests),
+    ("protection", protectionTests),
 ]
 for (name, suite) in suites {
     print("# \(name)")

@@ -1298,9 +1298,11 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
-     * changes nothing; so does a backup whose profile is already on this device
-     * (same name and creation time: the same file imported twice, or restored
-     * onto the phone it came from).
+     * changes nothing; so does a file changed or damaged after it was written
+     * (its checksum does not match), one with a value outside the plausible
+     * ranges (docs/backup.md), and a backup whose profile is already on this
+     * device (same name and creation time: the same file imported twice, or
+     * restored onto the phone it came from).
      */
     func importBackup(json: String) async throws  -> ImportSummary
     
@@ -1688,9 +1690,11 @@ open func exportFhir(profileId: Int64, from: String, to: String)async throws  ->
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
-     * changes nothing; so does a backup whose profile is already on this device
-     * (same name and creation time: the same file imported twice, or restored
-     * onto the phone it came from).
+     * changes nothing; so does a file changed or damaged after it was written
+     * (its checksum does not match), one with a value outside the plausible
+     * ranges (docs/backup.md), and a backup whose profile is already on this
+     * device (same name and creation time: the same file imported twice, or
+     * restored onto the phone it came from).
      */
 open func importBackup(json: String)async throws  -> ImportSummary  {
     return
@@ -3897,9 +3901,10 @@ public func FfiConverterTypeCountingHint_lower(_ value: CountingHint) -> RustBuf
 
 
 /**
- * The four spreadsheet files, as CSV text (RFC 4180, UTF-8 with BOM, CRLF);
- * the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`, `check_ins.csv`.
- * Columns and units: `src/export/csv.rs`.
+ * The four spreadsheet files, as CSV text (RFC 4180, every field quoted, UTF-8
+ * with BOM, CRLF; text that a spreadsheet would run as a formula starts with
+ * `'`); the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`,
+ * `check_ins.csv`. Columns and units: `src/export/csv.rs`.
  */
 public struct CsvExport: Equatable, Hashable {
     /**
@@ -8820,8 +8825,8 @@ enum RehabError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case InvalidState(message: String)
     
     /**
-     * A backup file was refused (malformed, truncated, hostile, or from a newer
-     * app); nothing was imported.
+     * A backup file was refused (malformed, truncated, hostile, changed or
+     * damaged after it was written, or from a newer app); nothing was imported.
      */
     case ImportRejected(message: String)
     
@@ -11102,7 +11107,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir() != 36571) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_import_backup() != 57229) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_import_backup() != 38499) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() != 55503) {

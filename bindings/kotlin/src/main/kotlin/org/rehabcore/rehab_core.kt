@@ -1178,7 +1178,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir() and 0xFFFF) != 36571) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup() and 0xFFFF) != 57229) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup() and 0xFFFF) != 38499) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() and 0xFFFF) != 55503) {
@@ -2875,9 +2875,11 @@ public interface RehabCoreInterface {
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
-     * changes nothing; so does a backup whose profile is already on this device
-     * (same name and creation time: the same file imported twice, or restored
-     * onto the phone it came from).
+     * changes nothing; so does a file changed or damaged after it was written
+     * (its checksum does not match), one with a value outside the plausible
+     * ranges (docs/backup.md), and a backup whose profile is already on this
+     * device (same name and creation time: the same file imported twice, or
+     * restored onto the phone it came from).
      */
     suspend fun `importBackup`(`json`: kotlin.String): ImportSummary
     
@@ -3368,9 +3370,11 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
-     * changes nothing; so does a backup whose profile is already on this device
-     * (same name and creation time: the same file imported twice, or restored
-     * onto the phone it came from).
+     * changes nothing; so does a file changed or damaged after it was written
+     * (its checksum does not match), one with a value outside the plausible
+     * ranges (docs/backup.md), and a backup whose profile is already on this
+     * device (same name and creation time: the same file imported twice, or
+     * restored onto the phone it came from).
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -5906,9 +5910,10 @@ public object FfiConverterTypeCountingHint: FfiConverterRustBuffer<CountingHint>
 
 
 /**
- * The four spreadsheet files, as CSV text (RFC 4180, UTF-8 with BOM, CRLF);
- * the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`, `check_ins.csv`.
- * Columns and units: `src/export/csv.rs`.
+ * The four spreadsheet files, as CSV text (RFC 4180, every field quoted, UTF-8
+ * with BOM, CRLF; text that a spreadsheet would run as a formula starts with
+ * `'`); the shell writes them as `sessions.csv`, `sets.csv`, `reps.csv`,
+ * `check_ins.csv`. Columns and units: `src/export/csv.rs`.
  */
 data class CsvExport (
     /**
@@ -9426,8 +9431,8 @@ sealed class RehabException(message: String): kotlin.Exception(message) {
         class InvalidState(message: String) : RehabException(message)
         
     /**
-     * A backup file was refused (malformed, truncated, hostile, or from a newer
-     * app); nothing was imported.
+     * A backup file was refused (malformed, truncated, hostile, changed or
+     * damaged after it was written, or from a newer app); nothing was imported.
      */
         class ImportRejected(message: String) : RehabException(message)
         
