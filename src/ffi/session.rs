@@ -37,11 +37,21 @@ pub struct CatalogEntry {
 
 impl From<SessionError> for RehabError {
     fn from(e: SessionError) -> Self {
+        let msg = e.to_string();
         match e {
-            SessionError::Counting(e) => RehabError::InvalidInput(e.to_string()),
             SessionError::Store(e) => e.into(),
-            SessionError::Routine(e) => RehabError::InvalidInput(e.to_string()),
-            SessionError::State(m) => RehabError::InvalidState(m),
+            SessionError::Counting(_)
+            | SessionError::Routine(_)
+            | SessionError::Progress(_)
+            | SessionError::UnknownExercise { .. }
+            | SessionError::ImplausibleTime { .. }
+            | SessionError::BatchTooLong { .. } => RehabError::InvalidInput(msg),
+            SessionError::WrongState { .. }
+            | SessionError::EmptyPlan
+            | SessionError::UnreadablePlan { .. }
+            | SessionError::SessionOver { .. }
+            | SessionError::WrongInput { .. }
+            | SessionError::TapBackwards { .. } => RehabError::InvalidState(msg),
         }
     }
 }
@@ -209,9 +219,8 @@ impl RehabCore {
         request: PlanRequest,
     ) -> Result<DailyPlan, RehabError> {
         let today = super::records::parse_date(&today, "today")?;
-        self.blocking(move |s| {
+        self.blocking_with(move |s| {
             crate::session::plan_for_day(s, Catalog::embedded(), profile_id, today, &request)
-                .map_err(session_to_store)
         })
         .await
     }
@@ -226,21 +235,20 @@ impl RehabCore {
         level: u8,
     ) -> Result<DailyPlan, RehabError> {
         let now = self.clock.now_ms();
-        self.blocking(move |s| {
+        self.blocking_with(move |s| {
             let catalog = Catalog::embedded();
             let profile = s.profile(profile_id)?;
             let since = now - crate::session::ADAPT_WINDOW_DAYS * 86_400_000;
-            let targets = crate::session::next_targets(s, catalog, profile_id, since)
-                .map_err(session_to_store)?
+            let targets = crate::session::next_targets(s, catalog, profile_id, since)?
                 .into_iter()
                 .map(|(id, next)| (id, next.targets))
                 .collect();
-            routine
-                .to_plan(catalog, level, profile.affected_side, &targets)
-                .map_err(|e| crate::store::StoreError::Invalid {
-                    field: "routine",
-                    reason: e.to_string(),
-                })
+            Ok::<_, SessionError>(routine.to_plan(
+                catalog,
+                level,
+                profile.affected_side,
+                &targets,
+            )?)
         })
         .await
     }
@@ -290,16 +298,5 @@ impl RehabCore {
             &lang,
         )?;
         Ok(ExerciseSession::new(live, listener))
-    }
-}
-
-/// Session errors met inside store work on the core's threads, as store errors.
-fn session_to_store(e: SessionError) -> crate::store::StoreError {
-    match e {
-        SessionError::Store(e) => e,
-        other => crate::store::StoreError::Invalid {
-            field: "plan",
-            reason: other.to_string(),
-        },
     }
 }

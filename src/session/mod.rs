@@ -9,37 +9,20 @@
 //! ```
 
 mod engine;
+mod error;
 mod events;
 mod hint;
 mod planning;
+mod stage;
 mod targets;
 
 pub use engine::LiveSession;
+pub use error::{Action, Input, SessionError};
 pub use events::{ExerciseResult, SessionEvent, SessionState, SessionSummary};
 pub use hint::counter_hint;
 pub use planning::plan_for_day;
+pub use stage::{MAX_ABS_TIME_S, MAX_BATCH_SPAN_S};
 pub use targets::{next_targets, NextTargets, ADAPT_WINDOW_DAYS};
-
-use crate::counting::CountingError;
-use crate::routine::RoutineError;
-use crate::store::StoreError;
-
-/// Why a session call failed. A failed call changes nothing that was stored.
-#[derive(Debug, thiserror::Error)]
-pub enum SessionError {
-    /// The samples were rejected by the counter.
-    #[error(transparent)]
-    Counting(#[from] CountingError),
-    /// Reading or writing the database failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The plan names something the catalog does not have.
-    #[error(transparent)]
-    Routine(#[from] RoutineError),
-    /// The call does not fit the session's state.
-    #[error("{0}")]
-    State(String),
-}
 
 #[cfg(test)]
 mod tests;

@@ -102,6 +102,23 @@ fn play(
     events
 }
 
+/// Picks up the profile's unfinished session, as the app does after a kill.
+fn recover(f: &Fixture) -> LiveSession {
+    let open = f
+        .store
+        .unfinished_session(f.profile)
+        .unwrap()
+        .expect("still active");
+    LiveSession::recover(
+        f.store.clone(),
+        f.clock.clone(),
+        Catalog::embedded(),
+        open,
+        "en",
+    )
+    .unwrap()
+}
+
 fn count(events: &[SessionEvent], f: impl Fn(&SessionEvent) -> bool) -> usize {
     events.iter().filter(|e| f(e)).count()
 }
@@ -330,20 +347,8 @@ fn a_crashed_session_is_recovered_with_every_stored_rep() {
         s.session_id()
         // dropped here without stop(): as if the app was killed
     };
-    let open = f
-        .store
-        .unfinished_session(f.profile)
-        .unwrap()
-        .expect("still active");
-    assert_eq!(open.id, session_id);
-    let mut s = LiveSession::recover(
-        f.store.clone(),
-        f.clock.clone(),
-        Catalog::embedded(),
-        open,
-        "en",
-    )
-    .unwrap();
+    let mut s = recover(&f);
+    assert_eq!(s.session_id(), session_id);
     assert_eq!(s.reps(), 7, "3 + 4 reps survived");
     assert_eq!(s.block_index(), 2, "goes on with the third block");
     s.begin().unwrap();
@@ -362,12 +367,25 @@ fn bad_calls_get_typed_errors_and_store_nothing() {
     let f = fixture();
     let mut s = start(&f, plan(vec![block("elbow_flexion_extension", 5, 0)]));
     assert!(
-        matches!(s.push_imu(&[0.0], &[0.0; 6]), Err(SessionError::State(_))),
+        matches!(
+            s.push_imu(&[0.0], &[0.0; 6]),
+            Err(SessionError::WrongState {
+                action: Action::PushSamples,
+                state: SessionState::Planned
+            })
+        ),
         "before begin"
     );
     s.begin().unwrap();
     assert!(
-        matches!(s.tap(1.0), Err(SessionError::State(_))),
+        matches!(
+            s.tap(1.0),
+            Err(SessionError::WrongInput {
+                expected: Input::Samples,
+                given: Input::Taps,
+                ..
+            })
+        ),
         "taps on a motion exercise"
     );
     let nan = [0.0, 0.0, 9.8, f32::NAN, 0.0, 0.0];
@@ -389,7 +407,7 @@ fn bad_calls_get_typed_errors_and_store_nothing() {
         plan(vec![]),
         "en",
     );
-    assert!(empty.is_err());
+    assert!(matches!(empty, Err(SessionError::EmptyPlan)));
     let unknown = LiveSession::start(
         f.store.clone(),
         f.clock.clone(),
@@ -401,6 +419,8 @@ fn bad_calls_get_typed_errors_and_store_nothing() {
     );
     assert!(matches!(
         unknown,
-        Err(SessionError::Routine(_)) | Err(SessionError::Store(_))
+        Err(SessionError::UnknownExercise { exercise_id }) if exercise_id == "moonwalk"
     ));
 }
+
+mod regressions;
