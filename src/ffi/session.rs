@@ -18,6 +18,12 @@ pub trait SessionListener: Send + Sync {
 /// A live exercise session. Drive it from the sensor thread with batches of
 /// samples (about one call per 100 ms); every rep is on disk before the call
 /// that counted it returns. Calls are cheap and synchronous.
+///
+/// When a write fails (a full disk), a call still returns every event it
+/// stored; what could not be stored (a block's end, the next block, the
+/// session's end) is retried by the next call, which throws `Storage` if it
+/// fails again. Nothing shown is missing from the disk, and nothing on the disk
+/// was not shown.
 #[derive(uniffi::Object)]
 pub struct ExerciseSession {
     inner: Mutex<LiveSession>,
@@ -127,7 +133,9 @@ impl ExerciseSession {
     /// Feeds a batch of motion samples: `timestamps` in seconds on the sensor's
     /// clock (increasing), `samples` interleaved `ax, ay, az, gx, gy, gz` per
     /// timestamp (m/s² with gravity, rad/s). Ignored while resting or paused.
-    /// Throws `InvalidInput` for NaN, wrong lengths or time going backwards.
+    /// Throws `InvalidInput` for NaN, wrong lengths, time going backwards, or
+    /// times no sensor gives (beyond ±1e10 s, or one batch spanning over 60 s).
+    /// A gap of more than 2 s between samples adds nothing to active time.
     pub fn push_imu(
         &self,
         timestamps: Vec<f64>,
@@ -154,6 +162,7 @@ impl ExerciseSession {
     }
 
     /// A tap, for touch exercises; `t_s` on the same clock as the samples.
+    /// Throws `InvalidInput` for a time that is not finite or beyond ±1e10 s.
     pub fn tap(&self, t_s: f64) -> Result<Vec<SessionEvent>, RehabError> {
         self.drive(|s| s.tap(t_s))
     }
@@ -173,12 +182,14 @@ impl ExerciseSession {
         self.drive(|s| s.skip())
     }
 
-    /// Call about once a second while resting: ends the rest when its time is up.
+    /// Call about once a second while resting: ends the rest when its time is
+    /// up, and retries a write that failed.
     pub fn tick(&self) -> Result<Vec<SessionEvent>, RehabError> {
         self.drive(|s| s.tick())
     }
 
-    /// Ends the session now with what was done.
+    /// Ends the session now with what was done. If its end cannot be stored
+    /// yet, the state stays and calling `stop` again (or any call) retries.
     pub fn stop(&self) -> Result<Vec<SessionEvent>, RehabError> {
         self.drive(|s| s.stop())
     }

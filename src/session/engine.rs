@@ -10,7 +10,7 @@ use crate::counting::{CounterConfig, RepCounter, RepEvent, RepKind};
 use crate::routine::{Catalog, DailyPlan};
 use crate::store::{
     AttemptRecord, NewBlock, NewCalibration, NewSession, RepRecord, Session, SessionEnd,
-    SessionStatus, Store,
+    SessionStatus, Store, StoreError,
 };
 use std::sync::Arc;
 
@@ -542,10 +542,21 @@ impl LiveSession {
             .live_block_mut()
             .and_then(|b| b.unstored.front().copied())
         {
-            self.store_movement(&e, events)?;
+            let stored = self.store_movement(&e, events);
             let Some(block) = self.stage.live_block_mut() else {
                 break;
             };
+            match stored {
+                Ok(()) => {}
+                // A movement the store refuses (a number no sensor gives) can
+                // never be stored: dropped, neither stored nor reported, so it
+                // cannot hold up the session.
+                Err(SessionError::Store(StoreError::Invalid { .. })) => {
+                    block.unstored.pop_front();
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
             block.unstored.pop_front();
             if block.calibrating && block.reps >= CALIBRATION_REPS {
                 self.end_calibration(events)?;

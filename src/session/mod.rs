@@ -7,6 +7,16 @@
 //!                  \______________\____________/
 //!                           Paused (from any of these, back on resume)
 //! ```
+//!
+//! Inside, the state is one [`stage`] value that carries its data. Two stages
+//! exist only after a failed write: a block whose end is not stored yet (shown
+//! as exercising) and a session whose end is not stored yet (shown as resting);
+//! the next call retries the write. Sample times are checked here before the
+//! counter sees them: finite, within ±[`MAX_ABS_TIME_S`], one batch spanning at
+//! most [`MAX_BATCH_SPAN_S`]. Active time adds only the intervals between inputs
+//! of at most 2 s (samples) or 5 s (taps); after a longer gap sample time is
+//! mapped onto the wall clock afresh, so a sensor clock that jumps dates nothing
+//! ahead.
 
 mod engine;
 mod error;

@@ -15,7 +15,11 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
+    fixture_in(tempfile::tempdir().unwrap())
+}
+
+/// A profile in a new database in `dir`.
+fn fixture_in(dir: tempfile::TempDir) -> Fixture {
     let store = Arc::new(Store::open(dir.path().join("s.db")).unwrap());
     let profile = store
         .create_profile(
@@ -117,6 +121,72 @@ fn recover(f: &Fixture) -> LiveSession {
         "en",
     )
     .unwrap()
+}
+
+/// What the calls reported, to compare with what the database holds.
+#[derive(Debug, Default)]
+struct Ledger {
+    reps: u32,
+    attempts: u32,
+    blocks_started: usize,
+    blocks_ended: usize,
+    calibrations: usize,
+    finished: bool,
+    errors: usize,
+}
+
+impl Ledger {
+    /// Notes what one call reported.
+    fn take(&mut self, result: &std::result::Result<Vec<SessionEvent>, SessionError>) {
+        let Ok(events) = result else {
+            self.errors += 1;
+            return;
+        };
+        for e in events {
+            match e {
+                SessionEvent::Rep { .. } => self.reps += 1,
+                SessionEvent::Attempt { .. } => self.attempts += 1,
+                SessionEvent::BlockStarted { .. } => self.blocks_started += 1,
+                SessionEvent::BlockComplete { .. } => self.blocks_ended += 1,
+                SessionEvent::Calibrated { .. } => self.calibrations += 1,
+                SessionEvent::SessionFinished { .. } => self.finished = true,
+                _ => {}
+            }
+        }
+    }
+
+    /// Panics unless the database holds exactly what the calls reported
+    /// (`calibrations_before`: calibrations stored before the session).
+    fn check(&self, f: &Fixture, session_id: i64, calibrations_before: usize) {
+        let blocks = f.store.blocks(session_id).unwrap();
+        let stored_attempts: u32 = blocks.iter().map(|b| b.attempts).sum();
+        let ended = blocks.iter().filter(|b| b.ended_at_ms.is_some()).count();
+        let status = f.store.session(session_id).unwrap().status;
+        assert_eq!(self.reps, stored_reps(f, session_id), "reps: {self:?}");
+        assert_eq!(self.attempts, stored_attempts, "attempts: {self:?}");
+        assert_eq!(self.blocks_started, blocks.len(), "blocks: {self:?}");
+        assert_eq!(self.blocks_ended, ended, "ended blocks: {self:?}");
+        assert_eq!(
+            self.calibrations,
+            stored_calibrations(f) - calibrations_before,
+            "calibrations: {self:?}"
+        );
+        assert_eq!(
+            self.finished,
+            status == crate::store::SessionStatus::Finished,
+            "{self:?}"
+        );
+    }
+}
+
+fn stored_calibrations(f: &Fixture) -> usize {
+    f.store
+        .read(|c| {
+            Ok(c.query_row("SELECT count(*) FROM calibrations", [], |r| {
+                r.get::<_, i64>(0)
+            })?)
+        })
+        .unwrap() as usize
 }
 
 fn count(events: &[SessionEvent], f: impl Fn(&SessionEvent) -> bool) -> usize {
@@ -423,4 +493,6 @@ fn bad_calls_get_typed_errors_and_store_nothing() {
     ));
 }
 
+mod faults;
+mod fuzz;
 mod regressions;
