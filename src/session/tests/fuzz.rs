@@ -308,15 +308,22 @@ fn run_case(f: &Fixture, case: &Case) -> std::result::Result<Ledger, TestCaseErr
     Ok(ledger)
 }
 
+/// A runner whose cases follow from `seed` alone. XorShift: ChaCha,
+/// unoptimized in a debug build, took a third of the time.
 fn runner(cases: u32, seed: u64) -> TestRunner {
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    bytes[8] = 1;
+    runner_with(cases, TestRng::from_seed(RngAlgorithm::XorShift, &bytes))
+}
+
+fn runner_with(cases: u32, rng: TestRng) -> TestRunner {
     let config = Config {
         cases,
         failure_persistence: None,
         ..Config::default()
     };
-    let mut bytes = [0u8; 32];
-    bytes[..8].copy_from_slice(&seed.to_le_bytes());
-    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &bytes))
+    TestRunner::new_with_rng(config, rng)
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -343,12 +350,14 @@ fn session_calls_survive_hostile_input() {
     }
 }
 
-/// Case 184 of seed 1 (found by the long run): a counter movement with an
+/// Case 184 of ChaCha seed 1 (found by the long run): a counter movement with an
 /// infinite peak speed, which the store refuses (issue 16, defect 8, fixed in
 /// the counter apart). Retrying it held up every later call, `stop` included.
 #[test]
 fn a_movement_the_store_refuses_is_dropped_and_the_session_can_be_stopped() {
-    let mut runner = runner(1, 1);
+    let mut seed = [0u8; 32];
+    seed[0] = 1;
+    let mut runner = runner_with(1, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
     let strategy = case();
     let mut found = None;
     for _ in 0..=184 {
