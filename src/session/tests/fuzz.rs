@@ -414,7 +414,7 @@ fn session_calls_long_run() {
             }
             f = fuzz_fixture();
         }
-        if (n + 1) % 100_000 == 0 {
+        if (n + 1) % 10_000 == 0 {
             println!(
                 "session fuzz: {} executions, {failures} failures, {:.0} s",
                 n + 1,
