@@ -113,14 +113,17 @@ fn recover(f: &Fixture) -> LiveSession {
         .unfinished_session(f.profile)
         .unwrap()
         .expect("still active");
+    resume(f, open).unwrap()
+}
+
+fn resume(f: &Fixture, session: crate::store::Session) -> Result<LiveSession, SessionError> {
     LiveSession::recover(
         f.store.clone(),
         f.clock.clone(),
         Catalog::embedded(),
-        open,
+        session,
         "en",
     )
-    .unwrap()
 }
 
 /// What the calls reported, to compare with what the database holds.
@@ -491,6 +494,72 @@ fn bad_calls_get_typed_errors_and_store_nothing() {
         unknown,
         Err(SessionError::UnknownExercise { exercise_id }) if exercise_id == "moonwalk"
     ));
+}
+
+#[test]
+fn each_refusal_is_its_own_typed_error_with_a_readable_message() {
+    let f = fixture();
+    let mut s = start(&f, plan(vec![block("index_finger_tap", 5, 0)]));
+    let e = s.pause().unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SessionError::WrongState {
+                action: Action::Pause,
+                state: SessionState::Planned
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(e.to_string(), "cannot pause while the session is Planned");
+    s.begin().unwrap();
+    s.tap(2.0).unwrap();
+    let e = s.tap(1.0).unwrap_err();
+    assert!(matches!(e, SessionError::TapBackwards { .. }), "{e:?}");
+    assert_eq!(e.to_string(), "tap time goes backwards: 1 s after 2 s");
+    let e = s.push_scalar(&[3.0], &[1.0]).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SessionError::WrongInput {
+                expected: Input::Taps,
+                given: Input::Samples,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "index_finger_tap is counted from taps, not sensor samples"
+    );
+    assert!(matches!(
+        s.tap(f64::NAN),
+        Err(SessionError::ImplausibleTime { index: 0, .. })
+    ));
+    s.stop().unwrap();
+    let e = resume(&f, f.store.session(s.session_id()).unwrap())
+        .err()
+        .unwrap();
+    assert!(matches!(e, SessionError::SessionOver { .. }), "{e:?}");
+
+    let mut s = start(&f, plan(vec![block("grip_squeeze", 5, 0)]));
+    s.begin().unwrap();
+    let e = s.push_scalar(&[0.0, 61.0], &[1.0, 1.0]).unwrap_err();
+    assert!(matches!(e, SessionError::BatchTooLong { .. }), "{e:?}");
+    let e = s.push_scalar(&[-2e10], &[1.0]).unwrap_err();
+    assert!(matches!(e, SessionError::ImplausibleTime { .. }), "{e:?}");
+    let id = s.session_id();
+    drop(s);
+    f.store
+        .write(|tx| {
+            tx.execute("UPDATE sessions SET plan_json = '{' WHERE id = ?1", [id])?;
+            Ok(())
+        })
+        .unwrap();
+    let open = f.store.unfinished_session(f.profile).unwrap().unwrap();
+    let e = resume(&f, open).err().unwrap();
+    assert!(matches!(e, SessionError::UnreadablePlan { .. }), "{e:?}");
 }
 
 mod faults;
