@@ -181,9 +181,10 @@ fn run_case(f: &Fixture, case: &Case) -> std::result::Result<Ledger, TestCaseErr
     let id = s.session_id();
     let mut ledger = Ledger::default();
     let mut t = 100.0;
-    // How far sample time may carry the session past the wall clock: inputs
-    // closer than a gap are trusted (a replay may run faster than real time),
-    // each step counting at most one batch's span.
+    // How far sample time may carry the session past the wall clock: steps
+    // between inputs closer than a gap are trusted (a replay may run faster
+    // than real time, and each block starts a new sample timeline), each
+    // counting at most one batch's span.
     let (mut ahead_s, mut last_s) = (0.0, f64::NAN);
     let mut note = |ts: &[f64]| {
         for &x in ts
@@ -193,7 +194,7 @@ fn run_case(f: &Fixture, case: &Case) -> std::result::Result<Ledger, TestCaseErr
             if x > last_s {
                 ahead_s += (x - last_s).min(crate::session::MAX_BATCH_SPAN_S);
             }
-            last_s = if last_s.is_nan() { x } else { last_s.max(x) };
+            last_s = x;
         }
     };
     for op in &case.ops {
