@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 CASES="${FUZZ_CASES:-1000000}"
-TARGETS=(recording_reader backup_import backup_edits)
+TARGETS=(session recording_reader backup_import backup_edits)
 status=0
 
 # The library's test binary, built once and copied aside: the runs call the
@@ -46,6 +46,22 @@ run_lib_target() {
         status=1
     fi
     if grep -E '^fuzz .*failures [1-9]' <<<"$out" >/dev/null; then status=1; fi
+    return 0
+}
+
+# The live session's calls with hostile numbers (src/session/tests/fuzz.rs):
+# random plans and call sequences (push_imu, push_scalar, tap, begin, pause,
+# resume, skip, stop, tick) with NaN, infinities, 1e300, jumps, time going
+# backwards and wrong lengths. Nothing panics, errors are typed, every session
+# can be stopped, and the database holds exactly what the calls reported.
+# Its harness reads FUZZ_CASES and FUZZ_SEED and prints "session fuzz: ..." lines.
+fuzz_session() {
+    local bin out
+    bin=$(lib_test_binary)
+    out=$(FUZZ_CASES="$CASES" FUZZ_SEED="${FUZZ_SEED:-1}" "$bin" \
+        session::tests::fuzz::session_calls_long_run --exact --nocapture --ignored 2>&1) || status=1
+    grep -E '^session fuzz: [0-9]+ executions, [0-9]+ failures, seed' <<<"$out" | sed 's/^session fuzz:/fuzz session:/' ||
+        { printf '%s\n' "$out" | tail -n 40; echo "fuzz session: no result line"; status=1; }
     return 0
 }
 

@@ -69,6 +69,53 @@ fn a_released_core_closes_its_file_and_can_be_reopened() {
     assert_eq!(block_on_foreign(again.profile(p.id)).unwrap(), p);
 }
 
+#[test]
+fn session_refusals_reach_the_app_as_typed_errors_and_a_session_can_always_be_stopped() {
+    use rehab_core::ffi::RehabError;
+    use rehab_core::routine::{BodyRegion, PlanGoal, PlanRequest};
+    use rehab_core::session::{SessionEvent, SessionState};
+    let (_dir, core) = open();
+    let p = block_on_foreign(core.create_profile(profile())).unwrap();
+    let request = PlanRequest {
+        level: 2,
+        areas: vec![BodyRegion::Elbow],
+        affected_side: Side::Right,
+        goal: PlanGoal::Minutes { minutes: 10 },
+        prescriptions: vec![],
+        targets: Default::default(),
+    };
+    let plan = block_on_foreign(core.plan_today(p.id, "2026-12-07".into(), request)).unwrap();
+    let session = core
+        .start_session(p.id, plan, 0, "en".into(), None)
+        .unwrap();
+    session.begin().unwrap();
+    // Issue 16: after these, stop() failed forever ("invalid active_ms").
+    for times in [
+        vec![100.0, 100.0 + 1e300],
+        vec![1e300],
+        vec![f64::NAN],
+        vec![0.0, 1e7],
+    ] {
+        let samples = vec![0.0f32; 6 * times.len()];
+        let refused = session.push_imu(times.clone(), samples);
+        assert!(
+            matches!(refused, Err(RehabError::InvalidInput(_))),
+            "{times:?}: {refused:?}"
+        );
+    }
+    let events = session.stop().unwrap();
+    assert!(
+        matches!(events.last(), Some(SessionEvent::SessionFinished { .. })),
+        "{events:?}"
+    );
+    assert_eq!(session.state(), SessionState::Finished);
+    let again = session.stop();
+    assert!(
+        matches!(&again, Err(RehabError::InvalidState(m)) if m.contains("cannot stop") && m.contains("Finished")),
+        "{again:?}"
+    );
+}
+
 /// A minimal executor that is not tokio: polls on this thread, parks between wakes.
 fn block_on_foreign<F: std::future::Future>(fut: F) -> F::Output {
     use std::task::{Context, Poll, Wake, Waker};

@@ -45,9 +45,22 @@ impl RehabCore {
         T: Send + 'static,
         F: FnOnce(&Store) -> store::Result<T> + Send + 'static,
     {
+        self.blocking_with(f).await
+    }
+
+    /// [`RehabCore::blocking`] for work whose own error maps to [`RehabError`].
+    pub(super) async fn blocking_with<T, E, F>(&self, f: F) -> Result<T, RehabError>
+    where
+        T: Send + 'static,
+        E: Into<RehabError> + Send + 'static,
+        F: FnOnce(&Store) -> Result<T, E> + Send + 'static,
+    {
         let store = self.store.clone();
         let runtime = self.runtime.as_ref().expect("runtime lives until drop");
-        Ok(runtime.spawn_blocking(move || f(&store)).await??)
+        runtime
+            .spawn_blocking(move || f(&store))
+            .await?
+            .map_err(Into::into)
     }
 
     /// Tells the data listeners about new profiles (created or imported).

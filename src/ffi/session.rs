@@ -18,6 +18,12 @@ pub trait SessionListener: Send + Sync {
 /// A live exercise session. Drive it from the sensor thread with batches of
 /// samples (about one call per 100 ms); every rep is on disk before the call
 /// that counted it returns. Calls are cheap and synchronous.
+///
+/// When a write fails (a full disk), a call still returns every event it
+/// stored; what could not be stored (a block's end, the next block, the
+/// session's end) is retried by the next call, which throws `Storage` if it
+/// fails again. Nothing shown is missing from the disk, and nothing on the disk
+/// was not shown.
 #[derive(uniffi::Object)]
 pub struct ExerciseSession {
     inner: Mutex<LiveSession>,
@@ -37,11 +43,21 @@ pub struct CatalogEntry {
 
 impl From<SessionError> for RehabError {
     fn from(e: SessionError) -> Self {
+        let msg = e.to_string();
         match e {
-            SessionError::Counting(e) => RehabError::InvalidInput(e.to_string()),
             SessionError::Store(e) => e.into(),
-            SessionError::Routine(e) => RehabError::InvalidInput(e.to_string()),
-            SessionError::State(m) => RehabError::InvalidState(m),
+            SessionError::Counting(_)
+            | SessionError::Routine(_)
+            | SessionError::Progress(_)
+            | SessionError::UnknownExercise { .. }
+            | SessionError::ImplausibleTime { .. }
+            | SessionError::BatchTooLong { .. } => RehabError::InvalidInput(msg),
+            SessionError::WrongState { .. }
+            | SessionError::EmptyPlan
+            | SessionError::UnreadablePlan { .. }
+            | SessionError::SessionOver { .. }
+            | SessionError::WrongInput { .. }
+            | SessionError::TapBackwards { .. } => RehabError::InvalidState(msg),
         }
     }
 }
@@ -117,7 +133,9 @@ impl ExerciseSession {
     /// Feeds a batch of motion samples: `timestamps` in seconds on the sensor's
     /// clock (increasing), `samples` interleaved `ax, ay, az, gx, gy, gz` per
     /// timestamp (m/s² with gravity, rad/s). Ignored while resting or paused.
-    /// Throws `InvalidInput` for NaN, wrong lengths or time going backwards.
+    /// Throws `InvalidInput` for NaN, wrong lengths, time going backwards, or
+    /// times no sensor gives (beyond ±1e10 s, or one batch spanning over 60 s).
+    /// A gap of more than 2 s between samples adds nothing to active time.
     pub fn push_imu(
         &self,
         timestamps: Vec<f64>,
@@ -144,6 +162,7 @@ impl ExerciseSession {
     }
 
     /// A tap, for touch exercises; `t_s` on the same clock as the samples.
+    /// Throws `InvalidInput` for a time that is not finite or beyond ±1e10 s.
     pub fn tap(&self, t_s: f64) -> Result<Vec<SessionEvent>, RehabError> {
         self.drive(|s| s.tap(t_s))
     }
@@ -163,12 +182,14 @@ impl ExerciseSession {
         self.drive(|s| s.skip())
     }
 
-    /// Call about once a second while resting: ends the rest when its time is up.
+    /// Call about once a second while resting: ends the rest when its time is
+    /// up, and retries a write that failed.
     pub fn tick(&self) -> Result<Vec<SessionEvent>, RehabError> {
         self.drive(|s| s.tick())
     }
 
-    /// Ends the session now with what was done.
+    /// Ends the session now with what was done. If its end cannot be stored
+    /// yet, the state stays and calling `stop` again (or any call) retries.
     pub fn stop(&self) -> Result<Vec<SessionEvent>, RehabError> {
         self.drive(|s| s.stop())
     }
@@ -209,9 +230,8 @@ impl RehabCore {
         request: PlanRequest,
     ) -> Result<DailyPlan, RehabError> {
         let today = super::records::parse_date(&today, "today")?;
-        self.blocking(move |s| {
+        self.blocking_with(move |s| {
             crate::session::plan_for_day(s, Catalog::embedded(), profile_id, today, &request)
-                .map_err(session_to_store)
         })
         .await
     }
@@ -226,21 +246,20 @@ impl RehabCore {
         level: u8,
     ) -> Result<DailyPlan, RehabError> {
         let now = self.clock.now_ms();
-        self.blocking(move |s| {
+        self.blocking_with(move |s| {
             let catalog = Catalog::embedded();
             let profile = s.profile(profile_id)?;
             let since = now - crate::session::ADAPT_WINDOW_DAYS * 86_400_000;
-            let targets = crate::session::next_targets(s, catalog, profile_id, since)
-                .map_err(session_to_store)?
+            let targets = crate::session::next_targets(s, catalog, profile_id, since)?
                 .into_iter()
                 .map(|(id, next)| (id, next.targets))
                 .collect();
-            routine
-                .to_plan(catalog, level, profile.affected_side, &targets)
-                .map_err(|e| crate::store::StoreError::Invalid {
-                    field: "routine",
-                    reason: e.to_string(),
-                })
+            Ok::<_, SessionError>(routine.to_plan(
+                catalog,
+                level,
+                profile.affected_side,
+                &targets,
+            )?)
         })
         .await
     }
@@ -296,16 +315,5 @@ impl RehabCore {
             &lang,
         )?;
         Ok(ExerciseSession::new(live, listener))
-    }
-}
-
-/// Session errors met inside store work on the core's threads, as store errors.
-fn session_to_store(e: SessionError) -> crate::store::StoreError {
-    match e {
-        SessionError::Store(e) => e,
-        other => crate::store::StoreError::Invalid {
-            field: "plan",
-            reason: other.to_string(),
-        },
     }
 }

@@ -1,14 +1,16 @@
 //! The session state machine.
 
+use super::counter_hint;
+use super::error::{Action, Input, SessionError};
 use super::events::{ExerciseResult, SessionEvent, SessionState, SessionSummary};
+use super::stage::{check_times, ActiveBlock, Closing, Paused, Stage};
 use super::targets::{next_targets, ADAPT_WINDOW_DAYS};
-use super::{counter_hint, SessionError};
 use crate::clock::Clock;
 use crate::counting::{CounterConfig, RepCounter, RepEvent, RepKind};
-use crate::routine::{Catalog, DailyPlan, PlannedBlock};
+use crate::routine::{Catalog, DailyPlan};
 use crate::store::{
     AttemptRecord, NewBlock, NewCalibration, NewSession, RepRecord, Session, SessionEnd,
-    SessionStatus, Store,
+    SessionStatus, Store, StoreError,
 };
 use std::sync::Arc;
 
@@ -16,9 +18,10 @@ use std::sync::Arc;
 pub const CALIBRATION_REPS: u32 = 3;
 /// Two taps closer than this (s) are one tap (a bounce).
 const TAP_REFRACTORY_S: f64 = 0.15;
-/// A silence in the samples longer than this (s) is not counted as active time.
+/// A silence in the samples longer than this (s) adds nothing to active time.
 const MAX_SAMPLE_GAP_S: f64 = 2.0;
-/// Between taps, at most this much (s) counts as active time.
+/// Between taps, at most this much (s) counts as active time; a longer wait
+/// also starts the next tap's rep afresh.
 const MAX_TAP_GAP_S: f64 = 5.0;
 
 type Result<T> = std::result::Result<T, SessionError>;
@@ -26,6 +29,12 @@ type Result<T> = std::result::Result<T, SessionError>;
 /// A session under way. Drive it with the shell's calls; each returns the
 /// events it caused, in order. Every rep is committed to the store before the
 /// call that counted it returns.
+///
+/// A write that fails (a full disk) never loses what was stored: a call that
+/// stored something returns its events even if a later write of the same call
+/// failed, and the failed step (the rest of the movements, a block's end, the
+/// next block, the session's end) waits in the state and is retried by the
+/// next call, which returns the error if it fails again. No call panics.
 pub struct LiveSession {
     store: Arc<Store>,
     clock: Arc<dyn Clock>,
@@ -33,12 +42,11 @@ pub struct LiveSession {
     lang: String,
     session: Session,
     plan: DailyPlan,
-    state: SessionState,
-    paused_from: Option<SessionState>,
-    paused_at_ms: i64,
+    stage: Stage,
+    /// Index in the plan of the next block to start.
     next_block: usize,
-    current: Option<ActiveBlock>,
-    rest_until_ms: i64,
+    /// `stop` was called: whatever is pending ends the session, not the next block.
+    stopping: bool,
     /// When the last block ended (UTC ms): the session ends no earlier.
     last_block_end_ms: i64,
     results: Vec<ExerciseResult>,
@@ -46,50 +54,6 @@ pub struct LiveSession {
     attempts: u32,
     /// Reused for the counter's output: no allocation per batch once warm.
     buf: Vec<RepEvent>,
-}
-
-struct ActiveBlock {
-    index: u32,
-    block_id: i64,
-    planned: PlannedBlock,
-    /// `None` for touch exercises (taps are counted directly).
-    counter: Option<RepCounter>,
-    calibrating: bool,
-    reps: u32,
-    attempts: u32,
-    amplitude_sum: f64,
-    /// Sample time and wall time (UTC ms) of the block's first sample.
-    anchor: Option<(f64, i64)>,
-    started_at_ms: i64,
-    /// Time spent moving, from sample (or tap) timestamps, so a replay at any
-    /// speed measures the same; pauses and rests add nothing.
-    active_ms: i64,
-    /// Timestamp of the last sample or tap taken.
-    last_input_s: Option<f64>,
-    last_tap_s: Option<f64>,
-}
-
-impl ActiveBlock {
-    fn wall_ms(&self, t_s: f64) -> i64 {
-        let (t0, wall0) = self.anchor.unwrap_or((t_s, self.started_at_ms));
-        wall0 + ((t_s - t0) * 1000.0).round() as i64
-    }
-
-    /// Adds the time from the last input to `last_s` (at most `max_gap_s`, so
-    /// a long silence is not counted as movement) to the active time.
-    fn take_input(&mut self, first_s: f64, last_s: f64, max_gap_s: f64) {
-        let from = match self.last_input_s {
-            Some(prev) if first_s - prev <= max_gap_s => prev,
-            _ => first_s,
-        };
-        self.active_ms += ((last_s - from).max(0.0) * 1000.0).round() as i64;
-        self.last_input_s = Some(last_s);
-    }
-
-    /// When the block's last input happened on the wall clock, if any.
-    fn last_input_ms(&self) -> Option<i64> {
-        self.last_input_s.map(|t| self.wall_ms(t))
-    }
 }
 
 impl LiveSession {
@@ -104,12 +68,14 @@ impl LiveSession {
         lang: &str,
     ) -> Result<LiveSession> {
         if plan.blocks.is_empty() {
-            return Err(SessionError::State("the plan has no blocks".into()));
+            return Err(SessionError::EmptyPlan);
         }
         for b in &plan.blocks {
             catalog.exercise(&b.exercise_id)?;
         }
-        let plan_json = serde_json::to_string(&plan).expect("plans serialize");
+        let plan_json = serde_json::to_string(&plan).map_err(|e| SessionError::UnreadablePlan {
+            detail: e.to_string(),
+        })?;
         let session = store.create_session(&NewSession {
             profile_id,
             started_at_ms: clock.now_ms(),
@@ -123,7 +89,9 @@ impl LiveSession {
 
     /// Picks up a session a crash left active: finished blocks stay as stored,
     /// an interrupted block is closed with what it had, and the session goes on
-    /// with the next block of its plan (state `Planned`, so call `begin`).
+    /// with the next block of its plan (state `Planned`, so call `begin`). When
+    /// every planned block is stored (the app was killed before the session's
+    /// end was), `begin` ends the session.
     pub fn recover(
         store: Arc<Store>,
         clock: Arc<dyn Clock>,
@@ -132,13 +100,14 @@ impl LiveSession {
         lang: &str,
     ) -> Result<LiveSession> {
         if session.status != SessionStatus::Active {
-            return Err(SessionError::State(format!(
-                "session {} is over and cannot be resumed",
-                session.id
-            )));
+            return Err(SessionError::SessionOver {
+                session_id: session.id,
+            });
         }
-        let plan: DailyPlan = serde_json::from_str(&session.plan_json)
-            .map_err(|e| SessionError::State(format!("the stored plan is unreadable: {e}")))?;
+        let plan: DailyPlan =
+            serde_json::from_str(&session.plan_json).map_err(|e| SessionError::UnreadablePlan {
+                detail: e.to_string(),
+            })?;
         let mut live =
             Self::with_session(store.clone(), clock.clone(), catalog, session, plan, lang);
         let now = clock.now_ms();
@@ -161,6 +130,9 @@ impl LiveSession {
             let target_reps = planned.map_or(block.target_reps.unwrap_or(0), |p| p.target_reps);
             live.reps += block.reps;
             live.attempts += block.attempts;
+            live.last_block_end_ms = live
+                .last_block_end_ms
+                .max(block.ended_at_ms.unwrap_or(block.started_at_ms));
             live.results.push(ExerciseResult {
                 block_index: i as u32,
                 exercise_id: block.exercise_id,
@@ -169,7 +141,7 @@ impl LiveSession {
                 reps: block.reps,
                 attempts: block.attempts,
                 mean_amplitude: block.mean_range.map(|m| m as f32),
-                active_s: (block.active_ms / 1000) as u32,
+                active_s: u32::try_from(block.active_ms / 1000).unwrap_or(u32::MAX),
                 stopped_early: block.reps < target_reps,
             });
         }
@@ -192,12 +164,9 @@ impl LiveSession {
             lang: lang.to_string(),
             session,
             plan,
-            state: SessionState::Planned,
-            paused_from: None,
-            paused_at_ms: 0,
+            stage: Stage::Planned,
             next_block: 0,
-            current: None,
-            rest_until_ms: 0,
+            stopping: false,
             last_block_end_ms: i64::MIN,
             results: Vec::new(),
             reps: 0,
@@ -213,7 +182,7 @@ impl LiveSession {
 
     /// The current state.
     pub fn state(&self) -> SessionState {
-        self.state
+        self.stage.state()
     }
 
     /// The plan being played.
@@ -228,31 +197,33 @@ impl LiveSession {
 
     /// Reps counted so far in the current block (0 between blocks).
     pub fn block_reps(&self) -> u32 {
-        self.current.as_ref().map_or(0, |b| b.reps)
+        self.stage.block().map_or(0, |b| b.reps)
     }
 
     /// Index of the block under way, or of the next one between blocks.
     pub fn block_index(&self) -> u32 {
-        self.current
-            .as_ref()
+        self.stage
+            .block()
             .map_or(self.next_block as u32, |b| b.index)
     }
 
     /// When the current rest ends (UTC ms), while resting.
     pub fn rest_until_ms(&self) -> Option<i64> {
-        (self.state == SessionState::Resting).then_some(self.rest_until_ms)
+        match self.stage {
+            Stage::Resting { until_ms } => Some(until_ms),
+            _ => None,
+        }
     }
 
-    /// Starts the next block (from `Planned`, or ends a rest early).
+    /// Starts the next block (from `Planned`, or ends a rest early); ends the
+    /// session when no planned block is left.
     pub fn begin(&mut self) -> Result<Vec<SessionEvent>> {
-        let mut events = Vec::new();
-        match self.state {
-            SessionState::Planned => {}
-            SessionState::Resting => events.push(SessionEvent::RestOver),
-            s => return Err(self.wrong_state("begin", s)),
-        }
-        self.start_next_block(&mut events)?;
-        Ok(events)
+        self.run(|s, events| match s.stage {
+            Stage::Planned => s.start_next_block(events),
+            Stage::Resting { .. } => s.end_rest(events),
+            Stage::Ending => s.finish_session(events),
+            _ => Err(s.wrong_state(Action::Begin)),
+        })
     }
 
     /// Feeds a batch of 6-axis samples (`ax, ay, az, gx, gy, gz` per sample).
@@ -275,186 +246,169 @@ impl LiveSession {
             &mut Vec<RepEvent>,
         ) -> std::result::Result<(), crate::counting::CountingError>,
     ) -> Result<Vec<SessionEvent>> {
-        match self.state {
-            SessionState::Calibrating | SessionState::Exercising => {}
-            SessionState::Resting | SessionState::Paused => return Ok(Vec::new()),
-            s => return Err(self.wrong_state("push samples", s)),
-        }
-        let now = self.clock.now_ms();
-        let block = self.current.as_mut().expect("a block is under way");
-        let Some(counter) = block.counter.as_mut() else {
-            return Err(SessionError::State(format!(
-                "{} is counted from taps, not samples",
-                block.planned.exercise_id
-            )));
-        };
-        let mut out = std::mem::take(&mut self.buf);
-        out.clear();
-        let fed = feed(counter, &mut out);
-        if let (Ok(()), Some(&first), Some(&last)) = (&fed, t_s.first(), t_s.last()) {
-            if block.anchor.is_none() {
-                // The batch arrives as its last sample is taken.
-                block.anchor = Some((first, now - ((last - first) * 1000.0).round() as i64));
+        self.run(|s, events| {
+            s.settle(events)?;
+            let now = s.clock.now_ms();
+            let Some(block) = s.stage.input_block(Action::PushSamples)? else {
+                return Ok(()); // resting or paused
+            };
+            let Some(counter) = block.counter.as_mut() else {
+                return Err(SessionError::WrongInput {
+                    exercise_id: block.planned.exercise_id.clone(),
+                    expected: Input::Taps,
+                    given: Input::Samples,
+                });
+            };
+            check_times(t_s)?;
+            let mut out = std::mem::take(&mut s.buf);
+            out.clear();
+            let fed = feed(counter, &mut out);
+            if fed.is_ok() {
+                block.take_input(t_s, now, MAX_SAMPLE_GAP_S);
+                block.keep_unstored(out.drain(..));
             }
-            block.take_input(first, last, MAX_SAMPLE_GAP_S);
-        }
-        let result = fed.map_err(SessionError::from).and_then(|()| {
-            let mut events = Vec::new();
-            for e in &out {
-                if self.current.is_none() {
-                    break; // the block completed earlier in this batch
-                }
-                self.on_movement(e, &mut events)?;
-            }
-            Ok(events)
-        });
-        self.buf = out;
-        result
+            s.buf = out;
+            fed?;
+            s.settle(events)
+        })
     }
 
     /// A tap on the screen, for touch exercises (`t_s` on the same clock as samples).
     pub fn tap(&mut self, t_s: f64) -> Result<Vec<SessionEvent>> {
-        if !t_s.is_finite() {
-            return Err(SessionError::State(
-                "tap time is not a finite number".into(),
-            ));
-        }
-        match self.state {
-            SessionState::Calibrating | SessionState::Exercising => {}
-            SessionState::Resting | SessionState::Paused => return Ok(Vec::new()),
-            s => return Err(self.wrong_state("tap", s)),
-        }
-        let now = self.clock.now_ms();
-        let block = self.current.as_mut().expect("a block is under way");
-        if block.counter.is_some() {
-            return Err(SessionError::State(format!(
-                "{} is counted from sensor samples, not taps",
-                block.planned.exercise_id
-            )));
-        }
-        if block.anchor.is_none() {
-            block.anchor = Some((t_s, now));
-        }
-        if let Some(prev) = block.last_tap_s {
-            if t_s < prev {
-                return Err(SessionError::State(format!(
-                    "tap time goes backwards: {t_s} s after {prev} s"
-                )));
+        self.run(|s, events| {
+            s.settle(events)?;
+            let now = s.clock.now_ms();
+            let Some(block) = s.stage.input_block(Action::Tap)? else {
+                return Ok(()); // resting or paused
+            };
+            if block.counter.is_some() {
+                return Err(SessionError::WrongInput {
+                    exercise_id: block.planned.exercise_id.clone(),
+                    expected: Input::Samples,
+                    given: Input::Taps,
+                });
             }
-            if t_s - prev < TAP_REFRACTORY_S {
-                return Ok(Vec::new());
+            check_times(std::slice::from_ref(&t_s))?;
+            let mut start = t_s;
+            if let Some(previous_s) = block.last_tap_s {
+                if t_s < previous_s {
+                    return Err(SessionError::TapBackwards { t_s, previous_s });
+                }
+                if t_s - previous_s < TAP_REFRACTORY_S {
+                    return Ok(());
+                }
+                if t_s - previous_s <= MAX_TAP_GAP_S {
+                    start = previous_s;
+                }
             }
-        }
-        let start = block.last_tap_s.unwrap_or(t_s);
-        block.last_tap_s = Some(t_s);
-        block.take_input(t_s, t_s, MAX_TAP_GAP_S);
-        let tap = RepEvent {
-            kind: RepKind::Rep,
-            index: block.reps,
-            start_s: start,
-            end_s: t_s,
-            amplitude: 0.0,
-            duration_s: (t_s - start) as f32,
-            peak_speed: 0.0,
-            reached_target: true,
-            travel: false,
-        };
-        let mut events = Vec::new();
-        self.on_movement(&tap, &mut events)?;
-        Ok(events)
+            block.last_tap_s = Some(t_s);
+            block.take_input(&[t_s], now, MAX_TAP_GAP_S);
+            let tap = RepEvent {
+                kind: RepKind::Rep,
+                index: block.reps,
+                start_s: start,
+                end_s: t_s,
+                amplitude: 0.0,
+                duration_s: (t_s - start) as f32,
+                peak_speed: 0.0,
+                reached_target: true,
+                travel: false,
+            };
+            block.keep_unstored(std::iter::once(tap));
+            s.settle(events)
+        })
     }
 
     /// Pauses (from calibrating, exercising or resting).
     pub fn pause(&mut self) -> Result<Vec<SessionEvent>> {
-        match self.state {
-            SessionState::Calibrating | SessionState::Exercising | SessionState::Resting => {}
-            s => return Err(self.wrong_state("pause", s)),
+        match self.stage {
+            Stage::Block(_) | Stage::Closing(_) | Stage::Resting { .. } | Stage::Ending => {}
+            _ => return Err(self.wrong_state(Action::Pause)),
         }
-        let now = self.clock.now_ms();
-        if let Some(b) = self.current.as_mut() {
+        let at_ms = self.clock.now_ms();
+        let mut from = std::mem::replace(&mut self.stage, Stage::Planned);
+        match &mut from {
             // Time paused is not active: the next input starts a new stretch.
-            b.last_input_s = None;
+            Stage::Block(b) => b.last_input_s = None,
+            Stage::Closing(c) => c.block.last_input_s = None,
+            _ => {}
         }
-        self.paused_from = Some(self.state);
-        self.paused_at_ms = now;
-        Ok(vec![self.set_state(SessionState::Paused)])
+        self.stage = Stage::Paused(Box::new(Paused { from, at_ms }));
+        Ok(vec![SessionEvent::StateChanged {
+            state: SessionState::Paused,
+        }])
     }
 
     /// Resumes where `pause` left off; a paused rest is extended by the pause.
     pub fn resume(&mut self) -> Result<Vec<SessionEvent>> {
-        let Some(previous) = self
-            .paused_from
-            .take()
-            .filter(|_| self.state == SessionState::Paused)
-        else {
-            return Err(self.wrong_state("resume", self.state));
-        };
-        let now = self.clock.now_ms();
-        if previous == SessionState::Resting {
-            self.rest_until_ms += now - self.paused_at_ms;
+        match std::mem::replace(&mut self.stage, Stage::Planned) {
+            Stage::Paused(paused) => {
+                let Paused { mut from, at_ms } = *paused;
+                if let Stage::Resting { until_ms } = &mut from {
+                    *until_ms = until_ms.saturating_add(self.clock.now_ms() - at_ms);
+                }
+                self.stage = from;
+                Ok(vec![SessionEvent::StateChanged {
+                    state: self.stage.state(),
+                }])
+            }
+            other => {
+                self.stage = other;
+                Err(self.wrong_state(Action::Resume))
+            }
         }
-        Ok(vec![self.set_state(previous)])
     }
 
     /// Ends the current block before its target (or the rest, early) and moves on.
     pub fn skip(&mut self) -> Result<Vec<SessionEvent>> {
-        match self.state {
-            SessionState::Calibrating | SessionState::Exercising => {
-                let mut events = Vec::new();
-                self.flush_counter(&mut events)?;
-                if self.current.is_some() {
-                    self.complete_block(true, &mut events)?;
-                }
-                Ok(events)
-            }
-            SessionState::Resting => self.begin(),
-            s => Err(self.wrong_state("skip", s)),
-        }
+        self.run(|s, events| match s.stage {
+            Stage::Block(_) => s.end_block_early(events),
+            Stage::Closing(_) | Stage::Ending => s.settle(events),
+            Stage::Resting { .. } => s.end_rest(events),
+            _ => Err(s.wrong_state(Action::Skip)),
+        })
     }
 
-    /// Lets time pass: ends a rest whose time is up and starts the next block.
+    /// Lets time pass: ends a rest whose time is up and starts the next block;
+    /// retries a write that failed earlier.
     pub fn tick(&mut self) -> Result<Vec<SessionEvent>> {
-        if self.state == SessionState::Resting && self.clock.now_ms() >= self.rest_until_ms {
-            return self.begin();
-        }
-        Ok(Vec::new())
+        self.run(|s, events| {
+            s.settle(events)?;
+            match s.stage {
+                Stage::Resting { until_ms } if s.clock.now_ms() >= until_ms => s.end_rest(events),
+                _ => Ok(()),
+            }
+        })
     }
 
-    /// Ends the session now with what was done (stored as finished).
+    /// Ends the session now with what was done (stored as finished). If a
+    /// write fails, the state keeps what is left to store and the next call
+    /// (another `stop`, or any other) ends the session.
     pub fn stop(&mut self) -> Result<Vec<SessionEvent>> {
-        let mut events = Vec::new();
-        match self.state {
-            SessionState::Finished => return Err(self.wrong_state("stop", self.state)),
-            SessionState::Paused => {
-                self.paused_from = None;
+        self.run(|s, events| {
+            if let Stage::Finished = s.stage {
+                return Err(s.wrong_state(Action::Stop));
             }
-            _ => {}
-        }
-        if self.current.is_some() {
-            if matches!(
-                self.state,
-                SessionState::Calibrating | SessionState::Exercising
-            ) {
-                self.flush_counter(&mut events)?;
+            s.stopping = true;
+            if let Stage::Paused(_) = s.stage {
+                if let Stage::Paused(paused) = std::mem::replace(&mut s.stage, Stage::Planned) {
+                    s.stage = paused.from;
+                }
             }
-            if self.current.is_some() {
-                self.complete_block(true, &mut events)?;
+            match s.stage {
+                Stage::Block(_) => s.end_block_early(events),
+                Stage::Planned | Stage::Resting { .. } => {
+                    s.stage = Stage::Ending;
+                    s.finish_session(events)
+                }
+                _ => s.settle(events),
             }
-        }
-        if self.state != SessionState::Finished {
-            self.finish_session(&mut events)?;
-        }
-        Ok(events)
+        })
     }
 
     /// The summary so far (final once the session is finished).
     pub fn summary(&self) -> SessionSummary {
-        let active_ms: i64 = self
-            .results
-            .iter()
-            .map(|r| i64::from(r.active_s) * 1000)
-            .sum::<i64>()
-            + self.current.as_ref().map_or(0, |b| b.active_ms);
+        let active_ms = self.results_active_ms() + self.stage.block().map_or(0, |b| b.active_ms());
         let end = self
             .session
             .ended_at_ms
@@ -471,18 +425,52 @@ impl LiveSession {
         }
     }
 
-    fn wrong_state(&self, what: &str, state: SessionState) -> SessionError {
-        SessionError::State(format!("cannot {what} while the session is {state:?}"))
+    fn results_active_ms(&self) -> i64 {
+        self.results
+            .iter()
+            .map(|r| i64::from(r.active_s) * 1000)
+            .sum()
     }
 
-    fn set_state(&mut self, state: SessionState) -> SessionEvent {
-        self.state = state;
-        SessionEvent::StateChanged { state }
+    /// Runs one call. What was stored is reported even when a later write of
+    /// the call fails: the failure then waits in the stage for the next call.
+    fn run(
+        &mut self,
+        call: impl FnOnce(&mut Self, &mut Vec<SessionEvent>) -> Result<()>,
+    ) -> Result<Vec<SessionEvent>> {
+        let mut events = Vec::new();
+        match call(self, &mut events) {
+            Ok(()) => Ok(events),
+            Err(e) if events.is_empty() => Err(e),
+            Err(_) => Ok(events),
+        }
+    }
+
+    fn wrong_state(&self, action: Action) -> SessionError {
+        SessionError::WrongState {
+            action,
+            state: self.stage.state(),
+        }
+    }
+
+    /// Stores what an earlier write left behind (movements, a calibration, a
+    /// block's end, the session's end) and what follows from it.
+    fn settle(&mut self, events: &mut Vec<SessionEvent>) -> Result<()> {
+        self.store_movements(events)?;
+        match self.stage {
+            Stage::Closing(_) => self.close_block(events),
+            Stage::Ending => self.finish_session(events),
+            _ => Ok(()),
+        }
     }
 
     fn start_next_block(&mut self, events: &mut Vec<SessionEvent>) -> Result<()> {
         let index = self.next_block;
-        let planned = self.plan.blocks[index].clone();
+        let Some(planned) = self.plan.blocks.get(index).cloned() else {
+            // Every planned block is stored (resumed after the last block's end).
+            self.stage = Stage::Ending;
+            return self.finish_session(events);
+        };
         let exercise = self.catalog.exercise(&planned.exercise_id)?;
         let now = self.clock.now_ms();
         let calibration = self.store.latest_calibration(
@@ -529,34 +517,88 @@ impl LiveSession {
             target_reps: planned.target_reps,
             calibrating,
         });
-        self.current = Some(ActiveBlock {
-            index: index as u32,
-            block_id,
-            planned,
-            counter,
-            calibrating,
-            reps: 0,
-            attempts: 0,
-            amplitude_sum: 0.0,
-            anchor: None,
-            started_at_ms: now,
-            active_ms: 0,
-            last_input_s: None,
-            last_tap_s: None,
-        });
+        let block = ActiveBlock::new(index as u32, block_id, planned, counter, calibrating, now);
+        let state = block.state();
+        self.stage = Stage::Block(Box::new(block));
         self.next_block += 1;
-        let state = if calibrating {
-            SessionState::Calibrating
-        } else {
-            SessionState::Exercising
-        };
-        events.push(self.set_state(state));
+        events.push(SessionEvent::StateChanged { state });
         Ok(())
     }
 
-    /// One movement from the counter (or a tap): store it, then report it.
-    fn on_movement(&mut self, e: &RepEvent, events: &mut Vec<SessionEvent>) -> Result<()> {
-        let block = self.current.as_mut().expect("a block is under way");
+    /// Ends a rest (or the wait after a block that could not start) with the next block.
+    fn end_rest(&mut self, events: &mut Vec<SessionEvent>) -> Result<()> {
+        let at = events.len();
+        self.start_next_block(events)?;
+        events.insert(at, SessionEvent::RestOver);
+        Ok(())
+    }
+
+    /// Stores the block's movements that are not stored yet, oldest first,
+    /// with what follows from each: the end of calibration, the target reached.
+    fn store_movements(&mut self, events: &mut Vec<SessionEvent>) -> Result<()> {
+        self.store_calibration(events)?;
+        while let Some(e) = self
+            .stage
+            .live_block_mut()
+            .and_then(|b| b.unstored.front().copied())
+        {
+            let stored = self.store_movement(&e, events);
+            let Some(block) = self.stage.live_block_mut() else {
+                break;
+            };
+            match stored {
+                Ok(()) => {}
+                // A movement the store refuses (a number no sensor gives) can
+                // never be stored: dropped, neither stored nor reported, so it
+                // cannot hold up the session.
+                Err(SessionError::Store(StoreError::Invalid { .. })) => {
+                    block.unstored.pop_front();
+                    continue;
+                }
+                Err(e) => return Err(e),
+            }
+            block.unstored.pop_front();
+            if block.calibrating && block.reps >= CALIBRATION_REPS {
+                self.end_calibration(events)?;
+            }
+            let Some(block) = self.stage.live_block_mut() else {
+                break;
+            };
+            let target = block.planned.target_reps;
+            if block.reps < target {
+                continue;
+            }
+            // Movements after the target are not counted.
+            block.unstored.clear();
+            let reached = SessionEvent::TargetReached {
+                block_index: block.index,
+                reps: block.reps,
+            };
+            match std::mem::replace(&mut self.stage, Stage::Ending) {
+                Stage::Block(block) => {
+                    events.push(reached);
+                    self.stage = Stage::Closing(Box::new(Closing {
+                        block: *block,
+                        stopped_early: false,
+                    }));
+                }
+                other => {
+                    // Already closing: the target was reached by a flushed rep.
+                    if e.kind == RepKind::Rep && other.block().is_some_and(|b| b.reps == target) {
+                        events.push(reached);
+                    }
+                    self.stage = other;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores one movement of the block under way, then reports it.
+    fn store_movement(&mut self, e: &RepEvent, events: &mut Vec<SessionEvent>) -> Result<()> {
+        let Some(block) = self.stage.live_block_mut() else {
+            return Ok(());
+        };
         let (start_ms, end_ms) = (block.wall_ms(e.start_s), block.wall_ms(e.end_s));
         match e.kind {
             RepKind::Rep => {
@@ -610,73 +652,91 @@ impl LiveSession {
                 });
             }
         }
-        if block.calibrating && block.reps >= CALIBRATION_REPS {
-            self.end_calibration(events)?;
-        }
-        let block = self.current.as_ref().expect("a block is under way");
-        if block.reps >= block.planned.target_reps {
-            events.push(SessionEvent::TargetReached {
-                block_index: block.index,
-                reps: block.reps,
-            });
-            self.complete_block(false, events)?;
-        }
         Ok(())
     }
 
     fn end_calibration(&mut self, events: &mut Vec<SessionEvent>) -> Result<()> {
-        let block = self.current.as_mut().expect("a block is under way");
+        let profile_id = self.session.profile_id;
+        let now = self.clock.now_ms();
+        let Some(block) = self.stage.live_block_mut() else {
+            return Ok(());
+        };
         block.calibrating = false;
-        let counter = block.counter.as_mut().expect("calibration needs a counter");
-        if let Some(reference) = counter.end_calibration() {
-            let floor = counter.floor();
-            self.store.record_calibration(&NewCalibration {
-                profile_id: self.session.profile_id,
-                exercise_id: block.planned.exercise_id.clone(),
-                side: block.planned.side,
-                recorded_at_ms: self.clock.now_ms(),
-                rest_noise: f64::from(floor),
-                full_range: f64::from(reference),
-                params_json: "{}".into(),
-            })?;
-            events.push(SessionEvent::Calibrated {
-                exercise_id: block.planned.exercise_id.clone(),
-                reference_range: reference,
-                target_range: counter.target_range().unwrap_or(reference),
-            });
+        if let Some(counter) = block.counter.as_mut() {
+            if let Some(reference) = counter.end_calibration() {
+                let calibration = NewCalibration {
+                    profile_id,
+                    exercise_id: block.planned.exercise_id.clone(),
+                    side: block.planned.side,
+                    recorded_at_ms: now,
+                    rest_noise: f64::from(counter.floor()),
+                    full_range: f64::from(reference),
+                    params_json: "{}".into(),
+                };
+                let target = counter.target_range().unwrap_or(reference);
+                block.unstored_calibration = Some((calibration, reference, target));
+            }
         }
-        events.push(self.set_state(SessionState::Exercising));
+        let stored = self.store_calibration(events);
+        events.push(SessionEvent::StateChanged {
+            state: SessionState::Exercising,
+        });
+        stored
+    }
+
+    /// Stores a calibration that is not stored yet, then reports it.
+    fn store_calibration(&mut self, events: &mut Vec<SessionEvent>) -> Result<()> {
+        let Some(block) = self.stage.live_block_mut() else {
+            return Ok(());
+        };
+        let Some((calibration, reference, target)) = &block.unstored_calibration else {
+            return Ok(());
+        };
+        self.store.record_calibration(calibration)?;
+        events.push(SessionEvent::Calibrated {
+            exercise_id: calibration.exercise_id.clone(),
+            reference_range: *reference,
+            target_range: *target,
+        });
+        block.unstored_calibration = None;
         Ok(())
     }
 
-    /// Reports a last movement that has come back before a block ends early.
-    fn flush_counter(&mut self, events: &mut Vec<SessionEvent>) -> Result<()> {
-        let Some(counter) = self.current.as_mut().and_then(|b| b.counter.as_mut()) else {
-            return Ok(());
+    /// Skip or stop: the movement in progress is counted, then the block ends.
+    fn end_block_early(&mut self, events: &mut Vec<SessionEvent>) -> Result<()> {
+        let block = match std::mem::replace(&mut self.stage, Stage::Ending) {
+            Stage::Block(block) => block,
+            other => {
+                self.stage = other;
+                return self.settle(events);
+            }
         };
-        let mut out = std::mem::take(&mut self.buf);
-        out.clear();
-        counter.finish(&mut out);
-        let mut result = Ok(());
-        for e in &out {
-            if self.current.is_none() {
-                break;
-            }
-            result = self.on_movement(e, events);
-            if result.is_err() {
-                break;
-            }
+        let mut block = *block;
+        if let Some(counter) = block.counter.as_mut() {
+            let mut out = std::mem::take(&mut self.buf);
+            out.clear();
+            counter.finish(&mut out);
+            block.keep_unstored(out.drain(..));
+            self.buf = out;
         }
-        self.buf = out;
-        result
+        self.stage = Stage::Closing(Box::new(Closing {
+            block,
+            stopped_early: true,
+        }));
+        self.settle(events)
     }
 
-    fn complete_block(
-        &mut self,
-        stopped_early: bool,
-        events: &mut Vec<SessionEvent>,
-    ) -> Result<()> {
-        let block = self.current.take().expect("a block is under way");
+    /// Stores the end of the closing block, then rests, starts the next block
+    /// or ends the session.
+    fn close_block(&mut self, events: &mut Vec<SessionEvent>) -> Result<()> {
+        let closing = match std::mem::replace(&mut self.stage, Stage::Ending) {
+            Stage::Closing(closing) => closing,
+            other => {
+                self.stage = other;
+                return Ok(());
+            }
+        };
+        let block = &closing.block;
         // A replay can run faster than real time: the block lasts at least as
         // long as its samples say.
         let now = self
@@ -684,12 +744,12 @@ impl LiveSession {
             .now_ms()
             .max(block.last_input_ms().unwrap_or(i64::MIN));
         let ended = now.max(block.started_at_ms);
-        let active = block.active_ms.min(ended - block.started_at_ms);
-        self.last_block_end_ms = self.last_block_end_ms.max(ended);
+        let active = block.active_ms().min(ended - block.started_at_ms);
         if let Err(e) = self.store.finish_block(block.block_id, ended, active) {
-            self.current = Some(block);
+            self.stage = Stage::Closing(closing);
             return Err(e.into());
         }
+        self.last_block_end_ms = self.last_block_end_ms.max(ended);
         let result = ExerciseResult {
             block_index: block.index,
             exercise_id: block.planned.exercise_id.clone(),
@@ -699,34 +759,52 @@ impl LiveSession {
             attempts: block.attempts,
             mean_amplitude: (block.reps > 0 && block.counter.is_some())
                 .then(|| (block.amplitude_sum / f64::from(block.reps)) as f32),
-            active_s: (active / 1000) as u32,
-            stopped_early: stopped_early && block.reps < block.planned.target_reps,
+            active_s: u32::try_from(active / 1000).unwrap_or(u32::MAX),
+            stopped_early: closing.stopped_early && block.reps < block.planned.target_reps,
         };
         self.results.push(result.clone());
         events.push(SessionEvent::BlockComplete { result });
-        match self.plan.blocks.get(self.next_block) {
+        let rest_s = block.planned.rest_after_s;
+        let next = self
+            .plan
+            .blocks
+            .get(self.next_block)
+            .filter(|_| !self.stopping);
+        match next {
             None => self.finish_session(events),
-            Some(next) if block.planned.rest_after_s == 0 => {
-                let _ = next;
-                self.start_next_block(events)
+            Some(_) if rest_s == 0 => {
+                self.stage = Stage::Resting { until_ms: now };
+                let started = self.start_next_block(events);
+                if started.is_err() {
+                    // Waits as a rest that is over: `tick` retries.
+                    events.push(SessionEvent::StateChanged {
+                        state: SessionState::Resting,
+                    });
+                }
+                started
             }
             Some(next) => {
-                self.rest_until_ms = now + i64::from(block.planned.rest_after_s) * 1000;
+                let next_exercise_id = next.exercise_id.clone();
+                self.stage = Stage::Resting {
+                    until_ms: now.saturating_add(i64::from(rest_s) * 1000),
+                };
                 events.push(SessionEvent::RestStarted {
-                    seconds: block.planned.rest_after_s,
-                    next_exercise_id: next.exercise_id.clone(),
+                    seconds: rest_s,
+                    next_exercise_id,
                 });
-                events.push(self.set_state(SessionState::Resting));
+                events.push(SessionEvent::StateChanged {
+                    state: SessionState::Resting,
+                });
                 Ok(())
             }
         }
     }
 
+    /// Stores the session's end (the stage is `Ending`).
     fn finish_session(&mut self, events: &mut Vec<SessionEvent>) -> Result<()> {
         let now = self.clock.now_ms().max(self.last_block_end_ms);
-        let summary = self.summary();
-        let active_ms = (f64::from(summary.active_minutes) * 60_000.0).round() as i64;
         let ended = now.max(self.session.started_at_ms);
+        let active_ms = self.results_active_ms();
         self.session = self.store.finish_session(
             self.session.id,
             &SessionEnd {
@@ -735,8 +813,12 @@ impl LiveSession {
                 status: SessionStatus::Finished,
             },
         )?;
-        self.adapt_targets(events)?;
-        events.push(self.set_state(SessionState::Finished));
+        self.stage = Stage::Finished;
+        // Advice for next time: a failed read leaves the targets as they were.
+        let _ = self.adapt_targets(events);
+        events.push(SessionEvent::StateChanged {
+            state: SessionState::Finished,
+        });
         events.push(SessionEvent::SessionFinished {
             summary: self.summary(),
         });

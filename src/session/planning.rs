@@ -19,9 +19,7 @@ pub fn plan_for_day(
     request: &PlanRequest,
 ) -> Result<DailyPlan, SessionError> {
     let from = today - chrono::Days::new(HISTORY_DAYS);
-    let (from_ms, _) = crate::progress::DateRange::new(from, today)
-        .map_err(|e| SessionError::State(e.to_string()))?
-        .utc_window();
+    let (from_ms, _) = crate::progress::DateRange::new(from, today)?.utc_window();
     let history: Vec<PastExercise> = store
         .block_facts(profile_id, from_ms, i64::MAX)?
         .into_iter()

@@ -15,7 +15,11 @@ struct Fixture {
 }
 
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
+    fixture_in(tempfile::tempdir().unwrap())
+}
+
+/// A profile in a new database in `dir`.
+fn fixture_in(dir: tempfile::TempDir) -> Fixture {
     let store = Arc::new(Store::open(dir.path().join("s.db")).unwrap());
     let profile = store
         .create_profile(
@@ -100,6 +104,92 @@ fn play(
         }
     }
     events
+}
+
+/// Picks up the profile's unfinished session, as the app does after a kill.
+fn recover(f: &Fixture) -> LiveSession {
+    let open = f
+        .store
+        .unfinished_session(f.profile)
+        .unwrap()
+        .expect("still active");
+    resume(f, open).unwrap()
+}
+
+fn resume(f: &Fixture, session: crate::store::Session) -> Result<LiveSession, SessionError> {
+    LiveSession::recover(
+        f.store.clone(),
+        f.clock.clone(),
+        Catalog::embedded(),
+        session,
+        "en",
+    )
+}
+
+/// What the calls reported, to compare with what the database holds.
+#[derive(Debug, Default)]
+struct Ledger {
+    reps: u32,
+    attempts: u32,
+    blocks_started: usize,
+    blocks_ended: usize,
+    calibrations: usize,
+    finished: bool,
+    errors: usize,
+}
+
+impl Ledger {
+    /// Notes what one call reported.
+    fn take(&mut self, result: &std::result::Result<Vec<SessionEvent>, SessionError>) {
+        let Ok(events) = result else {
+            self.errors += 1;
+            return;
+        };
+        for e in events {
+            match e {
+                SessionEvent::Rep { .. } => self.reps += 1,
+                SessionEvent::Attempt { .. } => self.attempts += 1,
+                SessionEvent::BlockStarted { .. } => self.blocks_started += 1,
+                SessionEvent::BlockComplete { .. } => self.blocks_ended += 1,
+                SessionEvent::Calibrated { .. } => self.calibrations += 1,
+                SessionEvent::SessionFinished { .. } => self.finished = true,
+                _ => {}
+            }
+        }
+    }
+
+    /// Panics unless the database holds exactly what the calls reported
+    /// (`calibrations_before`: calibrations stored before the session).
+    fn check(&self, f: &Fixture, session_id: i64, calibrations_before: usize) {
+        let blocks = f.store.blocks(session_id).unwrap();
+        let stored_attempts: u32 = blocks.iter().map(|b| b.attempts).sum();
+        let ended = blocks.iter().filter(|b| b.ended_at_ms.is_some()).count();
+        let status = f.store.session(session_id).unwrap().status;
+        assert_eq!(self.reps, stored_reps(f, session_id), "reps: {self:?}");
+        assert_eq!(self.attempts, stored_attempts, "attempts: {self:?}");
+        assert_eq!(self.blocks_started, blocks.len(), "blocks: {self:?}");
+        assert_eq!(self.blocks_ended, ended, "ended blocks: {self:?}");
+        assert_eq!(
+            self.calibrations,
+            stored_calibrations(f) - calibrations_before,
+            "calibrations: {self:?}"
+        );
+        assert_eq!(
+            self.finished,
+            status == crate::store::SessionStatus::Finished,
+            "{self:?}"
+        );
+    }
+}
+
+fn stored_calibrations(f: &Fixture) -> usize {
+    f.store
+        .read(|c| {
+            Ok(c.query_row("SELECT count(*) FROM calibrations", [], |r| {
+                r.get::<_, i64>(0)
+            })?)
+        })
+        .unwrap() as usize
 }
 
 fn count(events: &[SessionEvent], f: impl Fn(&SessionEvent) -> bool) -> usize {
@@ -330,20 +420,8 @@ fn a_crashed_session_is_recovered_with_every_stored_rep() {
         s.session_id()
         // dropped here without stop(): as if the app was killed
     };
-    let open = f
-        .store
-        .unfinished_session(f.profile)
-        .unwrap()
-        .expect("still active");
-    assert_eq!(open.id, session_id);
-    let mut s = LiveSession::recover(
-        f.store.clone(),
-        f.clock.clone(),
-        Catalog::embedded(),
-        open,
-        "en",
-    )
-    .unwrap();
+    let mut s = recover(&f);
+    assert_eq!(s.session_id(), session_id);
     assert_eq!(s.reps(), 7, "3 + 4 reps survived");
     assert_eq!(s.block_index(), 2, "goes on with the third block");
     s.begin().unwrap();
@@ -362,12 +440,25 @@ fn bad_calls_get_typed_errors_and_store_nothing() {
     let f = fixture();
     let mut s = start(&f, plan(vec![block("elbow_flexion_extension", 5, 0)]));
     assert!(
-        matches!(s.push_imu(&[0.0], &[0.0; 6]), Err(SessionError::State(_))),
+        matches!(
+            s.push_imu(&[0.0], &[0.0; 6]),
+            Err(SessionError::WrongState {
+                action: Action::PushSamples,
+                state: SessionState::Planned
+            })
+        ),
         "before begin"
     );
     s.begin().unwrap();
     assert!(
-        matches!(s.tap(1.0), Err(SessionError::State(_))),
+        matches!(
+            s.tap(1.0),
+            Err(SessionError::WrongInput {
+                expected: Input::Samples,
+                given: Input::Taps,
+                ..
+            })
+        ),
         "taps on a motion exercise"
     );
     let nan = [0.0, 0.0, 9.8, f32::NAN, 0.0, 0.0];
@@ -389,7 +480,7 @@ fn bad_calls_get_typed_errors_and_store_nothing() {
         plan(vec![]),
         "en",
     );
-    assert!(empty.is_err());
+    assert!(matches!(empty, Err(SessionError::EmptyPlan)));
     let unknown = LiveSession::start(
         f.store.clone(),
         f.clock.clone(),
@@ -401,6 +492,76 @@ fn bad_calls_get_typed_errors_and_store_nothing() {
     );
     assert!(matches!(
         unknown,
-        Err(SessionError::Routine(_)) | Err(SessionError::Store(_))
+        Err(SessionError::UnknownExercise { exercise_id }) if exercise_id == "moonwalk"
     ));
 }
+
+#[test]
+fn each_refusal_is_its_own_typed_error_with_a_readable_message() {
+    let f = fixture();
+    let mut s = start(&f, plan(vec![block("index_finger_tap", 5, 0)]));
+    let e = s.pause().unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SessionError::WrongState {
+                action: Action::Pause,
+                state: SessionState::Planned
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(e.to_string(), "cannot pause while the session is Planned");
+    s.begin().unwrap();
+    s.tap(2.0).unwrap();
+    let e = s.tap(1.0).unwrap_err();
+    assert!(matches!(e, SessionError::TapBackwards { .. }), "{e:?}");
+    assert_eq!(e.to_string(), "tap time goes backwards: 1 s after 2 s");
+    let e = s.push_scalar(&[3.0], &[1.0]).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SessionError::WrongInput {
+                expected: Input::Taps,
+                given: Input::Samples,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "index_finger_tap is counted from taps, not sensor samples"
+    );
+    assert!(matches!(
+        s.tap(f64::NAN),
+        Err(SessionError::ImplausibleTime { index: 0, .. })
+    ));
+    s.stop().unwrap();
+    let e = resume(&f, f.store.session(s.session_id()).unwrap())
+        .err()
+        .unwrap();
+    assert!(matches!(e, SessionError::SessionOver { .. }), "{e:?}");
+
+    let mut s = start(&f, plan(vec![block("grip_squeeze", 5, 0)]));
+    s.begin().unwrap();
+    let e = s.push_scalar(&[0.0, 61.0], &[1.0, 1.0]).unwrap_err();
+    assert!(matches!(e, SessionError::BatchTooLong { .. }), "{e:?}");
+    let e = s.push_scalar(&[-2e10], &[1.0]).unwrap_err();
+    assert!(matches!(e, SessionError::ImplausibleTime { .. }), "{e:?}");
+    let id = s.session_id();
+    drop(s);
+    f.store
+        .write(|tx| {
+            tx.execute("UPDATE sessions SET plan_json = '{' WHERE id = ?1", [id])?;
+            Ok(())
+        })
+        .unwrap();
+    let open = f.store.unfinished_session(f.profile).unwrap().unwrap();
+    let e = resume(&f, open).err().unwrap();
+    assert!(matches!(e, SessionError::UnreadablePlan { .. }), "{e:?}");
+}
+
+mod faults;
+mod fuzz;
+mod regressions;

@@ -870,6 +870,12 @@ public func FfiConverterTypeDataListener_lower(_ value: DataListener) -> UInt64 
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
  * that counted it returns. Calls are cheap and synchronous.
+ *
+ * When a write fails (a full disk), a call still returns every event it
+ * stored; what could not be stored (a block's end, the next block, the
+ * session's end) is retried by the next call, which throws `Storage` if it
+ * fails again. Nothing shown is missing from the disk, and nothing on the disk
+ * was not shown.
  */
 public protocol ExerciseSessionProtocol: AnyObject, Sendable {
     
@@ -892,7 +898,9 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
      * Feeds a batch of motion samples: `timestamps` in seconds on the sensor's
      * clock (increasing), `samples` interleaved `ax, ay, az, gx, gy, gz` per
      * timestamp (m/s² with gravity, rad/s). Ignored while resting or paused.
-     * Throws `InvalidInput` for NaN, wrong lengths or time going backwards.
+     * Throws `InvalidInput` for NaN, wrong lengths, time going backwards, or
+     * times no sensor gives (beyond ±1e10 s, or one batch spanning over 60 s).
+     * A gap of more than 2 s between samples adds nothing to active time.
      */
     func pushImu(timestamps: [Double], samples: [Float]) throws  -> [SessionEvent]
     
@@ -922,7 +930,8 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
     func state()  -> SessionState
     
     /**
-     * Ends the session now with what was done.
+     * Ends the session now with what was done. If its end cannot be stored
+     * yet, the state stays and calling `stop` again (or any call) retries.
      */
     func stop() throws  -> [SessionEvent]
     
@@ -941,11 +950,13 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
     
     /**
      * A tap, for touch exercises; `t_s` on the same clock as the samples.
+     * Throws `InvalidInput` for a time that is not finite or beyond ±1e10 s.
      */
     func tap(tS: Double) throws  -> [SessionEvent]
     
     /**
-     * Call about once a second while resting: ends the rest when its time is up.
+     * Call about once a second while resting: ends the rest when its time is
+     * up, and retries a write that failed.
      */
     func tick() throws  -> [SessionEvent]
     
@@ -954,6 +965,12 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
  * that counted it returns. Calls are cheap and synchronous.
+ *
+ * When a write fails (a full disk), a call still returns every event it
+ * stored; what could not be stored (a block's end, the next block, the
+ * session's end) is retried by the next call, which throws `Storage` if it
+ * fails again. Nothing shown is missing from the disk, and nothing on the disk
+ * was not shown.
  */
 open class ExerciseSession: ExerciseSessionProtocol, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -1048,7 +1065,9 @@ open func plan() -> DailyPlan  {
      * Feeds a batch of motion samples: `timestamps` in seconds on the sensor's
      * clock (increasing), `samples` interleaved `ax, ay, az, gx, gy, gz` per
      * timestamp (m/s² with gravity, rad/s). Ignored while resting or paused.
-     * Throws `InvalidInput` for NaN, wrong lengths or time going backwards.
+     * Throws `InvalidInput` for NaN, wrong lengths, time going backwards, or
+     * times no sensor gives (beyond ±1e10 s, or one batch spanning over 60 s).
+     * A gap of more than 2 s between samples adds nothing to active time.
      */
 open func pushImu(timestamps: [Double], samples: [Float])throws  -> [SessionEvent]  {
     return try  FfiConverterSequenceTypeSessionEvent.lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -1124,7 +1143,8 @@ open func state() -> SessionState  {
 }
     
     /**
-     * Ends the session now with what was done.
+     * Ends the session now with what was done. If its end cannot be stored
+     * yet, the state stays and calling `stop` again (or any call) retries.
      */
 open func stop()throws  -> [SessionEvent]  {
     return try  FfiConverterSequenceTypeSessionEvent.lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -1164,6 +1184,7 @@ open func takePushedEvents()throws  -> [SessionEvent]  {
     
     /**
      * A tap, for touch exercises; `t_s` on the same clock as the samples.
+     * Throws `InvalidInput` for a time that is not finite or beyond ±1e10 s.
      */
 open func tap(tS: Double)throws  -> [SessionEvent]  {
     return try  FfiConverterSequenceTypeSessionEvent.lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -1176,7 +1197,8 @@ open func tap(tS: Double)throws  -> [SessionEvent]  {
 }
     
     /**
-     * Call about once a second while resting: ends the rest when its time is up.
+     * Call about once a second while resting: ends the rest when its time is
+     * up, and retries a write that failed.
      */
 open func tick()throws  -> [SessionEvent]  {
     return try  FfiConverterSequenceTypeSessionEvent.lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -11230,7 +11252,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_exercisesession_plan() != 43717) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_exercisesession_push_imu() != 25712) {
+    if (uniffi_rehab_core_checksum_method_exercisesession_push_imu() != 5536) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_exercisesession_push_scalar() != 44663) {
@@ -11248,7 +11270,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_exercisesession_state() != 35635) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_exercisesession_stop() != 17326) {
+    if (uniffi_rehab_core_checksum_method_exercisesession_stop() != 5921) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_exercisesession_summary() != 47154) {
@@ -11257,10 +11279,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_exercisesession_take_pushed_events() != 64615) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_exercisesession_tap() != 13569) {
+    if (uniffi_rehab_core_checksum_method_exercisesession_tap() != 37648) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_exercisesession_tick() != 37517) {
+    if (uniffi_rehab_core_checksum_method_exercisesession_tick() != 26019) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_sessionlistener_on_event() != 146) {

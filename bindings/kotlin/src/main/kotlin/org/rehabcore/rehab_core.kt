@@ -1301,7 +1301,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_plan() and 0xFFFF) != 43717) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_push_imu() and 0xFFFF) != 25712) {
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_push_imu() and 0xFFFF) != 5536) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_push_scalar() and 0xFFFF) != 44663) {
@@ -1319,7 +1319,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_state() and 0xFFFF) != 35635) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_stop() and 0xFFFF) != 17326) {
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_stop() and 0xFFFF) != 5921) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_summary() and 0xFFFF) != 47154) {
@@ -1328,10 +1328,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_take_pushed_events() and 0xFFFF) != 64615) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_tap() and 0xFFFF) != 13569) {
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_tap() and 0xFFFF) != 37648) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_tick() and 0xFFFF) != 37517) {
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_tick() and 0xFFFF) != 26019) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_sessionlistener_on_event() and 0xFFFF) != 146) {
@@ -2247,6 +2247,12 @@ public object FfiConverterTypeDataListener: FfiConverter<DataListener, Long> {
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
  * that counted it returns. Calls are cheap and synchronous.
+ *
+ * When a write fails (a full disk), a call still returns every event it
+ * stored; what could not be stored (a block's end, the next block, the
+ * session's end) is retried by the next call, which throws `Storage` if it
+ * fails again. Nothing shown is missing from the disk, and nothing on the disk
+ * was not shown.
  */
 public interface ExerciseSessionInterface {
     
@@ -2269,7 +2275,9 @@ public interface ExerciseSessionInterface {
      * Feeds a batch of motion samples: `timestamps` in seconds on the sensor's
      * clock (increasing), `samples` interleaved `ax, ay, az, gx, gy, gz` per
      * timestamp (m/s² with gravity, rad/s). Ignored while resting or paused.
-     * Throws `InvalidInput` for NaN, wrong lengths or time going backwards.
+     * Throws `InvalidInput` for NaN, wrong lengths, time going backwards, or
+     * times no sensor gives (beyond ±1e10 s, or one batch spanning over 60 s).
+     * A gap of more than 2 s between samples adds nothing to active time.
      */
     fun `pushImu`(`timestamps`: List<kotlin.Double>, `samples`: List<kotlin.Float>): List<SessionEvent>
     
@@ -2299,7 +2307,8 @@ public interface ExerciseSessionInterface {
     fun `state`(): SessionState
     
     /**
-     * Ends the session now with what was done.
+     * Ends the session now with what was done. If its end cannot be stored
+     * yet, the state stays and calling `stop` again (or any call) retries.
      */
     fun `stop`(): List<SessionEvent>
     
@@ -2318,11 +2327,13 @@ public interface ExerciseSessionInterface {
     
     /**
      * A tap, for touch exercises; `t_s` on the same clock as the samples.
+     * Throws `InvalidInput` for a time that is not finite or beyond ±1e10 s.
      */
     fun `tap`(`tS`: kotlin.Double): List<SessionEvent>
     
     /**
-     * Call about once a second while resting: ends the rest when its time is up.
+     * Call about once a second while resting: ends the rest when its time is
+     * up, and retries a write that failed.
      */
     fun `tick`(): List<SessionEvent>
     
@@ -2333,6 +2344,12 @@ public interface ExerciseSessionInterface {
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
  * that counted it returns. Calls are cheap and synchronous.
+ *
+ * When a write fails (a full disk), a call still returns every event it
+ * stored; what could not be stored (a block's end, the next block, the
+ * session's end) is retried by the next call, which throws `Storage` if it
+ * fails again. Nothing shown is missing from the disk, and nothing on the disk
+ * was not shown.
  */
 open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
 {
@@ -2490,7 +2507,9 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
      * Feeds a batch of motion samples: `timestamps` in seconds on the sensor's
      * clock (increasing), `samples` interleaved `ax, ay, az, gx, gy, gz` per
      * timestamp (m/s² with gravity, rad/s). Ignored while resting or paused.
-     * Throws `InvalidInput` for NaN, wrong lengths or time going backwards.
+     * Throws `InvalidInput` for NaN, wrong lengths, time going backwards, or
+     * times no sensor gives (beyond ±1e10 s, or one batch spanning over 60 s).
+     * A gap of more than 2 s between samples adds nothing to active time.
      */
     @Throws(RehabException::class)override fun `pushImu`(`timestamps`: List<kotlin.Double>, `samples`: List<kotlin.Float>): List<SessionEvent> {
             return FfiConverterSequenceTypeSessionEvent.lift(
@@ -2594,7 +2613,8 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
 
     
     /**
-     * Ends the session now with what was done.
+     * Ends the session now with what was done. If its end cannot be stored
+     * yet, the state stays and calling `stop` again (or any call) retries.
      */
     @Throws(RehabException::class)override fun `stop`(): List<SessionEvent> {
             return FfiConverterSequenceTypeSessionEvent.lift(
@@ -2648,6 +2668,7 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
     
     /**
      * A tap, for touch exercises; `t_s` on the same clock as the samples.
+     * Throws `InvalidInput` for a time that is not finite or beyond ±1e10 s.
      */
     @Throws(RehabException::class)override fun `tap`(`tS`: kotlin.Double): List<SessionEvent> {
             return FfiConverterSequenceTypeSessionEvent.lift(
@@ -2665,7 +2686,8 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
 
     
     /**
-     * Call about once a second while resting: ends the rest when its time is up.
+     * Call about once a second while resting: ends the rest when its time is
+     * up, and retries a write that failed.
      */
     @Throws(RehabException::class)override fun `tick`(): List<SessionEvent> {
             return FfiConverterSequenceTypeSessionEvent.lift(
