@@ -38,6 +38,18 @@ pub enum CountingError {
         min_hz: f32,
         max_hz: f32,
     },
+    /// A sample value is beyond what the sensor can physically report (see the limits on
+    /// `RepCounter::push_imu` and `RepCounter::push_scalar`).
+    #[error("sample {index} of the batch has a value beyond ±{limit}: not a physical reading")]
+    ImplausibleValue { index: usize, limit: f32 },
+    /// Two consecutive samples of one batch are further apart in time than a sensor
+    /// stream's batch can be (a clock jump, or times in the wrong unit).
+    #[error("time jumps by {gap_s:.3e} s at sample {index} of the batch (at most {max_s} s within a batch)")]
+    TimeJump {
+        index: usize,
+        gap_s: f64,
+        max_s: f64,
+    },
     /// A reference range must be a positive, finite amplitude.
     #[error("invalid reference range {range}: it must be a positive, finite amplitude")]
     InvalidReference { range: f32 },

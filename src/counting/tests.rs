@@ -1030,3 +1030,61 @@ fn reference_range_follows_counting_to_the_accelerometer() {
         "{out:?}"
     );
 }
+
+#[test]
+fn impossible_values_and_time_jumps_are_refused() {
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    let mut out = Vec::new();
+    // A finite but impossible acceleration (3e38 m/s²) and rotation rate.
+    let huge = [0.0, 0.0, 3.0e38, 0.0, 0.0, 0.0];
+    assert!(matches!(
+        c.push_imu(&[0.0], &huge, &mut out),
+        Err(CountingError::ImplausibleValue { index: 0, .. })
+    ));
+    let spin = [0.0, 0.0, 9.8, 0.0, 150.0, 0.0];
+    assert!(matches!(
+        c.push_imu(&[0.0], &spin, &mut out),
+        Err(CountingError::ImplausibleValue { index: 0, limit }) if limit == 100.0
+    ));
+    let mut s = RepCounter::new(CounterConfig::default(), None);
+    assert!(matches!(
+        s.push_scalar(&[0.0], &[2.0e6], &mut out),
+        Err(CountingError::ImplausibleValue { .. })
+    ));
+    // Two samples a day apart in one batch, and t, t + 1e300: refused, whatever the size.
+    let two = [0.0, 0.0, 9.8, 0.0, 0.0, 0.0, 0.0, 0.0, 9.8, 0.0, 0.0, 0.0];
+    for t in [[0.0, 1.0e7], [5.0, 1.0e300]] {
+        let err = c.push_imu(&t, &two, &mut out).unwrap_err();
+        assert!(
+            matches!(err, CountingError::TimeJump { index: 1, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("time jumps"), "{err}");
+    }
+    // Nothing was taken in: the counter still starts fresh.
+    assert_eq!(c.rep_count(), 0);
+    c.push_imu(&[0.0, 0.02], &two, &mut out)
+        .expect("a plausible batch");
+}
+
+#[test]
+fn a_long_gap_ends_the_movement_in_progress() {
+    // Out 0.8 rad over 1.25 s; the stream stops for 5 s; then the way back. Joined, the two
+    // halves would be one repetition; with a hole between them they are not one movement.
+    let imu = Imu::default();
+    let (t, x) = imu.record(12.0, reps(1, 0.8, 2.5, 0.0, 2.0));
+    let cut = t.iter().position(|&ti| ti > 3.25).unwrap();
+    let whole = count_imu(&(t.clone(), x.clone()));
+    assert_eq!(whole.len(), 1, "{whole:?}");
+    let later: Vec<f64> = t[cut..].iter().map(|ti| ti + 5.0).collect();
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    let mut out = Vec::new();
+    for (tb, xb) in t[..cut].chunks(5).zip(x[..6 * cut].chunks(30)) {
+        c.push_imu(tb, xb, &mut out).unwrap();
+    }
+    for (tb, xb) in later.chunks(5).zip(x[6 * cut..].chunks(30)) {
+        c.push_imu(tb, xb, &mut out).unwrap();
+    }
+    c.finish(&mut out);
+    assert!(out.is_empty(), "{out:?}");
+}

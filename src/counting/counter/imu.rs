@@ -169,6 +169,9 @@ pub(super) struct ImuStep {
     /// Whether counting is on hold after a drop: read at the step, as the first half may
     /// move `hold_until` on at later samples of the buffer.
     pub(super) held: bool,
+    /// Whether a gap longer than `GAP_ENDS_REP_S` came before this step: the movement in
+    /// progress ends there (on both channels).
+    pub(super) long_gap: bool,
 }
 
 impl RepCounter {
@@ -234,10 +237,12 @@ impl RepCounter {
         let mut free_fall_s = self.imu.free_fall_s;
         let mut step_dt = self.imu.step_dt;
         let mut step_angle = self.imu.step_angle;
+        let mut long_gap = false;
         let (mut n, mut used) = (0, t_s.len());
         for (i, (&t, s)) in t_s.iter().zip(samples.chunks_exact(6)).enumerate() {
             let (acc, gyro) = ([s[0], s[1], s[2]], [s[3], s[4], s[5]]);
             let (dt, gap) = time_step(prev, t);
+            long_gap |= t - prev > GAP_ENDS_REP_S;
             if dt > 0.0 {
                 last_dt = dt;
             }
@@ -300,7 +305,9 @@ impl RepCounter {
                 acc,
                 dt,
                 held: t < imu.hold_until,
+                long_gap,
             };
+            long_gap = false;
             n += 1;
             if n == STEP_BUFFER {
                 used = i + 1;
@@ -325,7 +332,18 @@ impl RepCounter {
             acc,
             dt,
             held,
+            long_gap,
         } = step;
+        if long_gap {
+            let (rotation, travel) = (self.imu.gyro_pos, self.imu.acc_pos);
+            let (counted, other) = if self.imu.use_acc {
+                (travel, rotation)
+            } else {
+                (rotation, travel)
+            };
+            self.detector.rest_at(t, counted);
+            self.shadow.detector.rest_at(t, other);
+        }
         let imu = &mut self.imu;
         let speed2 = f[0] * f[0] + f[1] * f[1] + f[2] * f[2];
         let still_speed = self.limits.still_speed;

@@ -73,6 +73,17 @@ pub struct RepEvent {
     pub travel: bool,
 }
 
+/// Plausible sample values: acceleration (m/s², ~100 g: beyond any human movement and any
+/// phone accelerometer's range), rotation rate (rad/s, ~5,700 °/s), and scalar signals
+/// (any unit: force in N, angles in degrees, millimetres).
+pub(super) const MAX_ACC_M_S2: f32 = 1_000.0;
+pub(super) const MAX_GYRO_RAD_S: f32 = 100.0;
+pub(super) const MAX_SCALAR: f32 = 1.0e6;
+/// Two samples of one batch are at most this far apart (s).
+pub(super) const MAX_IN_BATCH_GAP_S: f64 = 10.0;
+/// A gap in the samples longer than this (s) ends the movement in progress: what came
+/// after it is not the same movement's return.
+const GAP_ENDS_REP_S: f64 = 2.0;
 /// Gaps longer than this (s) are missing data: filters restart and nothing is integrated.
 const MAX_GAP_S: f64 = 0.25;
 /// The IMU pipeline after the low-pass runs once per this many seconds of samples (s).
@@ -572,7 +583,11 @@ impl RepCounter {
     /// One IMU sample (used by `finish`, which feeds the sensor's own bias as its rate).
     #[inline]
     fn step_scalar(&mut self, t: f64, x: f32, out: &mut Vec<RepEvent>) {
+        let long_gap = self.last_t.is_some_and(|prev| t - prev > GAP_ENDS_REP_S);
         let (dt, gap) = self.advance(t);
+        if long_gap {
+            self.detector.rest_at(t, self.position);
+        }
         let alpha = self.alpha.get(dt, self.config.lowpass_hz);
         let s = &mut self.scalar;
         if gap {

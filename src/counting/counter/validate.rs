@@ -66,6 +66,35 @@ impl RepCounter {
                 index: index / width,
             });
         }
+        // Physically impossible values (a finite 3e38 would overflow the filters into an
+        // infinite speed): refused, so that nothing the counter reports is ever non-finite.
+        let limits: &[f32] = match kind {
+            SignalKind::Imu6 => &[
+                MAX_ACC_M_S2,
+                MAX_ACC_M_S2,
+                MAX_ACC_M_S2,
+                MAX_GYRO_RAD_S,
+                MAX_GYRO_RAD_S,
+                MAX_GYRO_RAD_S,
+            ],
+            SignalKind::Scalar => &[MAX_SCALAR],
+        };
+        let in_range = |(i, v): (usize, &f32)| v.abs() <= limits[i % width];
+        if !values
+            .iter()
+            .enumerate()
+            .fold(true, |ok, x| ok & in_range(x))
+        {
+            let at = values
+                .iter()
+                .enumerate()
+                .position(|x| !in_range(x))
+                .unwrap_or(0);
+            return Err(CountingError::ImplausibleValue {
+                index: at / width,
+                limit: limits[at % width],
+            });
+        }
         if n >= 4 {
             let rate_hz = (n - 1) as f64 / (t_s[n - 1] - t_s[0]);
             let (min_hz, max_hz) = (self.config.min_rate_hz, self.config.max_rate_hz);
@@ -76,6 +105,19 @@ impl RepCounter {
                     max_hz,
                 });
             }
+        }
+        // A batch carries ~100 ms of samples: two of them far apart in time are not a
+        // sensor stream (a clock jump, seconds given in milliseconds). Checked for every
+        // batch size; after the rate check, which needs a few samples.
+        if let Some(index) = t_s
+            .windows(2)
+            .position(|w| w[1] - w[0] > MAX_IN_BATCH_GAP_S)
+        {
+            return Err(CountingError::TimeJump {
+                index: index + 1,
+                gap_s: t_s[index + 1] - t_s[index],
+                max_s: MAX_IN_BATCH_GAP_S,
+            });
         }
         Ok(())
     }
