@@ -1,13 +1,16 @@
 //! Repetition counting: timestamped sensor samples in, repetition events out.
 //!
 //! Pure and deterministic: no I/O, no clock (time comes from sample timestamps), no
-//! allocation per sample, O(1) time and memory per sample. IMU motion is reduced to one
-//! angle: the gyroscope is averaged over steps of ~30 ms (the only per-sample work beyond
-//! validation), low-passed below tremor, integrated into an orientation, and the
-//! orientation's twist about the movement's own principal axis (found online) is read, so
-//! out-and-back paths close even when they are not about one axis. Scalar signals are
-//! low-passed as they are. A repetition is an excursion away and back whose size adapts to
-//! the person's recent repetitions, above an absolute floor learned at rest.
+//! allocation per sample, O(1) time and memory per sample. IMU motion gives two channels:
+//! what turns (the gyroscope averaged over steps of ~30 ms, low-passed below tremor,
+//! integrated into an orientation whose twist about the movement's own principal axis is
+//! read) and what travels (gravity-removed acceleration in a fixed frame, brought to a
+//! band-limited displacement along its own principal direction). Counting starts on the
+//! rotation and moves to the travel when that shows the repetitions the rotation misses,
+//! merges or splits. Scalar signals are low-passed as they are. A repetition is an
+//! excursion away and back whose size adapts to the person's recent repetitions, above an
+//! absolute floor learned at rest; the movements before a set's repetitions are alike are
+//! held, and the set-up before them dropped (`counter/onset.rs`).
 
 mod config;
 mod counter;

@@ -11,10 +11,11 @@
 //! - `target`: calibration, the reference range and the adapted target.
 //!
 //! IMU samples give two such signals: the rotation about the movement's own axis (the
-//! default), and the acceleration along the direction it varies most (for movements that
-//! travel and hardly turn, such as an upright row, where the little rotation
-//! there is goes back and forth twice per repetition). A second detector watches the signal
-//! not counted on, and counting moves to it when the two disagree in that one way.
+//! default), and the travel: the displacement along the direction the hand moves most
+//! (for movements that travel and hardly turn: presses, wiping, sawing, an upright row). A
+//! second detector watches the signal not counted on, and counting moves to it when the
+//! rotation splits the repetitions (the split rule) or misses them (the miss rule; see
+//! `channels.rs`).
 
 mod channels;
 mod imu;
