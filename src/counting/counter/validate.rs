@@ -68,32 +68,32 @@ impl RepCounter {
         }
         // Physically impossible values (a finite 3e38 would overflow the filters into an
         // infinite speed): refused, so that nothing the counter reports is ever non-finite.
-        let limits: &[f32] = match kind {
-            SignalKind::Imu6 => &[
-                MAX_ACC_M_S2,
-                MAX_ACC_M_S2,
-                MAX_ACC_M_S2,
-                MAX_GYRO_RAD_S,
-                MAX_GYRO_RAD_S,
-                MAX_GYRO_RAD_S,
-            ],
-            SignalKind::Scalar => &[MAX_SCALAR],
+        let (limit_a, limit_b) = match kind {
+            SignalKind::Imu6 => (MAX_ACC_M_S2, MAX_GYRO_RAD_S),
+            SignalKind::Scalar => (MAX_SCALAR, MAX_SCALAR),
         };
-        let in_range = |(i, v): (usize, &f32)| v.abs() <= limits[i % width];
+        // Branch-free per sample (vectorised); the index is looked for only on failure.
+        let half = width.div_ceil(2);
+        let within = |row: &[f32]| {
+            let (a, b) = row.split_at(half.min(row.len()));
+            a.iter().fold(true, |ok, v| ok & (v.abs() <= limit_a))
+                & b.iter().fold(true, |ok, v| ok & (v.abs() <= limit_b))
+        };
         if !values
-            .iter()
-            .enumerate()
-            .fold(true, |ok, x| ok & in_range(x))
+            .chunks_exact(width)
+            .fold(true, |ok, row| ok & within(row))
         {
-            let at = values
-                .iter()
-                .enumerate()
-                .position(|x| !in_range(x))
+            let index = values
+                .chunks_exact(width)
+                .position(|row| !within(row))
                 .unwrap_or(0);
-            return Err(CountingError::ImplausibleValue {
-                index: at / width,
-                limit: limits[at % width],
-            });
+            let row = &values[index * width..(index + 1) * width];
+            let limit = if row[..half].iter().all(|v| v.abs() <= limit_a) {
+                limit_b
+            } else {
+                limit_a
+            };
+            return Err(CountingError::ImplausibleValue { index, limit });
         }
         if n >= 4 {
             let rate_hz = (n - 1) as f64 / (t_s[n - 1] - t_s[0]);
