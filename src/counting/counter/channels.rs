@@ -37,6 +37,18 @@ const MERGED: f64 = 1.5;
 /// `TRAVEL_TAU_S`).
 const TRAVEL_SLOW_S: f64 = 3.0;
 
+/// Start-to-start time of a run's repetitions (s).
+fn period(run: &[Excursion; RUN_LEN]) -> f64 {
+    (run[RUN_LEN - 1].start_s - run[0].start_s) / (RUN_LEN - 1) as f64
+}
+
+/// The smallest amplitude of a run.
+fn smallest(run: &[Excursion; RUN_LEN]) -> f64 {
+    run.iter()
+        .map(|e| e.amplitude)
+        .fold(f64::INFINITY, f64::min)
+}
+
 /// A channel's latest excursions, newest first: enough to tell whether it shows a steady
 /// run of repetitions, and to report that run's movements when counting moves to it.
 #[derive(Debug, Clone, Copy, Default)]
@@ -64,10 +76,7 @@ impl History {
             lo_i = lo_i.min(i);
             hi_i = hi_i.max(i);
         }
-        let lo_a = run
-            .iter()
-            .map(|e| e.amplitude)
-            .fold(f64::INFINITY, f64::min);
+        let lo_a = smallest(&run);
         let hi_a = run.iter().map(|e| e.amplitude).fold(0.0, f64::max);
         let steady = lo_i > 0.0
             && hi_i <= RUN_PACE * lo_i
@@ -88,10 +97,7 @@ impl History {
             .windows(2)
             .map(|w| w[1].start_s - w[0].start_s)
             .fold(0.0, f64::max);
-        let smallest = run
-            .iter()
-            .map(|e| e.amplitude)
-            .fold(f64::INFINITY, f64::min);
+        let smallest = smallest(run);
         let mut lead = [None; HISTORY_LEN - RUN_LEN];
         let mut next = run[0];
         for (slot, e) in lead.iter_mut().zip(self.recent[RUN_LEN..].iter().flatten()) {
@@ -206,24 +212,21 @@ impl RepCounter {
                 // seen, whichever is more (the travel channel may have missed the first
                 // ones while it learned their direction).
                 let excursions = sh.excursions;
+                let new = usize::from(!self.imu.use_acc);
                 let ratio = f64::from(sh.split.iter().sum::<u32>()) / ACC_SWITCH_WINDOW as f64;
                 let reported = self.seen();
                 let made = excursions.max((f64::from(reported) / ratio).round() as u32);
                 let extra = reported.saturating_sub(made);
-                self.shadow.split = [0; ACC_SWITCH_WINDOW];
                 let owed = if !self.imu.use_acc { extra } else { 0 };
                 if self.onset.begun {
+                    self.shadow.split = [0; ACC_SWITCH_WINDOW];
                     self.switch_channel(owed);
                 } else {
-                    // Nothing reported yet: drop the halves held, and hold the new
-                    // channel's own movements instead.
-                    self.switch_channel(0);
-                    self.onset.n = 0;
-                    let floor = self.floor_amplitude();
-                    let recent = self.history[usize::from(self.imu.use_acc)].recent;
-                    for e in recent.iter().rev().flatten() {
-                        self.count(*e, floor, out);
-                    }
+                    // Nothing reported yet: the new channel's own movements instead of the
+                    // halves held.
+                    let mut report = self.history[new].recent;
+                    report.reverse();
+                    self.switch_and_count(report, out);
                 }
             }
         }
@@ -233,27 +236,21 @@ impl RepCounter {
     /// counted one did not see, count on it from now on, and report the run's movements
     /// the counted channel did not report. True if counting moved.
     fn missed_run(&mut self, floor: f64, out: &mut Vec<RepEvent>) -> bool {
-        // Only towards the travel channel: a rotation that misses movements is the known
-        // failure (presses, wiping, sawing), and a rule both ways would undo the split rule,
-        // on whose movements the rotation shows a faster, steady rhythm.
-        let acc = self.imu.use_acc;
-        if acc || !self.may_count_on(true) {
+        // Only from the rotation to the travel: a rotation that misses movements is the
+        // known failure (presses, wiping, sawing), and a rule both ways would undo the split
+        // rule, on whose movements the rotation shows a faster, steady rhythm.
+        if self.imu.use_acc || !self.may_count_on(true) {
             return false;
         }
-        let counted = &self.history[usize::from(acc)];
-        let other = &self.history[usize::from(!acc)];
+        let [counted, other] = &self.history;
         let Some(run) = other.steady_run(floor) else {
             return false;
         };
         // The counted channel keeping a steady rhythm as fast as the run's misses nothing:
         // the other channel only shows more movements around it (the arm lowered as the
         // set ends, a reach). A channel that merges repetitions has a slower rhythm.
-        let period = |run: &[Excursion; RUN_LEN]| {
-            (run[RUN_LEN - 1].start_s - run[0].start_s) / (RUN_LEN - 1) as f64
-        };
-        let own_floor = self.channel_floor(acc);
         if counted
-            .steady_run(own_floor)
+            .steady_run(self.channel_floor(false))
             .is_some_and(|mine| period(&mine) <= RUN_PACE * period(&run))
         {
             return false;
@@ -263,7 +260,7 @@ impl RepCounter {
         // so that it shows two movements per repetition. A run that slow moves counting to
         // it only if the rotation saw nothing at all.
         let seen = counted.since(run[0].start_s);
-        let limit = if !acc && period(&run) > TRAVEL_SLOW_S {
+        let limit = if period(&run) > TRAVEL_SLOW_S {
             0
         } else {
             RUN_SEEN
@@ -278,13 +275,8 @@ impl RepCounter {
         // And what the rotation did see there turned little: a press or a wipe turns the
         // wrist a few degrees. A large turn with a steady travel beside it is a movement
         // the rotation counts well and whose travel shows two out-and-backs.
-        let least = run
-            .iter()
-            .map(|e| e.amplitude)
-            .fold(f64::INFINITY, f64::min);
-        let little = |e: &Excursion| {
-            rad_equivalent(false, e.amplitude) <= LITTLE_TURN * rad_equivalent(true, least)
-        };
+        let least = rad_equivalent(true, smallest(&run));
+        let little = |e: &Excursion| rad_equivalent(false, e.amplitude) <= LITTLE_TURN * least;
         let mut in_span = counted
             .recent
             .iter()
@@ -306,16 +298,26 @@ impl RepCounter {
         {
             *slot = unseen(e);
         }
+        self.switch_and_count(report, out);
+        true
+    }
+
+    /// Count on the other channel from now on and count `report` (oldest first) on it: the
+    /// run the miss rule found, or before the set began the new channel's own movements.
+    /// What the old channel held before the set began is dropped: it was measured in other
+    /// units, and `report` shows what the set is.
+    fn switch_and_count(
+        &mut self,
+        report: [Option<Excursion>; HISTORY_LEN],
+        out: &mut Vec<RepEvent>,
+    ) {
         self.shadow.split = [0; ACC_SWITCH_WINDOW];
         self.switch_channel(0);
-        let floor = self.floor_amplitude();
-        // What the rotation held before the set began was measured in other units, and
-        // the run shows what the set is.
         self.onset.n = 0;
+        let floor = self.floor_amplitude();
         for e in report.into_iter().flatten() {
             self.count(e, floor, out);
         }
-        true
     }
 
     /// Whether counting may move to the travel channel (`acc`) or the rotation: the hint

@@ -1,5 +1,6 @@
 //! The IMU front end: gyroscope bias, orientation and the rotation about the movement's
-//! axis, the tilt (accelerometer) channel, and the per-step pipeline that feeds them.
+//! axis, the travel channel (gravity-removed displacement), and the per-step pipeline that
+//! feeds them.
 
 use super::*;
 
