@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// The exercise definitions shipped with the core.
-const EXERCISES_JSON: &str = include_str!("../../catalog/exercises.json");
+/// The exercise definitions shipped with the core (`catalog/exercises.json`,
+/// minified by `build.rs`).
+const EXERCISES_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog/exercises.json"));
 
 /// A body area a person can choose to work on.
 #[derive(

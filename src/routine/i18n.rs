@@ -10,9 +10,16 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// Registered languages as `(code, file contents)`; the first is the fallback.
+/// The contents are `catalog/i18n/<code>.json` minified by `build.rs`.
 pub(crate) const LANGUAGE_FILES: &[(&str, &str)] = &[
-    ("en", include_str!("../../catalog/i18n/en.json")),
-    ("es", include_str!("../../catalog/i18n/es.json")),
+    (
+        "en",
+        include_str!(concat!(env!("OUT_DIR"), "/catalog/i18n/en.json")),
+    ),
+    (
+        "es",
+        include_str!(concat!(env!("OUT_DIR"), "/catalog/i18n/es.json")),
+    ),
 ];
 
 /// Most steps an exercise may have.
