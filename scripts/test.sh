@@ -3,7 +3,8 @@
 #   toolchains (installed once, cached), rustfmt, clippy -D warnings, cargo test
 #   (including the headless-Chromium report test), bindings drift, Kotlin binding
 #   tests (JVM + JNA), Swift binding tests (swiftc), the Kotlin and Swift example
-#   shells, and the Swift package's XCTest cases.
+#   shells, the JVM artifact published to a Maven-layout folder and used by a
+#   separate consumer project, and the Swift package's XCTest cases.
 # Debug builds only; the figures that need release live in benches/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,6 +37,9 @@ scripts/test-swift.sh
 
 step "examples (Kotlin and Swift shells play a demo session)"
 scripts/run-examples.sh
+
+step "JVM artifact: publish org.rehabcore:rehabcore-jvm to target/maven, consumer project resolves and plays a block"
+scripts/test-jvm-consumer.sh
 
 step "Swift XCTest cases (bindings/swift/Tests)"
 XCTEST=1 scripts/test-swift.sh
