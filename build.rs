@@ -1,9 +1,18 @@
-//! Build script: the embedded catalog, minified.
+//! Build script: the embedded catalog, minified, and link flags for Android.
 //!
-//! `catalog/**/*.json` is copied to `$OUT_DIR/catalog/` without the whitespace
+//! 1. `catalog/**/*.json` is copied to `$OUT_DIR/catalog/` without the whitespace
 //!    between JSON tokens (strings are kept byte for byte), and `src/routine`
 //!    embeds those copies: ~21 KB less in the library than the indented files,
 //!    which stay the ones people edit and review.
+//! 2. Android 15+ devices may use 16 KB memory pages, and Google Play requires the
+//!    native libraries of new apps to load there: every LOAD segment of
+//!    `librehab_core.so` must be aligned to 16 KB. NDK r28+ links that way by
+//!    default; older NDKs need `-z max-page-size=16384` (JNA needed
+//!    `common-page-size` too, JNA #1647), so both are passed for every Android
+//!    target whatever the NDK. They are emitted here rather than as `rustflags` in
+//!    `.cargo/config.toml` because a `RUSTFLAGS` in the environment (which build
+//!    tools around cargo-ndk may set) replaces those silently. Other targets are
+//!    unaffected.
 use std::fs;
 use std::path::Path;
 
@@ -12,6 +21,11 @@ fn main() {
     println!("cargo:rerun-if-changed=catalog");
     let out = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("catalog");
     copy_minified(Path::new("catalog"), &out);
+
+    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("android") {
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-z,max-page-size=16384");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-z,common-page-size=16384");
+    }
 }
 
 fn copy_minified(from: &Path, to: &Path) {
