@@ -259,13 +259,20 @@ impl RepCounter {
         // loses its shape on it, and a hold at the far end decays into a return of its own,
         // so that it shows two movements per repetition. A run that slow moves counting to
         // it only if the rotation saw nothing at all.
-        let seen = counted.since(run[0].start_s);
-        let limit = if period(&run) > TRAVEL_SLOW_S {
-            0
-        } else {
-            RUN_SEEN
-        };
-        if seen > limit {
+        // What the counted channel saw over the run: its movements clearly above its own
+        // floor. One at the floor (a press's wrist wobble of a few degrees, a wipe's sway)
+        // is as much noise as movement, and no view of the repetitions.
+        let counted_floor = self.channel_floor(false);
+        let clear = |e: &Excursion| e.amplitude >= RUN_CLEAR * counted_floor;
+        let seen = counted
+            .recent
+            .iter()
+            .flatten()
+            .filter(|e| e.end_s >= run[0].start_s && clear(e))
+            .count();
+        let all_seen = counted.since(run[0].start_s);
+        let slow = period(&run) > TRAVEL_SLOW_S;
+        if (slow && all_seen > 0) || seen > RUN_SEEN {
             return false;
         }
         // Two movements on the counted channel over the run are a merge only if each
@@ -282,15 +289,19 @@ impl RepCounter {
             .iter()
             .flatten()
             .filter(|e| e.end_s >= run[0].start_s);
-        if !in_span.all(|e| little(e) && (seen < 2 || merged(e))) {
+        if !in_span.all(|e| little(e) && (seen < 2 || merged(e) || !clear(e))) {
             return false;
         }
         // Oldest first: the lead-in (stored newest first), then the run.
         let lead = other.lead_in(&run);
         // Never a movement twice: only what the counted channel did not show, and nothing
         // from before the last reported movement ended.
+        // (Before the set began the counted channel reported nothing: what it held is
+        // dropped when counting moves.)
         let after = self.last_end_s;
-        let unseen = |e: &Excursion| (!counted.overlaps(e) && e.start_s >= after).then_some(*e);
+        let begun = self.onset.begun;
+        let unseen =
+            |e: &Excursion| (!(begun && counted.overlaps(e)) && e.start_s >= after).then_some(*e);
         let mut report = [None; HISTORY_LEN];
         for (slot, e) in report
             .iter_mut()
