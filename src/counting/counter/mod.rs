@@ -14,7 +14,8 @@
 //! default), and the travel: the displacement along the direction the hand moves most
 //! (for movements that travel and hardly turn: presses, wiping, sawing, an upright row). A
 //! second detector watches the signal not counted on, and counting moves to it when the
-//! rotation splits the repetitions (the split rule) or misses them (the miss rule; see
+//! rotation splits the repetitions (the split rule) or misses them (the miss rule), and back
+//! when the travel loses them (the lost rule; see
 //! `channels.rs`).
 
 mod channels;
