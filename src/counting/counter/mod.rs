@@ -640,7 +640,10 @@ impl RepCounter {
         };
         if quiet && range.is_finite() {
             r.floor = REST_FLOOR_FACTOR * range;
-            r.speed_floor = 1.5 * r.max_speed;
+            // Never above the speed that would have made the rest not quiet: a movement
+            // that fast would have been one, and a slow repetition (a low-amplitude one,
+            // peaking at ~0.3 rad/s) must not be taken for the rest's noise.
+            r.speed_floor = (1.5 * r.max_speed).min(QUIET_SPEED_RAD_S);
         }
         self.refresh_limits();
     }
