@@ -7,11 +7,13 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday as ChronoWeekday};
 use rehab_core::clock::SystemClock;
 use rehab_core::ffi::RehabCore;
-use rehab_core::progress::{DailyGoal, LocalDate, ScheduleSlot, Weekday, WeeklySchedule};
+use rehab_core::model::{
+    DailyGoal, LocalDate, ScheduleSlot, Side, Spasticity, Weekday, WeeklySchedule,
+};
 use rehab_core::sim::Rng;
 use rehab_core::store::{
     CheckInTiming, CompletedBlock, CompletedSession, Durability, NewBlock, NewCalibration,
-    NewCheckIn, NewProfile, NewSession, RepRecord, Side, Spasticity, Store,
+    NewCheckIn, NewProfile, NewSession, RepRecord, Store,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

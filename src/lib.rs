@@ -8,6 +8,7 @@ pub mod clock;
 pub mod counting;
 pub mod export;
 pub mod ffi;
+pub mod model;
 pub mod progress;
 pub mod recording;
 pub mod routine;

@@ -3,8 +3,9 @@
 //! session whose owner went away is resumable.
 
 use rehab_core::ffi::{RehabCore, RehabError};
+use rehab_core::model::Side;
 use rehab_core::routine::{BlockSource, DailyPlan, PlannedBlock};
-use rehab_core::store::{NewProfile, Side};
+use rehab_core::store::NewProfile;
 use std::sync::Arc;
 
 fn core(path: &std::path::Path) -> Arc<RehabCore> {

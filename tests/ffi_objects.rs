@@ -3,7 +3,8 @@
 //! release them on a thread with, or without, an async runtime).
 
 use rehab_core::ffi::{ExerciseSession, RehabCore, RepCounter, Subscription};
-use rehab_core::store::{NewProfile, Side};
+use rehab_core::model::Side;
+use rehab_core::store::NewProfile;
 use std::sync::Arc;
 
 fn assert_send_sync<T: Send + Sync>() {}

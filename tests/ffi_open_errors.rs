@@ -32,7 +32,7 @@ fn a_damaged_file_is_database_unreadable_with_a_way_out() {
         for i in 0..300 {
             let p = rehab_core::store::NewProfile {
                 name: format!("p{i}"),
-                affected_side: rehab_core::store::Side::Left,
+                affected_side: rehab_core::model::Side::Left,
                 time_zone: "UTC".into(),
             };
             store.create_profile(&p, i).unwrap();

@@ -1,7 +1,8 @@
 //! The rep counter on its own, for shells that count outside a stored session
 //! (a live gauge, a calibration screen, a device test).
 
-use super::fast::Parked;
+use super::fast::fast_push;
+use super::parked::Parked;
 use super::RehabError;
 use crate::counting::{self, CounterConfig, CountingError, RepKind};
 use std::sync::{Mutex, MutexGuard};
@@ -207,3 +208,12 @@ impl RepCounter {
         self.lock().0.counts_travel()
     }
 }
+
+fast_push!(
+    /// `RepCounter.pushImu` for the Kotlin/Swift `CounterFeed` (the sample fast path, `fast.rs`).
+    rehab_core_counter_push_imu => RepCounter, push_imu_slices
+);
+fast_push!(
+    /// `RepCounter.pushScalar` for the Kotlin/Swift `CounterFeed` (the sample fast path, `fast.rs`).
+    rehab_core_counter_push_scalar => RepCounter, push_scalar_slices
+);

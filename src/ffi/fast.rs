@@ -26,52 +26,12 @@
 //! [`RehabError::Internal`]; one while writing the events out returns -2, which the wrappers
 //! throw as `Internal`.
 
-use super::counter::RepCounter;
-use super::session::ExerciseSession;
+use super::parked::Parked;
 use super::RehabError;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Mutex, MutexGuard};
 
 /// Returned instead of a byte count: call `take_pushed_events` for the events or the error.
 pub const PARKED: i32 = -1;
-
-/// What a fast-path call left for `take_pushed_events`: events that did not fit the
-/// caller's buffer, or the error of a rejected batch.
-pub(crate) struct Parked<E> {
-    slot: Mutex<Option<Result<Vec<E>, RehabError>>>,
-}
-
-impl<E> Default for Parked<E> {
-    fn default() -> Self {
-        Parked {
-            slot: Mutex::new(None),
-        }
-    }
-}
-
-impl<E> Parked<E> {
-    fn lock(&self) -> MutexGuard<'_, Option<Result<Vec<E>, RehabError>>> {
-        self.slot.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Keep `result` for the next `take`; events parked earlier and not yet taken come
-    /// first (an error replaces them: it is what the caller must see).
-    fn park(&self, result: Result<Vec<E>, RehabError>) {
-        let mut slot = self.lock();
-        *slot = match (slot.take(), result) {
-            (Some(Ok(mut old)), Ok(new)) => {
-                old.extend(new);
-                Some(Ok(old))
-            }
-            (_, r) => Some(r),
-        };
-    }
-
-    /// What was parked (nothing: an empty list), and forget it.
-    pub(crate) fn take(&self) -> Result<Vec<E>, RehabError> {
-        self.lock().take().unwrap_or_else(|| Ok(Vec::new()))
-    }
-}
 
 /// Builds the slices of the contract; a length that is negative, or a non-null/null
 /// mismatch, is refused as invalid input.
@@ -139,7 +99,7 @@ where
 /// # Safety
 /// As in the module contract.
 #[allow(clippy::too_many_arguments)]
-unsafe fn push<O, E>(
+pub(super) unsafe fn push<O, E>(
     handle: u64,
     t: *const f64,
     n_t: i32,
@@ -182,7 +142,8 @@ where
 }
 
 /// Defines one C entry point: `$name(handle, t, n_t, x, n_x, out, out_cap) -> i32` calling
-/// `$method` on the `$object` behind the handle.
+/// `$method` on the `$object` behind the handle. Used beside each object (`counter.rs`,
+/// `session.rs`), so this module names none of them.
 macro_rules! fast_push {
     ($(#[$doc:meta])* $name:ident => $object:ty, $method:ident) => {
         $(#[$doc])*
@@ -202,7 +163,7 @@ macro_rules! fast_push {
         ) -> i32 {
             // SAFETY: forwarded contract.
             unsafe {
-                push(
+                $crate::ffi::fast::push(
                     handle,
                     t,
                     n_t,
@@ -218,22 +179,7 @@ macro_rules! fast_push {
     };
 }
 
-fast_push!(
-    /// `ExerciseSession.pushImu` for the Kotlin/Swift `SessionFeed`.
-    rehab_core_session_push_imu => ExerciseSession, push_imu_slices
-);
-fast_push!(
-    /// `ExerciseSession.pushScalar` for the Kotlin/Swift `SessionFeed`.
-    rehab_core_session_push_scalar => ExerciseSession, push_scalar_slices
-);
-fast_push!(
-    /// `RepCounter.pushImu` for the Kotlin/Swift `CounterFeed`.
-    rehab_core_counter_push_imu => RepCounter, push_imu_slices
-);
-fast_push!(
-    /// `RepCounter.pushScalar` for the Kotlin/Swift `CounterFeed`.
-    rehab_core_counter_push_scalar => RepCounter, push_scalar_slices
-);
+pub(super) use fast_push;
 
 /// The handle a foreign `uniffiCloneHandle()` would give for `object` (tests only).
 #[cfg(test)]
@@ -244,9 +190,10 @@ fn handle_of<T>(object: &std::sync::Arc<T>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::counter::{CountedRep, CounterSignal};
+    use crate::ffi::counter::{rehab_core_counter_push_imu, CountedRep, CounterSignal, RepCounter};
+    use crate::ffi::session::{rehab_core_session_push_imu, ExerciseSession};
     use crate::session::SessionEvent;
-    use std::sync::Arc;
+    use std::sync::{Arc, Mutex};
 
     /// A slow out-and-back rotation about x (4 s a rep) at 50 Hz, after 2 s of rest.
     fn batch(start: usize, n: usize) -> (Vec<f64>, Vec<f32>) {
@@ -383,8 +330,9 @@ mod tests {
     #[test]
     fn session_events_that_do_not_fit_are_parked_intact() {
         use crate::ffi::{ListenerError, RehabCore, SessionListener};
+        use crate::model::Side;
         use crate::routine::{BlockSource, DailyPlan, PlannedBlock};
-        use crate::store::{NewProfile, Side};
+        use crate::store::NewProfile;
 
         #[derive(Default)]
         struct Collect(Mutex<Vec<SessionEvent>>);

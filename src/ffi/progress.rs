@@ -5,9 +5,9 @@
 
 use super::records::parse_date;
 use super::{RehabCore, RehabError};
+use crate::model::{DailyGoal, Weekday, WeeklySchedule};
 use crate::progress::{
-    self, Adherence, DailyGoal, DateRange, DayTotal, ExerciseTrend, Streaks, WeekTotal, Weekday,
-    WeeklySchedule, WellbeingDay,
+    self, Adherence, DateRange, DayTotal, ExerciseTrend, Streaks, WeekTotal, WellbeingDay,
 };
 use crate::store::{CheckIn, CompletedSession, NewCheckIn, Session};
 
@@ -33,7 +33,8 @@ impl RehabCore {
             let (start, end) = range.utc_window();
             let mut all = s.check_ins(profile_id, start, end)?;
             all.retain(|c| {
-                let day = progress::local_date(c.values.recorded_at_ms, c.values.utc_offset_min);
+                let day =
+                    crate::model::local_date(c.values.recorded_at_ms, c.values.utc_offset_min);
                 range.index(day).is_some()
             });
             Ok(all)
@@ -230,14 +231,14 @@ impl RehabCore {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
-    use crate::progress::ScheduleSlot;
-    use crate::store::{CheckInTiming, CompletedBlock, NewProfile, RepRecord, Side, Spasticity};
+    use crate::model::{ScheduleSlot, Side, Spasticity};
+    use crate::store::{CheckInTiming, CompletedBlock, NewProfile, RepRecord};
     use std::sync::Arc;
 
     /// 2026-03-02 09:00 UTC, 10:00 in Madrid.
     const MONDAY_9H: i64 = 1_772_442_000_000;
 
-    fn d(s: &str) -> crate::progress::LocalDate {
+    fn d(s: &str) -> crate::model::LocalDate {
         s.parse().unwrap()
     }
 

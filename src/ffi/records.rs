@@ -1,6 +1,6 @@
 //! Exported value types that need a conversion: local dates travel as ISO strings.
 
-use crate::progress::LocalDate;
+use crate::model::LocalDate;
 
 // A malformed date inside a record (e.g. `DailyGoal.effectiveFrom`) fails the lift with a
 // `RehabError`: uniffi hands that to the caller as the typed `InvalidInput` of any method

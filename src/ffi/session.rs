@@ -1,6 +1,7 @@
 //! The live session and the catalog, exported.
 
-use super::fast::Parked;
+use super::fast::fast_push;
+use super::parked::Parked;
 use super::{ListenerError, RehabCore, RehabError};
 use crate::routine::{Catalog, DailyPlan, Exercise, ExerciseText, PlanRequest, Routine};
 use crate::session::{LiveSession, SessionError, SessionEvent, SessionState, SessionSummary};
@@ -317,3 +318,12 @@ impl RehabCore {
         Ok(ExerciseSession::new(live, listener))
     }
 }
+
+fast_push!(
+    /// `ExerciseSession.pushImu` for the Kotlin/Swift `SessionFeed` (the sample fast path, `fast.rs`).
+    rehab_core_session_push_imu => ExerciseSession, push_imu_slices
+);
+fast_push!(
+    /// `ExerciseSession.pushScalar` for the Kotlin/Swift `SessionFeed` (the sample fast path, `fast.rs`).
+    rehab_core_session_push_scalar => ExerciseSession, push_scalar_slices
+);

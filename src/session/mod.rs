@@ -2,6 +2,9 @@
 //! taps, pause, resume, skip, stop, tick) that returns what happened and stores
 //! every rep as it is counted. It owns no threads.
 //!
+//! Layer 3: drives `counting`, plans with `routine`, stores through `store`; only
+//! `ffi` and the CLI use it.
+//!
 //! ```text
 //! Planned -> [Calibrating] -> Exercising -> Resting -> ... -> Finished
 //!                  \______________\____________/

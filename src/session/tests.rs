@@ -1,8 +1,9 @@
 use super::*;
 use crate::clock::ManualClock;
+use crate::model::Side;
 use crate::routine::{BlockSource, Catalog, DailyPlan, PlannedBlock};
 use crate::sim::{impaired_set, ImuStream, Movement, Performer, Rng};
-use crate::store::{NewProfile, Side, Store};
+use crate::store::{NewProfile, Store};
 use std::sync::Arc;
 
 const T0: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z

@@ -1,7 +1,8 @@
 //! Calibrations per profile and exercise; every calibration is kept as history.
 
 use super::sessions::{ensure_profile, invalid};
-use super::{Result, Side, Store};
+use super::{Result, Store};
+use crate::model::Side;
 use rusqlite::{params, OptionalExtension, Row};
 
 /// What a calibration measured for one exercise and side.

@@ -7,7 +7,8 @@
 //! `crate::export::backup`) is exactly these rows: a change here is a change of
 //! the backup format and needs a new version there.
 
-use super::{Result, Side, Store};
+use super::{Result, Store};
+use crate::model::Side;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 

@@ -1,7 +1,7 @@
 //! The facts progress computes from, loaded in one query each.
 
 use super::{Result, Store};
-use crate::progress::{BlockFact, SessionFact};
+use crate::model::{BlockFact, SessionFact};
 use rusqlite::params;
 
 impl Store {

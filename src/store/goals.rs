@@ -2,7 +2,7 @@
 
 use super::sessions::{ensure_profile, invalid};
 use super::{Result, Store, StoreError};
-use crate::progress::{DailyGoal, LocalDate, ScheduleSlot, Weekday, WeeklySchedule};
+use crate::model::{DailyGoal, LocalDate, ScheduleSlot, Weekday, WeeklySchedule};
 use rusqlite::{params, OptionalExtension};
 
 fn parse_date(s: &str) -> rusqlite::Result<LocalDate> {

@@ -1,5 +1,8 @@
 //! Durable storage: one SQLite file per device, the only module that speaks SQL.
 //!
+//! Layer 1 (above `model` only): it imports nothing from progress, routine, export,
+//! session or ffi (`tests/layers.rs` checks this).
+//!
 //! Opening follows one path (see [`open`]): checks that only read (a regular,
 //! writable file; ours; not newer; `PRAGMA quick_check`), pragmas outside any
 //! transaction, then creation or step-by-step upgrade inside one IMMEDIATE
@@ -23,10 +26,10 @@ pub mod schema;
 mod sessions;
 
 pub use calibrations::{Calibration, NewCalibration};
-pub use check_ins::{CheckIn, CheckInTiming, NewCheckIn, Spasticity};
+pub use check_ins::{CheckIn, CheckInTiming, NewCheckIn};
 pub use error::StoreError;
 pub use open::side_file;
-pub use profiles::{NewProfile, Profile, Side};
+pub use profiles::{NewProfile, Profile};
 pub use sessions::{
     AttemptRecord, Block, CompletedBlock, CompletedSession, NewBlock, NewSession, Rep, RepRecord,
     Session, SessionEnd, SessionStatus,

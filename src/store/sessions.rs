@@ -7,7 +7,8 @@
 //! crash, [`Store::unfinished_session`] finds the session to resume or
 //! [`Store::abandon_session`].
 
-use super::{Result, Side, Store, StoreError};
+use super::{Result, Store, StoreError};
+use crate::model::Side;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 /// Where a session stands.

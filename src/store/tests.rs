@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::{Side, Spasticity};
 use std::fs;
 use std::path::Path;
 
@@ -754,7 +755,7 @@ fn calibrations_keep_their_history() {
 
 #[test]
 fn goals_keep_history_and_schedules_are_replaced() {
-    use crate::progress::{DailyGoal, ScheduleSlot, Weekday, WeeklySchedule};
+    use crate::model::{DailyGoal, ScheduleSlot, Weekday, WeeklySchedule};
     let (_d, store, p) = with_profile();
     let day = |s: &str| s.parse().unwrap();
     let goal = |from: &str, reps| DailyGoal {

@@ -5,11 +5,12 @@
 
 use rehab_core::clock::ManualClock;
 use rehab_core::counting::CounterConfig;
-use rehab_core::progress::{self, local_date, DateRange};
+use rehab_core::model::{local_date, Side, Spasticity};
+use rehab_core::progress::{self, DateRange};
 use rehab_core::routine::{BodyRegion, Catalog, Motion, PlanGoal, PlanRequest, Signal};
 use rehab_core::session::{plan_for_day, LiveSession, SessionEvent, SessionState};
 use rehab_core::sim::{impaired_set_paced, ImuStream, Performer, Rng};
-use rehab_core::store::{CheckInTiming, NewCheckIn, NewProfile, Side, Spasticity, Store};
+use rehab_core::store::{CheckInTiming, NewCheckIn, NewProfile, Store};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;

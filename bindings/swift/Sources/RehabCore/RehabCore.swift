@@ -11147,7 +11147,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_check_ins() != 52618) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_daily_goal() != 30067) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_daily_goal() != 51937) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_daily_totals() != 39929) {
@@ -11162,10 +11162,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_record_check_in() != 28696) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_set_daily_goal() != 5518) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_set_daily_goal() != 45878) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() != 47316) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() != 57701) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() != 37319) {
@@ -11177,10 +11177,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() != 31887) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() != 14481) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() != 60781) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() != 305) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() != 51086) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_therapist_report() != 24756) {

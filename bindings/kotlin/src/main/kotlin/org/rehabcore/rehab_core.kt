@@ -1196,7 +1196,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_check_ins() and 0xFFFF) != 52618) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_goal() and 0xFFFF) != 30067) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_goal() and 0xFFFF) != 51937) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_totals() and 0xFFFF) != 39929) {
@@ -1211,10 +1211,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_record_check_in() and 0xFFFF) != 28696) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_daily_goal() and 0xFFFF) != 5518) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_daily_goal() and 0xFFFF) != 45878) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() and 0xFFFF) != 47316) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() and 0xFFFF) != 57701) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() and 0xFFFF) != 37319) {
@@ -1226,10 +1226,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() and 0xFFFF) != 31887) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() and 0xFFFF) != 14481) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() and 0xFFFF) != 60781) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() and 0xFFFF) != 305) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() and 0xFFFF) != 51086) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_therapist_report() and 0xFFFF) != 24756) {
