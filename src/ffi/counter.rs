@@ -56,12 +56,6 @@ impl From<&counting::RepEvent> for CountedRep {
     }
 }
 
-impl From<CountingError> for RehabError {
-    fn from(e: CountingError) -> Self {
-        RehabError::InvalidInput(e.to_string())
-    }
-}
-
 /// A streaming repetition counter. Push batches of samples (about 100 ms
 /// each); each call returns the movements it completed.
 #[derive(uniffi::Object)]

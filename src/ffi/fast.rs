@@ -46,12 +46,12 @@ unsafe fn slices<'a>(
 ) -> Result<(&'a [f64], &'a [f32]), RehabError> {
     fn slice<'a, T>(p: *const T, n: i32, what: &str) -> Result<&'a [T], RehabError> {
         let n = usize::try_from(n)
-            .map_err(|_| RehabError::InvalidInput(format!("negative {what} length {n}")))?;
+            .map_err(|_| RehabError::invalid_input(format!("negative {what} length {n}")))?;
         if n == 0 {
             return Ok(&[]);
         }
         if p.is_null() || !p.is_aligned() {
-            return Err(RehabError::InvalidInput(format!(
+            return Err(RehabError::invalid_input(format!(
                 "{what}: no readable array for {n} values"
             )));
         }
@@ -87,7 +87,7 @@ where
         // Rare (dozens of events in one batch): read them back for the generated call.
         _ => {
             let events = <Vec<E> as uniffi::Lift<crate::UniFfiTag>>::try_read(&mut buf.as_slice())
-                .map_err(|e| RehabError::Internal(format!("events did not read back: {e}")));
+                .map_err(|e| RehabError::internal(format!("events did not read back: {e}")));
             parked.park(events);
             PARKED
         }
@@ -126,7 +126,7 @@ where
         let (t, x) = unsafe { slices(t, n_t, x, n_x) }?;
         call(object, t, x)
     }))
-    .unwrap_or_else(|_| Err(RehabError::Internal("panic in a sample push".into())));
+    .unwrap_or_else(|_| Err(RehabError::internal("panic in a sample push")));
     let parked = parked(object);
     match result {
         // SAFETY: `out` as in the module contract.
@@ -276,7 +276,7 @@ mod tests {
         let call = |t: &[f64], x: &[f32], out: &mut [u8]| push_counter(h, t, x, out);
         assert_eq!(call(&t, &x, &mut out), PARKED);
         match c.take_pushed_events() {
-            Err(RehabError::InvalidInput(m)) => assert!(m.contains("finite"), "{m}"),
+            Err(RehabError::InvalidInput { reason: m, .. }) => assert!(m.contains("finite"), "{m}"),
             other => panic!("expected InvalidInput, got {other:?}"),
         }
         // Taken once: the next take is empty.
@@ -285,7 +285,7 @@ mod tests {
         assert_eq!(call(&t, &x[..59], &mut out), PARKED);
         assert!(matches!(
             c.take_pushed_events(),
-            Err(RehabError::InvalidInput(_))
+            Err(RehabError::InvalidInput { .. })
         ));
         let n = unsafe {
             rehab_core_counter_push_imu(h, t.as_ptr(), -1, x.as_ptr(), 60, out.as_mut_ptr(), 0)
@@ -293,7 +293,7 @@ mod tests {
         assert_eq!(n, PARKED);
         assert!(matches!(
             c.take_pushed_events(),
-            Err(RehabError::InvalidInput(_))
+            Err(RehabError::InvalidInput { .. })
         ));
         // Nothing was consumed: the same timestamps are still accepted.
         let (t, x) = batch(0, 10);

@@ -15,7 +15,7 @@ uniffi::custom_type!(LocalDate, String, {
 /// naming the argument.
 pub(super) fn parse_date(text: &str, what: &str) -> Result<LocalDate, super::RehabError> {
     LocalDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| {
-        super::RehabError::InvalidInput(format!(
+        super::RehabError::invalid_input(format!(
             "{what}: {text:?} is not a date like 2026-03-29 ({e})"
         ))
     })

@@ -42,27 +42,6 @@ pub struct CatalogEntry {
     pub text: ExerciseText,
 }
 
-impl From<SessionError> for RehabError {
-    fn from(e: SessionError) -> Self {
-        let msg = e.to_string();
-        match e {
-            SessionError::Store(e) => e.into(),
-            SessionError::Counting(_)
-            | SessionError::Routine(_)
-            | SessionError::Progress(_)
-            | SessionError::UnknownExercise { .. }
-            | SessionError::ImplausibleTime { .. }
-            | SessionError::BatchTooLong { .. } => RehabError::InvalidInput(msg),
-            SessionError::WrongState { .. }
-            | SessionError::EmptyPlan
-            | SessionError::UnreadablePlan { .. }
-            | SessionError::SessionOver { .. }
-            | SessionError::WrongInput { .. }
-            | SessionError::TapBackwards { .. } => RehabError::InvalidState(msg),
-        }
-    }
-}
-
 impl ExerciseSession {
     fn new(live: LiveSession, listener: Option<Arc<dyn SessionListener>>) -> Arc<Self> {
         Arc::new(ExerciseSession {
@@ -216,7 +195,7 @@ impl RehabCore {
                     exercise: e.clone(),
                     text: catalog
                         .exercise_text(&e.id, &lang)
-                        .map_err(|e| RehabError::Internal(e.to_string()))?,
+                        .map_err(|e| RehabError::internal(e.to_string()))?,
                 })
             })
             .collect()
@@ -231,7 +210,7 @@ impl RehabCore {
         request: PlanRequest,
     ) -> Result<DailyPlan, RehabError> {
         let today = super::records::parse_date(&today, "today")?;
-        self.blocking_with(move |s| {
+        self.blocking(move |s| {
             crate::session::plan_for_day(s, Catalog::embedded(), profile_id, today, &request)
         })
         .await
@@ -247,7 +226,7 @@ impl RehabCore {
         level: u8,
     ) -> Result<DailyPlan, RehabError> {
         let now = self.clock.now_ms();
-        self.blocking_with(move |s| {
+        self.blocking(move |s| {
             let catalog = Catalog::embedded();
             let profile = s.profile(profile_id)?;
             let since = now - crate::session::ADAPT_WINDOW_DAYS * 86_400_000;

@@ -30,7 +30,7 @@ mod stage;
 mod targets;
 
 pub use engine::LiveSession;
-pub use error::{Action, Input, SessionError};
+pub use error::{Input, SessionAction, SessionError};
 pub use events::{ExerciseResult, SessionEvent, SessionState, SessionSummary};
 pub use hint::counter_hint;
 pub use planning::plan_for_day;

@@ -444,7 +444,7 @@ fn bad_calls_get_typed_errors_and_store_nothing() {
         matches!(
             s.push_imu(&[0.0], &[0.0; 6]),
             Err(SessionError::WrongState {
-                action: Action::PushSamples,
+                action: SessionAction::PushSamples,
                 state: SessionState::Planned
             })
         ),
@@ -506,7 +506,7 @@ fn each_refusal_is_its_own_typed_error_with_a_readable_message() {
         matches!(
             e,
             SessionError::WrongState {
-                action: Action::Pause,
+                action: SessionAction::Pause,
                 state: SessionState::Planned
             }
         ),
