@@ -114,7 +114,8 @@ impl From<StoreError> for RehabError {
             StoreError::NotADatabase { .. }
             | StoreError::NotOurs { .. }
             | StoreError::NotAFile { .. }
-            | StoreError::Corrupt { .. } => RehabError::DatabaseUnreadable { reason },
+            | StoreError::Corrupt { .. }
+            | StoreError::UnknownValue(_) => RehabError::DatabaseUnreadable { reason },
             StoreError::NotFound { what, id } => RehabError::NotFound {
                 reason: format!("not found: {reason}"),
                 what: what.to_string(),
@@ -199,5 +200,67 @@ pub enum ListenerError {
 impl From<uniffi::UnexpectedUniFFICallbackError> for ListenerError {
     fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
         ListenerError::Failed { reason: e.reason }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::UnknownValue;
+
+    #[test]
+    fn an_unknown_stored_value_reaches_the_app_as_an_unreadable_database() {
+        let e = RehabError::from(StoreError::UnknownValue(UnknownValue {
+            kind: "session status",
+            value: "paused".into(),
+        }));
+        match e {
+            RehabError::DatabaseUnreadable { reason } => {
+                assert!(
+                    reason.contains("unknown session status \"paused\""),
+                    "{reason}"
+                )
+            }
+            other => panic!("expected DatabaseUnreadable, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn errors_a_screen_branches_on_carry_their_data() {
+        let e = RehabError::from(StoreError::TooNew {
+            found: 9,
+            supported: 4,
+        });
+        assert!(
+            matches!(&e, RehabError::DatabaseTooNew { found: 9, supported: 4, reason } if reason.contains("newer")),
+            "{e:?}"
+        );
+        let e = RehabError::from(StoreError::NotFound {
+            what: "profile",
+            id: 7,
+        });
+        assert!(
+            matches!(&e, RehabError::NotFound { what, id: 7, reason } if what == "profile" && reason == "not found: no profile with id 7"),
+            "{e:?}"
+        );
+        let e = RehabError::from(SessionError::WrongState {
+            action: SessionAction::Pause,
+            state: SessionState::Finished,
+        });
+        assert!(
+            matches!(
+                &e,
+                RehabError::InvalidState {
+                    action: Some(SessionAction::Pause),
+                    state: Some(SessionState::Finished),
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "invalid state: cannot pause while the session is Finished"
+        );
     }
 }

@@ -53,17 +53,16 @@ const COLUMNS: &str =
     "id, profile_id, exercise_id, side, recorded_at_ms, rest_noise, full_range, params_json";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Calibration> {
-    let side: String = row.get(3)?;
     Ok(Calibration {
-        id: row.get(0)?,
+        id: row.get("id")?,
         values: NewCalibration {
-            profile_id: row.get(1)?,
-            exercise_id: row.get(2)?,
-            side: Side::parse(&side).unwrap_or(Side::None),
-            recorded_at_ms: row.get(4)?,
-            rest_noise: row.get(5)?,
-            full_range: row.get(6)?,
-            params_json: row.get(7)?,
+            profile_id: row.get("profile_id")?,
+            exercise_id: row.get("exercise_id")?,
+            side: row.get("side")?,
+            recorded_at_ms: row.get("recorded_at_ms")?,
+            rest_noise: row.get("rest_noise")?,
+            full_range: row.get("full_range")?,
+            params_json: row.get("params_json")?,
         },
     })
 }

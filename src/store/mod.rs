@@ -24,6 +24,7 @@ mod open;
 mod profiles;
 pub mod schema;
 mod sessions;
+mod values;
 
 pub use calibrations::{Calibration, NewCalibration};
 pub use check_ins::{CheckIn, CheckInTiming, NewCheckIn};
@@ -34,6 +35,7 @@ pub use sessions::{
     AttemptRecord, Block, CompletedBlock, CompletedSession, NewBlock, NewSession, Rep, RepRecord,
     Session, SessionEnd, SessionStatus,
 };
+pub use values::UnknownValue;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};

@@ -51,13 +51,12 @@ impl NewProfile {
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Profile> {
-    let side: String = row.get(2)?;
     Ok(Profile {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        affected_side: Side::parse(&side).unwrap_or(Side::None),
-        time_zone: row.get(3)?,
-        created_at_ms: row.get(4)?,
+        id: row.get("id")?,
+        name: row.get("name")?,
+        affected_side: row.get("affected_side")?,
+        time_zone: row.get("time_zone")?,
+        created_at_ms: row.get("created_at_ms")?,
     })
 }
 

@@ -31,12 +31,14 @@ impl SessionStatus {
         }
     }
 
-    fn parse(s: &str) -> SessionStatus {
-        match s {
+    /// The stored value's status; None for a value this version does not know.
+    pub(super) fn parse(s: &str) -> Option<SessionStatus> {
+        Some(match s {
+            "active" => SessionStatus::Active,
             "finished" => SessionStatus::Finished,
             "abandoned" => SessionStatus::Abandoned,
-            _ => SessionStatus::Active,
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -311,18 +313,17 @@ pub(super) const SESSION_COLUMNS: &str =
                                active_ms, status, plan_json, rep_count, attempt_count";
 
 pub(super) fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
-    let status: String = row.get(6)?;
     Ok(Session {
-        id: row.get(0)?,
-        profile_id: row.get(1)?,
-        started_at_ms: row.get(2)?,
-        utc_offset_min: row.get(3)?,
-        ended_at_ms: row.get(4)?,
-        active_ms: row.get(5)?,
-        status: SessionStatus::parse(&status),
-        plan_json: row.get(7)?,
-        reps: row.get(8)?,
-        attempts: row.get(9)?,
+        id: row.get("id")?,
+        profile_id: row.get("profile_id")?,
+        started_at_ms: row.get("started_at_ms")?,
+        utc_offset_min: row.get("utc_offset_min")?,
+        ended_at_ms: row.get("ended_at_ms")?,
+        active_ms: row.get("active_ms")?,
+        status: row.get("status")?,
+        plan_json: row.get("plan_json")?,
+        reps: row.get("rep_count")?,
+        attempts: row.get("attempt_count")?,
     })
 }
 
@@ -331,23 +332,22 @@ pub(super) const BLOCK_COLUMNS: &str = "id, session_id, position, exercise_id, s
     attempt_count, amplitude_sum";
 
 pub(super) fn block_from_row(row: &Row<'_>) -> rusqlite::Result<Block> {
-    let side: String = row.get(4)?;
-    let reps: u32 = row.get(10)?;
-    let amplitude_sum: f64 = row.get(13)?;
+    let reps: u32 = row.get("rep_count")?;
+    let amplitude_sum: f64 = row.get("amplitude_sum")?;
     Ok(Block {
-        id: row.get(0)?,
-        session_id: row.get(1)?,
-        position: row.get(2)?,
-        exercise_id: row.get(3)?,
-        side: Side::parse(&side).unwrap_or(Side::None),
-        target_reps: row.get(5)?,
-        target_range: row.get(6)?,
-        started_at_ms: row.get(7)?,
-        ended_at_ms: row.get(8)?,
-        active_ms: row.get(9)?,
+        id: row.get("id")?,
+        session_id: row.get("session_id")?,
+        position: row.get("position")?,
+        exercise_id: row.get("exercise_id")?,
+        side: row.get("side")?,
+        target_reps: row.get("target_reps")?,
+        target_range: row.get("target_range")?,
+        started_at_ms: row.get("started_at_ms")?,
+        ended_at_ms: row.get("ended_at_ms")?,
+        active_ms: row.get("active_ms")?,
         reps,
-        reps_reached: row.get(11)?,
-        attempts: row.get(12)?,
+        reps_reached: row.get("reached_count")?,
+        attempts: row.get("attempt_count")?,
         mean_range: (reps > 0).then(|| amplitude_sum / f64::from(reps)),
     })
 }
@@ -764,14 +764,14 @@ impl Store {
             )?;
             let rows = stmt.query_map([block_id], |r| {
                 Ok(Rep {
-                    id: r.get(0)?,
-                    block_id: r.get(1)?,
+                    id: r.get("id")?,
+                    block_id: r.get("block_id")?,
                     record: RepRecord {
-                        started_at_ms: r.get(2)?,
-                        ended_at_ms: r.get(3)?,
-                        amplitude: r.get(4)?,
-                        peak_speed: r.get(5)?,
-                        target_reached: r.get(6)?,
+                        started_at_ms: r.get("started_at_ms")?,
+                        ended_at_ms: r.get("ended_at_ms")?,
+                        amplitude: r.get("amplitude")?,
+                        peak_speed: r.get("peak_speed")?,
+                        target_reached: r.get("target_reached")?,
                     },
                 })
             })?;
