@@ -147,7 +147,6 @@ fn build(path: &Path) -> (usize, usize) {
                         recorded_at_ms: utc_ms(date, 8, 0, offset),
                         rest_noise: 0.4,
                         full_range: 30.0 + day as f64 / 100.0,
-                        params_json: "{}".into(),
                     })
                     .unwrap();
             }

@@ -15,5 +15,6 @@ pub mod routine;
 pub mod session;
 pub mod sim;
 pub mod store;
+mod sync;
 
 uniffi::setup_scaffolding!();

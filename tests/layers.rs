@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// The layers, bottom first. A module may use modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
     // plain values and helpers that import nothing of ours
-    &["model", "clock", "sim", "recording"],
+    &["model", "clock", "sim", "recording", "sync"],
     // storage (the only SQL) and the pure rep counter
     &["store", "counting"],
     // pure functions over stored facts; catalog, plans and adaptation

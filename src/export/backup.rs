@@ -706,7 +706,6 @@ pub(crate) mod tests {
                 recorded_at_ms: T0 - 1_000,
                 rest_noise: 0.01,
                 full_range: 0.9,
-                params_json: "{}".into(),
             })
             .unwrap();
         let d = |s: &str| s.parse().unwrap();

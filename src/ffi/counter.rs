@@ -67,7 +67,7 @@ pub struct RepCounter {
 
 impl RepCounter {
     fn lock(&self) -> MutexGuard<'_, (counting::RepCounter, Vec<counting::RepEvent>)> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        crate::sync::lock(&self.inner)
     }
 
     fn run(

@@ -22,7 +22,7 @@ impl<E> Default for Parked<E> {
 
 impl<E> Parked<E> {
     fn lock(&self) -> MutexGuard<'_, Option<Result<Vec<E>, RehabError>>> {
-        self.slot.lock().unwrap_or_else(|e| e.into_inner())
+        crate::sync::lock(&self.slot)
     }
 
     /// Keep `result` for the next `take`; events parked earlier and not yet taken come

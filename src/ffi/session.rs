@@ -52,7 +52,7 @@ impl ExerciseSession {
     }
 
     fn lock(&self) -> MutexGuard<'_, LiveSession> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        crate::sync::lock(&self.inner)
     }
 
     /// Runs one engine call and tells the listener what happened.

@@ -671,7 +671,6 @@ impl LiveSession {
                     recorded_at_ms: now,
                     rest_noise: f64::from(counter.floor()),
                     full_range: f64::from(reference),
-                    params_json: "{}".into(),
                 };
                 let target = counter.target_range().unwrap_or(reference);
                 block.unstored_calibration = Some((calibration, reference, target));

@@ -20,8 +20,6 @@ pub struct NewCalibration {
     pub rest_noise: f64,
     /// Amplitude of a full comfortable movement, in the exercise's unit.
     pub full_range: f64,
-    /// Counter-specific parameters, as JSON ("{}" if none).
-    pub params_json: String,
 }
 
 /// A stored calibration.
@@ -49,8 +47,7 @@ impl NewCalibration {
     }
 }
 
-const COLUMNS: &str =
-    "id, profile_id, exercise_id, side, recorded_at_ms, rest_noise, full_range, params_json";
+const COLUMNS: &str = "id, profile_id, exercise_id, side, recorded_at_ms, rest_noise, full_range";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Calibration> {
     Ok(Calibration {
@@ -62,7 +59,6 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Calibration> {
             recorded_at_ms: row.get("recorded_at_ms")?,
             rest_noise: row.get("rest_noise")?,
             full_range: row.get("full_range")?,
-            params_json: row.get("params_json")?,
         },
     })
 }
@@ -75,8 +71,8 @@ impl Store {
             ensure_profile(tx, new.profile_id)?;
             tx.prepare_cached(
                 "INSERT INTO calibrations (profile_id, exercise_id, side, recorded_at_ms,
-                                           rest_noise, full_range, params_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                           rest_noise, full_range)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 new.profile_id,
@@ -85,7 +81,6 @@ impl Store {
                 new.recorded_at_ms,
                 new.rest_noise,
                 new.full_range,
-                new.params_json,
             ])?;
             Ok(Calibration {
                 id: tx.last_insert_rowid(),

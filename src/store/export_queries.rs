@@ -7,6 +7,9 @@
 //! `crate::export::backup`) is exactly these rows: a change here is a change of
 //! the backup format and needs a new version there.
 
+use super::sessions::{
+    insert_attempt, insert_rep, inserted, AttemptRecord, Destination, RepRecord,
+};
 use super::{Result, Store};
 use crate::model::Side;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -152,7 +155,8 @@ pub struct CalibrationRow {
     pub rest_noise: f64,
     /// Amplitude of a full comfortable movement.
     pub full_range: f64,
-    /// Counter parameters, JSON text (opaque).
+    /// Counter parameters, JSON text (opaque). Nothing in this version sets them
+    /// (new rows get the column's default `{}`); a backup carries what the file holds.
     pub params_json: String,
 }
 
@@ -431,15 +435,6 @@ fn insert_history(tx: &Transaction<'_>, h: &ProfileHistory) -> Result<i64> {
                              started_at_ms, ended_at_ms, active_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    let mut rep = tx.prepare_cached(
-        "INSERT INTO reps (block_id, started_at_ms, ended_at_ms, amplitude, peak_speed,
-                           target_reached)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    let mut attempt = tx.prepare_cached(
-        "INSERT INTO attempts (block_id, started_at_ms, ended_at_ms, amplitude, peak_speed)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
     for s in &h.sessions {
         session.execute(params![
             profile_id,
@@ -466,23 +461,29 @@ fn insert_history(tx: &Transaction<'_>, h: &ProfileHistory) -> Result<i64> {
             ])?;
             let block_id = tx.last_insert_rowid();
             for r in &b.reps {
-                rep.execute(params![
+                let rep = RepRecord {
+                    started_at_ms: r.started_at_ms,
+                    ended_at_ms: r.ended_at_ms,
+                    amplitude: r.amplitude,
+                    peak_speed: r.peak_speed,
+                    target_reached: r.target_reached,
+                };
+                inserted(
+                    insert_rep(tx, block_id, &rep, Destination::AnyBlock)?,
                     block_id,
-                    r.started_at_ms,
-                    r.ended_at_ms,
-                    r.amplitude,
-                    r.peak_speed,
-                    r.target_reached
-                ])?;
+                )?;
             }
             for a in &b.attempts {
-                attempt.execute(params![
+                let attempt = AttemptRecord {
+                    started_at_ms: a.started_at_ms,
+                    ended_at_ms: a.ended_at_ms,
+                    amplitude: a.amplitude,
+                    peak_speed: a.peak_speed,
+                };
+                inserted(
+                    insert_attempt(tx, block_id, &attempt, Destination::AnyBlock)?,
                     block_id,
-                    a.started_at_ms,
-                    a.ended_at_ms,
-                    a.amplitude,
-                    a.peak_speed
-                ])?;
+                )?;
             }
         }
     }

@@ -37,9 +37,10 @@ pub use sessions::{
 };
 pub use values::UnknownValue;
 
+use crate::sync::lock;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 /// Result of store operations.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -194,12 +195,6 @@ impl Drop for Store {
             let _ = lock(&self.reader).set_db_config(no_checkpoint, true);
         }
     }
-}
-
-/// A poisoned lock only means another thread panicked mid-call; SQLite's own
-/// transaction rollback keeps the data consistent, so carry on with the connection.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -437,14 +437,28 @@ fn insert_block(tx: &Transaction<'_>, session_id: i64, block: &NewBlock) -> Resu
     Ok(tx.last_insert_rowid())
 }
 
-/// Inserts a rep if its block is open in an active session; Ok(None) otherwise.
-fn insert_rep(tx: &Transaction<'_>, block_id: i64, rep: &RepRecord) -> Result<Option<i64>> {
+/// Which blocks a rep or attempt may go into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Destination {
+    /// Only a block still open in an active session (the live path).
+    OpenBlock,
+    /// Any existing block (a completed session or an import, written whole).
+    AnyBlock,
+}
+
+/// The one INSERT of a rep: into `block_id` if `into` allows it; Ok(None) otherwise.
+pub(super) fn insert_rep(
+    tx: &Transaction<'_>,
+    block_id: i64,
+    rep: &RepRecord,
+    into: Destination,
+) -> Result<Option<i64>> {
     let n = tx
         .prepare_cached(
             "INSERT INTO reps (block_id, started_at_ms, ended_at_ms, amplitude, peak_speed,
                                target_reached)
              SELECT b.id, ?2, ?3, ?4, ?5, ?6 FROM blocks b JOIN sessions s ON s.id = b.session_id
-              WHERE b.id = ?1 AND b.ended_at_ms IS NULL AND s.status = 'active'",
+              WHERE b.id = ?1 AND (?7 OR (b.ended_at_ms IS NULL AND s.status = 'active'))",
         )?
         .execute(params![
             block_id,
@@ -453,16 +467,23 @@ fn insert_rep(tx: &Transaction<'_>, block_id: i64, rep: &RepRecord) -> Result<Op
             rep.amplitude,
             rep.peak_speed,
             rep.target_reached,
+            into == Destination::AnyBlock,
         ])?;
     Ok((n == 1).then(|| tx.last_insert_rowid()))
 }
 
-fn insert_attempt(tx: &Transaction<'_>, block_id: i64, a: &AttemptRecord) -> Result<Option<i64>> {
+/// The one INSERT of an attempt: into `block_id` if `into` allows it; Ok(None) otherwise.
+pub(super) fn insert_attempt(
+    tx: &Transaction<'_>,
+    block_id: i64,
+    a: &AttemptRecord,
+    into: Destination,
+) -> Result<Option<i64>> {
     let n = tx
         .prepare_cached(
             "INSERT INTO attempts (block_id, started_at_ms, ended_at_ms, amplitude, peak_speed)
              SELECT b.id, ?2, ?3, ?4, ?5 FROM blocks b JOIN sessions s ON s.id = b.session_id
-              WHERE b.id = ?1 AND b.ended_at_ms IS NULL AND s.status = 'active'",
+              WHERE b.id = ?1 AND (?6 OR (b.ended_at_ms IS NULL AND s.status = 'active'))",
         )?
         .execute(params![
             block_id,
@@ -470,8 +491,17 @@ fn insert_attempt(tx: &Transaction<'_>, block_id: i64, a: &AttemptRecord) -> Res
             a.ended_at_ms,
             a.amplitude,
             a.peak_speed,
+            into == Destination::AnyBlock,
         ])?;
     Ok((n == 1).then(|| tx.last_insert_rowid()))
+}
+
+/// [`insert_rep`]/[`insert_attempt`] into a block the caller just wrote: it exists.
+pub(super) fn inserted(id: Option<i64>, block_id: i64) -> Result<i64> {
+    id.ok_or(StoreError::NotFound {
+        what: "block",
+        id: block_id,
+    })
 }
 
 fn close_block(
@@ -565,19 +595,23 @@ impl Store {
     /// [`Durability`](super::Durability) for power loss.
     pub fn record_rep(&self, block_id: i64, rep: &RepRecord) -> Result<i64> {
         rep.validate()?;
-        self.write_rep(|tx| match insert_rep(tx, block_id, rep)? {
-            Some(id) => Ok(id),
-            None => Err(closed_block_error(tx, block_id)),
-        })
+        self.write_rep(
+            |tx| match insert_rep(tx, block_id, rep, Destination::OpenBlock)? {
+                Some(id) => Ok(id),
+                None => Err(closed_block_error(tx, block_id)),
+            },
+        )
     }
 
     /// Stores one attempt (a movement that did not count) in its own transaction.
     pub fn record_attempt(&self, block_id: i64, attempt: &AttemptRecord) -> Result<i64> {
         attempt.validate()?;
-        self.write_rep(|tx| match insert_attempt(tx, block_id, attempt)? {
-            Some(id) => Ok(id),
-            None => Err(closed_block_error(tx, block_id)),
-        })
+        self.write_rep(
+            |tx| match insert_attempt(tx, block_id, attempt, Destination::OpenBlock)? {
+                Some(id) => Ok(id),
+                None => Err(closed_block_error(tx, block_id)),
+            },
+        )
     }
 
     /// Closes a block; no reps can be added to it afterwards.
@@ -709,34 +743,17 @@ impl Store {
             for (b, new_block) in s.blocks.iter().zip(&blocks) {
                 let block_id = insert_block(tx, session_id, new_block)?;
                 close_block(tx, block_id, b.ended_at_ms, b.active_ms)?;
-                let mut rep = tx.prepare_cached(
-                    "INSERT INTO reps (block_id, started_at_ms, ended_at_ms, amplitude,
-                                       peak_speed, target_reached)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?;
                 for r in &b.reps {
-                    rep.execute(params![
+                    inserted(
+                        insert_rep(tx, block_id, r, Destination::AnyBlock)?,
                         block_id,
-                        r.started_at_ms,
-                        r.ended_at_ms,
-                        r.amplitude,
-                        r.peak_speed,
-                        r.target_reached,
-                    ])?;
+                    )?;
                 }
-                let mut attempt = tx.prepare_cached(
-                    "INSERT INTO attempts (block_id, started_at_ms, ended_at_ms, amplitude,
-                                           peak_speed)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?;
                 for a in &b.attempts {
-                    attempt.execute(params![
+                    inserted(
+                        insert_attempt(tx, block_id, a, Destination::AnyBlock)?,
                         block_id,
-                        a.started_at_ms,
-                        a.ended_at_ms,
-                        a.amplitude,
-                        a.peak_speed,
-                    ])?;
+                    )?;
                 }
             }
             session_in(tx, session_id)

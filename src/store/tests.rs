@@ -713,7 +713,6 @@ fn calibrations_keep_their_history() {
         recorded_at_ms: at,
         rest_noise: 0.5,
         full_range: range,
-        params_json: "{}".into(),
     };
     assert_eq!(
         store

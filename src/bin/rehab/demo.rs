@@ -3,7 +3,7 @@
 //! check-ins) into the local database, much faster than real time, then prints
 //! the summary and the last 14 days. Each run adds the next day.
 
-use rehab_core::clock::ManualClock;
+use rehab_core::clock::{Clock, ManualClock};
 use rehab_core::counting::CounterConfig;
 use rehab_core::model::{local_date, Side, Spasticity};
 use rehab_core::progress::{self, DateRange};
@@ -149,7 +149,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
         timing: CheckInTiming::BeforeSession {
             session_id: live.session_id(),
         },
-        recorded_at_ms: clock.now(),
+        recorded_at_ms: clock.now_ms(),
         utc_offset_min: OFFSET_MIN,
         pain: Some(pain_before),
         spasticity: Some(Spasticity::OnePlus),
@@ -167,7 +167,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
     while live.state() != SessionState::Finished {
         match live.state() {
             SessionState::Resting => {
-                let until = live.rest_until_ms().unwrap_or(clock.now());
+                let until = live.rest_until_ms().unwrap_or(clock.now_ms());
                 clock.set(until);
                 sensor_s += 30.0;
                 events = live.tick()?;
@@ -179,7 +179,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
                 let index = live.block_index() as usize;
                 // A few more movements than the target: the block ends at its target.
                 let n = block.target_reps as usize + 6;
-                events = match exercise.hint.signal {
+                match exercise.hint.signal {
                     Signal::Touch => {
                         play_taps(&mut live, &clock, &mut rng, n, &mut sensor_s, &mut tally)?
                     }
@@ -229,14 +229,14 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
                             &mut tally,
                         )?
                     }
-                };
-                if matches!(
-                    live.state(),
-                    SessionState::Calibrating | SessionState::Exercising
-                ) {
-                    // The person stopped before the target: move on.
-                    events.extend(live.skip()?);
                 }
+                // What the plays returned is tallied as it happened; the person
+                // who stopped before the target moves on.
+                events = if counting(&live) {
+                    live.skip()?
+                } else {
+                    Vec::new()
+                };
                 tally.played_per_block.resize(index + 1, 0);
                 tally.played_per_block[index] = tally.movements_played - played_before;
             }
@@ -257,7 +257,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
         timing: CheckInTiming::AfterSession {
             session_id: live.session_id(),
         },
-        recorded_at_ms: clock.now(),
+        recorded_at_ms: clock.now_ms(),
         utc_offset_min: OFFSET_MIN,
         pain: Some(pain_before.saturating_sub(1)),
         spasticity: Some(Spasticity::One),
@@ -384,16 +384,6 @@ impl Tally {
     }
 }
 
-trait Now {
-    fn now(&self) -> i64;
-}
-
-impl Now for ManualClock {
-    fn now(&self) -> i64 {
-        rehab_core::clock::Clock::now_ms(self)
-    }
-}
-
 fn advance_to(clock: &ManualClock, sensor_s: &mut f64, t: f64) {
     let dt = t - *sensor_s;
     if dt > 0.0 {
@@ -402,7 +392,8 @@ fn advance_to(clock: &ManualClock, sensor_s: &mut f64, t: f64) {
     }
 }
 
-/// Plays an IMU stream in 100 ms batches until the block ends or the stream does.
+/// Plays an IMU stream in 100 ms batches until the block ends or the stream does;
+/// the events each batch returns are tallied as they come.
 fn play_imu(
     live: &mut LiveSession,
     clock: &ManualClock,
@@ -410,10 +401,9 @@ fn play_imu(
     sensor_s: &mut f64,
     tally: &mut Tally,
     floor: f64,
-) -> Result<Vec<SessionEvent>, DynError> {
+) -> Result<(), DynError> {
     let block = live.block_index();
     let offset = *sensor_s;
-    let mut events = Vec::new();
     let played = stream.movements().to_vec();
     let (mut t, mut x) = (Vec::with_capacity(32), Vec::with_capacity(192));
     while stream.next_batch(0.1, &mut t, &mut x) {
@@ -444,8 +434,7 @@ fn play_imu(
         start += m.duration_s + m.pause_s;
     }
     *sensor_s += 0.5;
-    events.clear();
-    Ok(events)
+    Ok(())
 }
 
 /// Plays grip squeezes (or a joint angle) as a scalar signal at 50 Hz.
@@ -457,7 +446,7 @@ fn play_scalar(
     peak: f64,
     sensor_s: &mut f64,
     tally: &mut Tally,
-) -> Result<Vec<SessionEvent>, DynError> {
+) -> Result<(), DynError> {
     let block = live.block_index();
     let (mut t, mut v) = (Vec::new(), Vec::new());
     let mut time = *sensor_s + 1.0;
@@ -505,7 +494,7 @@ fn play_scalar(
         s += 0.02 * (1.0 + 0.1 * rng.range(-1.0, 1.0));
     }
     *sensor_s = s + 0.5;
-    Ok(Vec::new())
+    Ok(())
 }
 
 /// Taps at an uneven pace.
@@ -516,7 +505,7 @@ fn play_taps(
     n: usize,
     sensor_s: &mut f64,
     tally: &mut Tally,
-) -> Result<Vec<SessionEvent>, DynError> {
+) -> Result<(), DynError> {
     let block = live.block_index();
     for _ in 0..n {
         let t = *sensor_s + rng.range(0.5, 2.0);
@@ -528,7 +517,7 @@ fn play_taps(
             break;
         }
     }
-    Ok(Vec::new())
+    Ok(())
 }
 
 fn counting(live: &LiveSession) -> bool {
