@@ -3,6 +3,7 @@
 //! check-ins) into the local database, much faster than real time, then prints
 //! the summary and the last 14 days. Each run adds the next day.
 
+use crate::progress::Progress;
 use rehab_core::clock::{Clock, ManualClock};
 use rehab_core::counting::CounterConfig;
 use rehab_core::model::{local_date, Side, Spasticity};
@@ -34,13 +35,15 @@ pub struct DemoArgs {
     trace_reps: bool,
 }
 
-/// The default database: `$XDG_DATA_HOME/rehab_core/rehab.db`, else `~/.local/share/...`.
+/// The default database: `rehab.db` in the platform's data folder for the app, from
+/// `directories` (Linux: `$XDG_DATA_HOME/rehab_core/`, else `~/.local/share/rehab_core/`;
+/// macOS: `~/Library/Application Support/org.rehabcore.rehab_core/`); `./rehab_core/`
+/// when there is no home folder.
 pub fn default_db_path() -> PathBuf {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("rehab_core").join("rehab.db")
+    directories::ProjectDirs::from("org", "rehabcore", "rehab_core")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("rehab_core"))
+        .join("rehab.db")
 }
 
 pub fn run(args: DemoArgs) -> ExitCode {
@@ -164,6 +167,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
     };
     tally.add(&events);
     let mut sensor_s = 0.0f64; // the phone's monotonic sensor clock
+    let mut progress = Progress::new(plan.blocks.len(), args.quiet);
     while live.state() != SessionState::Finished {
         match live.state() {
             SessionState::Resting => {
@@ -245,13 +249,9 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
             SessionState::Finished => break,
         }
         tally.add(&events);
-        if !args.quiet {
-            progress_bar(&live, &plan, &tally);
-        }
+        progress.update(live.block_index() as usize, tally.reps, tally.attempts);
     }
-    if !args.quiet {
-        eprintln!();
-    }
+    progress.finish();
     store.record_check_in(&NewCheckIn {
         profile_id: profile.id,
         timing: CheckInTiming::AfterSession {
@@ -525,21 +525,4 @@ fn counting(live: &LiveSession) -> bool {
         live.state(),
         SessionState::Calibrating | SessionState::Exercising
     )
-}
-
-fn progress_bar(live: &LiveSession, plan: &rehab_core::routine::DailyPlan, tally: &Tally) {
-    let done = live.block_index() as usize;
-    let total = plan.blocks.len();
-    let width = 30;
-    let filled = (done * width).div_ceil(total.max(1)).min(width);
-    eprint!(
-        "\r  [{}{}] block {}/{} {:>4} reps {:>3} attempts",
-        "#".repeat(filled),
-        " ".repeat(width - filled),
-        done.min(total),
-        total,
-        tally.reps,
-        tally.attempts
-    );
-    let _ = std::io::stderr().flush();
 }
