@@ -102,10 +102,39 @@ fn ended(h: &ProfileHistory) -> impl Iterator<Item = (&SessionRow, i64)> {
         })
 }
 
+/// The session key inside Health Connect / HealthKit record ids: a name-based UUID
+/// (version 8, RFC 9562 "custom") from two FNV-1a hashes of `parts`. Kept as it was
+/// when FHIR ids moved to UUID v5: these ids are what the health stores de-duplicate
+/// on, and a new derivation would make a re-sync write every session twice.
+fn session_key(parts: &[&str]) -> String {
+    let hash = |basis: u64| {
+        let mut h = basis;
+        for p in parts {
+            for b in p.bytes().chain([0u8]) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        h
+    };
+    let hi = hash(0xcbf2_9ce4_8422_2325);
+    let lo = hash(0x6c62_272e_07bb_0142);
+    let hi = (hi & !0xf000) | 0x8000; // version 8
+    let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC variant
+    format!(
+        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+        hi >> 32,
+        (hi >> 16) & 0xffff,
+        hi & 0xffff,
+        lo >> 48,
+        lo & 0xffff_ffff_ffff
+    )
+}
+
 fn record_id(h: &ProfileHistory, s: &SessionRow) -> String {
     format!(
         "rehabcore.session.{}",
-        crate::export::fhir::uuid(&[
+        session_key(&[
             "session",
             &format!("{}:{}", h.profile.id, h.profile.created_at_ms),
             &s.id.to_string(),

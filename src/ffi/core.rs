@@ -3,7 +3,7 @@
 use super::listener::{Listeners, SharedListeners};
 use super::{DataChange, DataListener, RehabError, Subscription};
 use crate::clock::{Clock, SystemClock};
-use crate::store::{self, NewProfile, Profile, Store};
+use crate::store::{NewProfile, Profile, Store};
 use std::sync::Arc;
 use tokio::runtime::Runtime;
 
@@ -30,7 +30,7 @@ impl RehabCore {
             .max_blocking_threads(4)
             .thread_name("rehab-core")
             .build()
-            .map_err(|e| RehabError::Internal(format!("cannot start worker threads: {e}")))?;
+            .map_err(|e| RehabError::internal(format!("cannot start worker threads: {e}")))?;
         Ok(RehabCore {
             store: Arc::new(store),
             clock,
@@ -39,17 +39,9 @@ impl RehabCore {
         })
     }
 
-    /// Runs blocking store work on the core's pool and awaits it.
-    pub(super) async fn blocking<T, F>(&self, f: F) -> Result<T, RehabError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Store) -> store::Result<T> + Send + 'static,
-    {
-        self.blocking_with(f).await
-    }
-
-    /// [`RehabCore::blocking`] for work whose own error maps to [`RehabError`].
-    pub(super) async fn blocking_with<T, E, F>(&self, f: F) -> Result<T, RehabError>
+    /// Runs blocking store work on the core's pool and awaits it; the work's own
+    /// error (a store, session, backup or progress error) maps to [`RehabError`].
+    pub(super) async fn blocking<T, E, F>(&self, f: F) -> Result<T, RehabError>
     where
         T: Send + 'static,
         E: Into<RehabError> + Send + 'static,

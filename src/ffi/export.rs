@@ -2,7 +2,7 @@
 
 use super::records::parse_date;
 use super::{RehabCore, RehabError};
-use crate::export::backup::{self, BackupError};
+use crate::export::backup;
 use crate::export::{csv, fhir};
 use crate::progress::DateRange;
 
@@ -35,16 +35,6 @@ pub struct CsvExport {
     pub check_ins: String,
 }
 
-impl From<BackupError> for RehabError {
-    fn from(e: BackupError) -> Self {
-        match e {
-            BackupError::Store(e) => e.into(),
-            BackupError::Write(_) => RehabError::Internal(e.to_string()),
-            _ => RehabError::ImportRejected(e.to_string()),
-        }
-    }
-}
-
 pub(super) fn range(from: &str, to: &str) -> Result<DateRange, RehabError> {
     Ok(DateRange::new(
         parse_date(from, "from")?,
@@ -58,9 +48,8 @@ impl RehabCore {
     /// profile when `profile_id` is null. Restore it with `import_backup`.
     pub async fn export_backup(&self, profile_id: Option<i64>) -> Result<String, RehabError> {
         let now = self.clock.now_ms();
-        self.blocking(move |s| Ok(backup::export(s, profile_id, now)))
-            .await?
-            .map_err(RehabError::from)
+        self.blocking(move |s| backup::export(s, profile_id, now))
+            .await
     }
 
     /// Restores a backup as new profiles, all in one transaction. A malformed,
@@ -71,9 +60,7 @@ impl RehabCore {
     /// device (same name and creation time: the same file imported twice, or
     /// restored onto the phone it came from).
     pub async fn import_backup(&self, json: String) -> Result<ImportSummary, RehabError> {
-        let done = self
-            .blocking(move |s| Ok(backup::import(s, &json)))
-            .await??;
+        let done = self.blocking(move |s| backup::import(s, &json)).await?;
         // Screens that list profiles hear about the imported ones like about created ones.
         let ids = done.profile_ids.clone();
         let profiles = self
@@ -98,7 +85,7 @@ impl RehabCore {
     ) -> Result<CsvExport, RehabError> {
         let range = range(&from, &to)?;
         let files = self
-            .blocking(move |s| Ok(csv::export(&csv::history_in_range(s, profile_id, range)?)))
+            .blocking(move |s| csv::history_in_range(s, profile_id, range).map(|h| csv::export(&h)))
             .await?;
         Ok(CsvExport {
             sessions: files.sessions,
@@ -119,8 +106,7 @@ impl RehabCore {
         let range = range(&from, &to)?;
         let now = self.clock.now_ms();
         self.blocking(move |s| {
-            let bundle = fhir::bundle(&csv::history_in_range(s, profile_id, range)?, now);
-            Ok(bundle.to_string())
+            csv::history_in_range(s, profile_id, range).map(|h| fhir::bundle(&h, now).to_string())
         })
         .await
     }

@@ -18,9 +18,7 @@ impl RehabCore {
     ) -> Result<Vec<HealthConnectExerciseSession>, RehabError> {
         let range = range(&from, &to)?;
         self.blocking(move |s| {
-            Ok(health::health_connect_sessions(&history_in_range(
-                s, profile_id, range,
-            )?))
+            history_in_range(s, profile_id, range).map(|h| health::health_connect_sessions(&h))
         })
         .await
     }
@@ -35,9 +33,7 @@ impl RehabCore {
     ) -> Result<Vec<HealthKitWorkout>, RehabError> {
         let range = range(&from, &to)?;
         self.blocking(move |s| {
-            Ok(health::healthkit_workouts(&history_in_range(
-                s, profile_id, range,
-            )?))
+            history_in_range(s, profile_id, range).map(|h| health::healthkit_workouts(&h))
         })
         .await
     }

@@ -2,6 +2,7 @@
 
 use super::ListenerError;
 use crate::store::Profile;
+use crate::sync::lock;
 use std::sync::{Arc, Mutex, Weak};
 
 /// Something that changed in the stored data, for screens that show it.
@@ -56,10 +57,6 @@ impl Listeners {
             listeners: Arc::downgrade(shared),
         }
     }
-}
-
-fn lock(m: &Mutex<Listeners>) -> std::sync::MutexGuard<'_, Listeners> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A live subscription. `cancel()` stops deliveries; dropping it does too.

@@ -5,11 +5,11 @@
 
 use super::records::parse_date;
 use super::{RehabCore, RehabError};
+use crate::model::{DailyGoal, Weekday, WeeklySchedule};
 use crate::progress::{
-    self, Adherence, DailyGoal, DateRange, DayTotal, ExerciseTrend, Streaks, WeekTotal, Weekday,
-    WeeklySchedule, WellbeingDay,
+    self, Adherence, DateRange, DayTotal, ExerciseTrend, Streaks, WeekTotal, WellbeingDay,
 };
-use crate::store::{CheckIn, CompletedSession, NewCheckIn, Session};
+use crate::store::{self, CheckIn, CompletedSession, NewCheckIn, Session};
 
 #[uniffi::export]
 impl RehabCore {
@@ -29,11 +29,12 @@ impl RehabCore {
         let from = parse_date(&from, "from")?;
         let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
             let mut all = s.check_ins(profile_id, start, end)?;
             all.retain(|c| {
-                let day = progress::local_date(c.values.recorded_at_ms, c.values.utc_offset_min);
+                let day =
+                    crate::model::local_date(c.values.recorded_at_ms, c.values.utc_offset_min);
                 range.index(day).is_some()
             });
             Ok(all)
@@ -74,7 +75,7 @@ impl RehabCore {
         let from = parse_date(&from, "from")?;
         let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
             let facts = s.session_facts(profile_id, start, end)?;
             Ok(progress::daily_totals(&facts, range))
@@ -94,7 +95,7 @@ impl RehabCore {
         let from = parse_date(&from, "from")?;
         let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.whole_weeks(first_day_of_week).utc_window();
             let facts = s.session_facts(profile_id, start, end)?;
             Ok(progress::weekly_totals(&facts, range, first_day_of_week))
@@ -105,7 +106,7 @@ impl RehabCore {
     /// Current and longest practice streak as of the local date `today`.
     pub async fn streaks(&self, profile_id: i64, today: String) -> Result<Streaks, RehabError> {
         let today = parse_date(&today, "today")?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let facts = s.session_facts(profile_id, i64::MIN, i64::MAX)?;
             Ok(progress::streaks(&facts, today))
         })
@@ -123,7 +124,7 @@ impl RehabCore {
         let from = parse_date(&from, "from")?;
         let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
             let facts = s.block_facts(profile_id, start, end)?;
             Ok(progress::exercise_trends(&facts, range))
@@ -142,7 +143,7 @@ impl RehabCore {
         let from = parse_date(&from, "from")?;
         let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
             let sessions = s.session_facts(profile_id, start, end)?;
             let check_ins = s.check_in_facts(profile_id, start, end)?;
@@ -164,7 +165,7 @@ impl RehabCore {
         let to = parse_date(&to, "to")?;
         let today = parse_date(&today, "today")?;
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
             let sessions = s.session_facts(profile_id, start, end)?;
             let goals = s.daily_goals(profile_id)?;
@@ -195,7 +196,7 @@ impl RehabCore {
         on: String,
     ) -> Result<Option<DailyGoal>, RehabError> {
         let on = parse_date(&on, "on")?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let goals = s.daily_goals(profile_id)?;
             Ok(goals
                 .into_iter()
@@ -230,14 +231,14 @@ impl RehabCore {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
-    use crate::progress::ScheduleSlot;
-    use crate::store::{CheckInTiming, CompletedBlock, NewProfile, RepRecord, Side, Spasticity};
+    use crate::model::{ScheduleSlot, Side, Spasticity};
+    use crate::store::{CheckInTiming, CompletedBlock, NewProfile, RepRecord};
     use std::sync::Arc;
 
     /// 2026-03-02 09:00 UTC, 10:00 in Madrid.
     const MONDAY_9H: i64 = 1_772_442_000_000;
 
-    fn d(s: &str) -> crate::progress::LocalDate {
+    fn d(s: &str) -> crate::model::LocalDate {
         s.parse().unwrap()
     }
 
@@ -404,7 +405,7 @@ mod tests {
                 .daily_totals(p, "2026-03-03".into(), "2026-03-01".into())
                 .await
                 .unwrap_err();
-            assert!(matches!(err, RehabError::InvalidInput(_)), "{err}");
+            assert!(matches!(err, RehabError::InvalidInput { .. }), "{err}");
             assert_eq!(core.unfinished_session(p).await.unwrap(), None);
         });
     }
