@@ -4,7 +4,8 @@
 #   (including the headless-Chromium report test), bindings drift, Kotlin binding
 #   tests (JVM + JNA), Swift binding tests (swiftc), the Kotlin and Swift example
 #   shells, the JVM artifact published to a Maven-layout folder and used by a
-#   separate consumer project, and the Swift package's XCTest cases.
+#   separate consumer project, the Swift package's XCTest cases, and the Rust
+#   tests on arm64 under qemu (scripts/test-arm64.sh).
 # Debug builds only; the figures that need release live in benches/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,5 +44,8 @@ scripts/test-jvm-consumer.sh
 
 step "Swift XCTest cases (bindings/swift/Tests)"
 XCTEST=1 scripts/test-swift.sh
+
+step "Rust tests on arm64 (aarch64, cross-compiled in the trixie root, run under qemu-user)"
+scripts/test-arm64.sh
 
 printf '\nall checks passed in %ss\n' "$(($(date +%s) - start))"
