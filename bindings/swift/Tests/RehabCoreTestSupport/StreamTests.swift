@@ -54,7 +54,7 @@ private func collect(_ events: AsyncStream<SessionEvent>) -> Task<[SessionEvent]
 
 private func isRep(_ e: SessionEvent) -> Bool { if case .rep = e { return true }; return false }
 
-func streamTests() async throws {
+public func streamTests() async throws {
     let core = try RehabCore(path: T.tempDir().appendingPathComponent("streams.db").path)
     let ana = try await core.createProfile(profile: NewProfile(name: "Ana", affectedSide: .left, timeZone: "Europe/Madrid"))
     let (t, x) = try loadRecording()

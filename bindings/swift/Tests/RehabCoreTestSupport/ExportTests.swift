@@ -3,7 +3,7 @@
 import Foundation
 import RehabCore
 
-func exportTests() async throws {
+public func exportTests() async throws {
     let core = try RehabCore(path: T.tempDir().appendingPathComponent("export.db").path)
     let ana = try await core.createProfile(profile: NewProfile(name: "Ana ñ", affectedSide: .left, timeZone: "Europe/Madrid"))
     let s = try await core.storeCompletedSession(session: completedSession(ana.id, "2026-03-29T18:00", 120, 12))

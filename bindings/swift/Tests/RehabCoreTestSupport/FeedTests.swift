@@ -27,7 +27,7 @@ func throwsInvalidInput(_ body: () throws -> Void) -> Bool {
     }
 }
 
-func feedTests() async throws {
+public func feedTests() async throws {
     let (t, x) = try loadRecording()
 
     let viaLists = RepCounter(signal: .imu)

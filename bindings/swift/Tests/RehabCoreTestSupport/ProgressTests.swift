@@ -23,7 +23,7 @@ func completedSession(_ profileId: Int64, _ local: String, _ offsetMin: Int32, _
                             activeMs: 3_000 * Int64(reps), planJson: "{}", blocks: [block])
 }
 
-func progressTests() async throws {
+public func progressTests() async throws {
     let core = try RehabCore(path: T.tempDir().appendingPathComponent("progress.db").path)
     let ana = try await core.createProfile(profile: NewProfile(name: "Ana", affectedSide: .left, timeZone: "Europe/Madrid"))
     // Madrid moves from +60 to +120 minutes on 2026-03-29.
