@@ -175,7 +175,7 @@ func demo() async throws -> Bool {
     print("plan: \(plan.blocks.count) blocks, \(plan.totalReps) reps, ~\(plan.estTotalS / 60) min")
 
     let offsetMinutes = Int32(TimeZone.current.secondsFromGMT() / 60)
-    let (session, events) = try core.startSessionStream(profileId: profile.id, plan: plan, utcOffsetMinutes: offsetMinutes, language: "en")
+    let (session, events) = try await core.startSessionStream(profileId: profile.id, plan: plan, utcOffsetMinutes: offsetMinutes, language: "en")
 
     // The "UI": consumes the stream (an app would do this in a @MainActor task).
     let ui = Task.detached { () -> SessionSummary? in

@@ -1,7 +1,7 @@
 //! Data out and back in: backup and restore, spreadsheet CSV and FHIR R4.
 
 use super::records::parse_date;
-use super::{RehabCore, RehabError};
+use super::{DataChange, RehabCore, RehabError};
 use crate::export::backup::{self, BackupError};
 use crate::export::{csv, fhir};
 use crate::progress::DateRange;
@@ -71,21 +71,27 @@ impl RehabCore {
     /// device (same name and creation time: the same file imported twice, or
     /// restored onto the phone it came from).
     pub async fn import_backup(&self, json: String) -> Result<ImportSummary, RehabError> {
-        let done = self
-            .blocking(move |s| Ok(backup::import(s, &json)))
-            .await??;
-        // Screens that list profiles hear about the imported ones like about created ones.
-        let ids = done.profile_ids.clone();
-        let profiles = self
-            .blocking(move |s| ids.iter().map(|&id| s.profile(id)).collect())
-            .await?;
-        self.notify_profiles_added(profiles);
-        Ok(ImportSummary {
-            profile_ids: done.profile_ids,
-            sessions: done.sessions,
-            reps: done.reps,
-            check_ins: done.check_ins,
+        self.write_and_tell(move |s| {
+            let done = backup::import(s, &json)?;
+            // Screens that list profiles hear about the imported ones like about created ones.
+            let mut changes = Vec::new();
+            for &id in &done.profile_ids {
+                changes.push(DataChange::ProfileAdded {
+                    profile: s.profile(id)?,
+                });
+            }
+            let summary = ImportSummary {
+                profile_ids: done.profile_ids,
+                sessions: done.sessions,
+                reps: done.reps,
+                check_ins: done.check_ins,
+            };
+            changes.push(DataChange::Imported {
+                summary: summary.clone(),
+            });
+            Ok::<_, RehabError>((summary, changes))
         })
+        .await
     }
 
     /// Sessions, sets, reps and check-ins on the local days `from` to `to`

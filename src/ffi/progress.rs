@@ -4,19 +4,26 @@
 //! functions of [`crate::progress`], on the core's worker threads.
 
 use super::records::parse_date;
-use super::{RehabCore, RehabError};
+use super::{DataChange, RehabCore, RehabError};
 use crate::progress::{
     self, Adherence, DailyGoal, DateRange, DayTotal, ExerciseTrend, Streaks, WeekTotal, Weekday,
     WeeklySchedule, WellbeingDay,
 };
-use crate::store::{CheckIn, CompletedSession, NewCheckIn, Session};
+use crate::store::{CheckIn, CompletedSession, NewCheckIn, Session, StoreError};
 
 #[uniffi::export]
 impl RehabCore {
     /// Records a pain / stiffness / effort check-in, before or after a session
     /// or on its own.
     pub async fn record_check_in(&self, check_in: NewCheckIn) -> Result<CheckIn, RehabError> {
-        self.blocking(move |s| s.record_check_in(&check_in)).await
+        self.write_and_tell(move |s| {
+            let stored = s.record_check_in(&check_in)?;
+            let change = DataChange::CheckInRecorded {
+                check_in: stored.clone(),
+            };
+            Ok::<_, StoreError>((stored, vec![change]))
+        })
+        .await
     }
 
     /// A profile's check-ins on the local days `from` to `to` (inclusive), oldest first.
@@ -47,8 +54,15 @@ impl RehabCore {
         &self,
         session: CompletedSession,
     ) -> Result<Session, RehabError> {
-        self.blocking(move |s| s.store_completed_session(&session))
-            .await
+        self.write_and_tell(move |s| {
+            let stored = s.store_completed_session(&session)?;
+            let change = DataChange::SessionAdded {
+                profile_id: stored.profile_id,
+                session_id: stored.id,
+            };
+            Ok::<_, StoreError>((stored, vec![change]))
+        })
+        .await
     }
 
     /// The profile's session left active by a crash or kill, if any.
@@ -60,7 +74,15 @@ impl RehabCore {
     /// Closes a session a crash left active, as abandoned, keeping its reps.
     /// Throws `InvalidState` if another process or app instance is still driving it.
     pub async fn abandon_session(&self, session_id: i64) -> Result<Session, RehabError> {
-        self.blocking(move |s| s.abandon_session(session_id)).await
+        self.write_and_tell(move |s| {
+            let closed = s.abandon_session(session_id)?;
+            let change = DataChange::SessionAbandoned {
+                profile_id: closed.profile_id,
+                session_id: closed.id,
+            };
+            Ok::<_, StoreError>((closed, vec![change]))
+        })
+        .await
     }
 
     /// Reps, attempts, sessions and active minutes for each local day from
@@ -184,8 +206,11 @@ impl RehabCore {
     /// force for earlier days. A goal with neither reps nor minutes clears it.
     pub async fn set_daily_goal(&self, profile_id: i64, goal: DailyGoal) -> Result<(), RehabError> {
         let now = self.clock.now_ms();
-        self.blocking(move |s| s.set_daily_goal(profile_id, &goal, now))
-            .await
+        self.write_and_tell(move |s| {
+            s.set_daily_goal(profile_id, &goal, now)?;
+            Ok::<_, StoreError>(((), vec![DataChange::GoalChanged { profile_id, goal }]))
+        })
+        .await
     }
 
     /// The daily goal in force on the local date `on`, if any.
@@ -213,8 +238,15 @@ impl RehabCore {
         schedule: WeeklySchedule,
     ) -> Result<(), RehabError> {
         let now = self.clock.now_ms();
-        self.blocking(move |s| s.set_weekly_schedule(profile_id, &schedule, now))
-            .await
+        self.write_and_tell(move |s| {
+            s.set_weekly_schedule(profile_id, &schedule, now)?;
+            let change = DataChange::ScheduleChanged {
+                profile_id,
+                schedule,
+            };
+            Ok::<_, StoreError>(((), vec![change]))
+        })
+        .await
     }
 
     /// The weekly schedule, if one was set.

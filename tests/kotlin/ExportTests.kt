@@ -19,7 +19,8 @@ fun exportTests(): Unit = runBlocking {
     val subscription = fresh.subscribe(heard)
     val summary = fresh.importBackup(backup)
     T.equal("data listeners hear about the imported profile",
-        heard.changes.map { (it as? DataChange.ProfileAdded)?.profile?.id }, summary.profileIds)
+        heard.changes.mapNotNull { (it as? DataChange.ProfileAdded)?.profile?.id }, summary.profileIds)
+    T.equal("data listeners hear about the import last", heard.changes.last(), DataChange.Imported(summary))
     T.equal("the import adds one profile", summary.profileIds.size, 1)
     T.equal("the import adds every rep", summary.reps, 12uL)
     T.equal("the import adds the check-in", summary.checkIns, 1uL)
@@ -43,7 +44,7 @@ fun exportTests(): Unit = runBlocking {
     }
     T.check("the refusal says the profile is already here", twice?.message?.contains("already on this device") == true) { "(${twice?.message})" }
     T.equal("refused imports change nothing", fresh.profiles().size, 1)
-    T.equal("refused imports tell the listeners nothing", heard.changes.size, 1)
+    T.equal("refused imports tell the listeners nothing", heard.changes.size, 2)
     subscription.cancel()
 
     // CSV for a spreadsheet.

@@ -869,7 +869,10 @@ public func FfiConverterTypeDataListener_lower(_ value: DataListener) -> UInt64 
 /**
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
- * that counted it returns. Calls are cheap and synchronous.
+ * that counted it returns. Sample pushes are cheap and synchronous; the calls
+ * that end or start a block or the session wait for the disk (fsync), so from
+ * the UI thread use their `async` forms (`beginAsync`, `skipAsync`,
+ * `stopAsync`, `tickAsync`), which run on the core's threads.
  *
  * When a write fails (a full disk), a call still returns every event it
  * stored; what could not be stored (a block's end, the next block, the
@@ -883,6 +886,11 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
      * Starts the next block (from `Planned`, or ends a rest early).
      */
     func begin() throws  -> [SessionEvent]
+    
+    /**
+     * `begin` on the core's threads: the caller's thread never waits for the disk.
+     */
+    func beginAsync() async throws  -> [SessionEvent]
     
     /**
      * Pauses (samples are ignored until `resume`).
@@ -925,6 +933,11 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
     func skip() throws  -> [SessionEvent]
     
     /**
+     * `skip` on the core's threads: the caller's thread never waits for the disk.
+     */
+    func skipAsync() async throws  -> [SessionEvent]
+    
+    /**
      * Where the session stands.
      */
     func state()  -> SessionState
@@ -934,6 +947,11 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
      * yet, the state stays and calling `stop` again (or any call) retries.
      */
     func stop() throws  -> [SessionEvent]
+    
+    /**
+     * `stop` on the core's threads: the caller's thread never waits for the disk.
+     */
+    func stopAsync() async throws  -> [SessionEvent]
     
     /**
      * Totals so far (final once finished).
@@ -960,11 +978,19 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
      */
     func tick() throws  -> [SessionEvent]
     
+    /**
+     * `tick` on the core's threads (ending a rest starts the next block, a write).
+     */
+    func tickAsync() async throws  -> [SessionEvent]
+    
 }
 /**
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
- * that counted it returns. Calls are cheap and synchronous.
+ * that counted it returns. Sample pushes are cheap and synchronous; the calls
+ * that end or start a block or the session wait for the disk (fsync), so from
+ * the UI thread use their `async` forms (`beginAsync`, `skipAsync`,
+ * `stopAsync`, `tickAsync`), which run on the core's threads.
  *
  * When a write fails (a full disk), a call still returns every event it
  * stored; what could not be stored (a block's end, the next block, the
@@ -1035,6 +1061,25 @@ open func begin()throws  -> [SessionEvent]  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * `begin` on the core's threads: the caller's thread never waits for the disk.
+     */
+open func beginAsync()async throws  -> [SessionEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_exercisesession_begin_async(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSessionEvent.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
 }
     
     /**
@@ -1131,6 +1176,25 @@ open func skip()throws  -> [SessionEvent]  {
 }
     
     /**
+     * `skip` on the core's threads: the caller's thread never waits for the disk.
+     */
+open func skipAsync()async throws  -> [SessionEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_exercisesession_skip_async(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSessionEvent.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
      * Where the session stands.
      */
 open func state() -> SessionState  {
@@ -1153,6 +1217,25 @@ open func stop()throws  -> [SessionEvent]  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * `stop` on the core's threads: the caller's thread never waits for the disk.
+     */
+open func stopAsync()async throws  -> [SessionEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_exercisesession_stop_async(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSessionEvent.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
 }
     
     /**
@@ -1207,6 +1290,25 @@ open func tick()throws  -> [SessionEvent]  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * `tick` on the core's threads (ending a rest starts the next block, a write).
+     */
+open func tickAsync()async throws  -> [SessionEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_exercisesession_tick_async(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSessionEvent.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
 }
     
 
@@ -1267,6 +1369,12 @@ public func FfiConverterTypeExerciseSession_lower(_ value: ExerciseSession) -> U
  * thread.
  */
 public protocol RehabCoreProtocol: AnyObject, Sendable {
+    
+    /**
+     * How many data listeners are registered now (a leak check for tests and
+     * debug screens: a cancelled flow or stream leaves none behind).
+     */
+    func activeSubscriptions()  -> UInt32
     
     /**
      * Creates a profile for one survivor.
@@ -1460,9 +1568,15 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
      * and the session continues with the next block (call `begin`). Throws
      * `InvalidState` for a session that is over, or that another process or app
-     * instance is still driving.
+     * instance is still driving. It writes to the disk: from the UI thread use
+     * `resumeSessionAsync`.
      */
     func resumeSession(sessionId: Int64, language: String, listener: SessionListener?) throws  -> ExerciseSession
+    
+    /**
+     * `resume_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    func resumeSessionAsync(sessionId: Int64, language: String, listener: SessionListener?) async throws  -> ExerciseSession
     
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
@@ -1470,9 +1584,14 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * time); `language` is for reasons shown to the person. Throws
      * `InvalidState` while the profile has an active session: one left by a
      * crash (resume or abandon it first), or one another process or app instance
-     * is driving.
+     * is driving. It writes to the disk: from the UI thread use `startSessionAsync`.
      */
     func startSession(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?) throws  -> ExerciseSession
+    
+    /**
+     * `start_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    func startSessionAsync(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?) async throws  -> ExerciseSession
     
 }
 /**
@@ -1553,6 +1672,19 @@ public convenience init(path: String)throws  {
 
     
 
+    
+    /**
+     * How many data listeners are registered now (a leak check for tests and
+     * debug screens: a cancelled flow or stream leaves none behind).
+     */
+open func activeSubscriptions() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_rehab_core_fn_method_rehabcore_active_subscriptions(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
     
     /**
      * Creates a profile for one survivor.
@@ -2154,7 +2286,8 @@ open func planToday(profileId: Int64, today: String, request: PlanRequest)async 
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
      * and the session continues with the next block (call `begin`). Throws
      * `InvalidState` for a session that is over, or that another process or app
-     * instance is still driving.
+     * instance is still driving. It writes to the disk: from the UI thread use
+     * `resumeSessionAsync`.
      */
 open func resumeSession(sessionId: Int64, language: String, listener: SessionListener?)throws  -> ExerciseSession  {
     return try  FfiConverterTypeExerciseSession_lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -2169,12 +2302,31 @@ open func resumeSession(sessionId: Int64, language: String, listener: SessionLis
 }
     
     /**
+     * `resume_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+open func resumeSessionAsync(sessionId: Int64, language: String, listener: SessionListener?)async throws  -> ExerciseSession  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_resume_session_async(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(sessionId),FfiConverterString.lower(language),FfiConverterOptionTypeSessionListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_u64,
+            completeFunc: ffi_rehab_core_rust_future_complete_u64,
+            freeFunc: ffi_rehab_core_rust_future_free_u64,
+            liftFunc: FfiConverterTypeExerciseSession_lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
      * time); `language` is for reasons shown to the person. Throws
      * `InvalidState` while the profile has an active session: one left by a
      * crash (resume or abandon it first), or one another process or app instance
-     * is driving.
+     * is driving. It writes to the disk: from the UI thread use `startSessionAsync`.
      */
 open func startSession(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?)throws  -> ExerciseSession  {
     return try  FfiConverterTypeExerciseSession_lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -2188,6 +2340,25 @@ open func startSession(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int3
         FfiConverterOptionTypeSessionListener.lower(listener),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * `start_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+open func startSessionAsync(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?)async throws  -> ExerciseSession  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_start_session_async(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeDailyPlan_lower(plan),FfiConverterInt32.lower(utcOffsetMinutes),FfiConverterString.lower(language),FfiConverterOptionTypeSessionListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_u64,
+            completeFunc: ffi_rehab_core_rust_future_complete_u64,
+            freeFunc: ffi_rehab_core_rust_future_free_u64,
+            liftFunc: FfiConverterTypeExerciseSession_lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
 }
     
 
@@ -2584,7 +2755,7 @@ public func FfiConverterTypeRepCounter_lower(_ value: RepCounter) -> UInt64 {
 /**
  * Implemented by the app to hear a live session's events as they happen
  * (the same events each call also returns). Called on the thread that made
- * the call.
+ * the call, or on a core thread for the `async` calls (`beginAsync`, ...).
  */
 public protocol SessionListener: AnyObject, Sendable {
     
@@ -2597,7 +2768,7 @@ public protocol SessionListener: AnyObject, Sendable {
 /**
  * Implemented by the app to hear a live session's events as they happen
  * (the same events each call also returns). Called on the thread that made
- * the call.
+ * the call, or on a core thread for the `async` calls (`beginAsync`, ...).
  */
 open class SessionListenerImpl: SessionListener, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -8012,18 +8183,147 @@ public func FfiConverterTypeCounterSignal_lower(_ value: CounterSignal) -> RustB
 
 
 /**
- * Something that changed in the stored data, for screens that show it.
+ * Something that changed in the stored data, for screens that show it. Each
+ * variant names the profile it concerns, so a screen can ignore the others.
  */
 
 public enum DataChange: Equatable, Hashable {
     
     /**
-     * A profile was created.
+     * A profile was created (or restored from a backup).
      */
     case profileAdded(
         /**
          * The new profile.
          */profile: Profile
+    )
+    /**
+     * A live session started, or an unfinished one was resumed.
+     */
+    case sessionStarted(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * The session's database id.
+         */sessionId: Int64, 
+        /**
+         * True when a session a crash left unfinished was picked up again.
+         */resumed: Bool
+    )
+    /**
+     * A block (one exercise's set) ended and is stored.
+     */
+    case blockDone(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * The session's database id.
+         */sessionId: Int64, 
+        /**
+         * What the block achieved.
+         */result: ExerciseResult
+    )
+    /**
+     * Reps were stored during a block. Coalesced: at most one every
+     * 250 ms per session; `BlockDone` and `SessionFinished` carry the rest.
+     */
+    case repsStored(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * The session's database id.
+         */sessionId: Int64, 
+        /**
+         * Reps stored in the session so far.
+         */repsInSession: UInt32
+    )
+    /**
+     * A live session ended and is stored.
+     */
+    case sessionFinished(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * Totals and per-exercise results.
+         */summary: SessionSummary
+    )
+    /**
+     * A session a crash left unfinished was closed as abandoned.
+     */
+    case sessionAbandoned(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * The session's database id.
+         */sessionId: Int64
+    )
+    /**
+     * A whole finished session was stored at once (`storeCompletedSession`).
+     */
+    case sessionAdded(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * The session's database id.
+         */sessionId: Int64
+    )
+    /**
+     * A pain / stiffness / effort check-in was stored.
+     */
+    case checkInRecorded(
+        /**
+         * The stored check-in.
+         */checkIn: CheckIn
+    )
+    /**
+     * The daily goal changed.
+     */
+    case goalChanged(
+        /**
+         * Whose goal.
+         */profileId: Int64, 
+        /**
+         * The goal as set (neither reps nor minutes: cleared).
+         */goal: DailyGoal
+    )
+    /**
+     * The weekly schedule was replaced.
+     */
+    case scheduleChanged(
+        /**
+         * Whose schedule.
+         */profileId: Int64, 
+        /**
+         * The new schedule.
+         */schedule: WeeklySchedule
+    )
+    /**
+     * A live session calibrated the person's range for an exercise and stored it.
+     */
+    case calibrationStored(
+        /**
+         * Whose calibration.
+         */profileId: Int64, 
+        /**
+         * Catalog id of the exercise.
+         */exerciseId: String, 
+        /**
+         * The reference range measured.
+         */referenceRange: Float
+    )
+    /**
+     * A backup was restored (each of its profiles is also announced by `ProfileAdded`).
+     */
+    case imported(
+        /**
+         * What it added.
+         */summary: ImportSummary
     )
 
 
@@ -8049,6 +8349,39 @@ public struct FfiConverterTypeDataChange: FfiConverterRustBuffer {
         case 1: return .profileAdded(profile: try FfiConverterTypeProfile.read(from: &buf)
         )
         
+        case 2: return .sessionStarted(profileId: try FfiConverterInt64.read(from: &buf), sessionId: try FfiConverterInt64.read(from: &buf), resumed: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 3: return .blockDone(profileId: try FfiConverterInt64.read(from: &buf), sessionId: try FfiConverterInt64.read(from: &buf), result: try FfiConverterTypeExerciseResult.read(from: &buf)
+        )
+        
+        case 4: return .repsStored(profileId: try FfiConverterInt64.read(from: &buf), sessionId: try FfiConverterInt64.read(from: &buf), repsInSession: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 5: return .sessionFinished(profileId: try FfiConverterInt64.read(from: &buf), summary: try FfiConverterTypeSessionSummary.read(from: &buf)
+        )
+        
+        case 6: return .sessionAbandoned(profileId: try FfiConverterInt64.read(from: &buf), sessionId: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 7: return .sessionAdded(profileId: try FfiConverterInt64.read(from: &buf), sessionId: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 8: return .checkInRecorded(checkIn: try FfiConverterTypeCheckIn.read(from: &buf)
+        )
+        
+        case 9: return .goalChanged(profileId: try FfiConverterInt64.read(from: &buf), goal: try FfiConverterTypeDailyGoal.read(from: &buf)
+        )
+        
+        case 10: return .scheduleChanged(profileId: try FfiConverterInt64.read(from: &buf), schedule: try FfiConverterTypeWeeklySchedule.read(from: &buf)
+        )
+        
+        case 11: return .calibrationStored(profileId: try FfiConverterInt64.read(from: &buf), exerciseId: try FfiConverterString.read(from: &buf), referenceRange: try FfiConverterFloat.read(from: &buf)
+        )
+        
+        case 12: return .imported(summary: try FfiConverterTypeImportSummary.read(from: &buf)
+        )
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -8060,6 +8393,74 @@ public struct FfiConverterTypeDataChange: FfiConverterRustBuffer {
         case let .profileAdded(profile):
             writeInt(&buf, Int32(1))
             FfiConverterTypeProfile.write(profile, into: &buf)
+            
+        
+        case let .sessionStarted(profileId,sessionId,resumed):
+            writeInt(&buf, Int32(2))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterInt64.write(sessionId, into: &buf)
+            FfiConverterBool.write(resumed, into: &buf)
+            
+        
+        case let .blockDone(profileId,sessionId,result):
+            writeInt(&buf, Int32(3))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterInt64.write(sessionId, into: &buf)
+            FfiConverterTypeExerciseResult.write(result, into: &buf)
+            
+        
+        case let .repsStored(profileId,sessionId,repsInSession):
+            writeInt(&buf, Int32(4))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterInt64.write(sessionId, into: &buf)
+            FfiConverterUInt32.write(repsInSession, into: &buf)
+            
+        
+        case let .sessionFinished(profileId,summary):
+            writeInt(&buf, Int32(5))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterTypeSessionSummary.write(summary, into: &buf)
+            
+        
+        case let .sessionAbandoned(profileId,sessionId):
+            writeInt(&buf, Int32(6))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterInt64.write(sessionId, into: &buf)
+            
+        
+        case let .sessionAdded(profileId,sessionId):
+            writeInt(&buf, Int32(7))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterInt64.write(sessionId, into: &buf)
+            
+        
+        case let .checkInRecorded(checkIn):
+            writeInt(&buf, Int32(8))
+            FfiConverterTypeCheckIn.write(checkIn, into: &buf)
+            
+        
+        case let .goalChanged(profileId,goal):
+            writeInt(&buf, Int32(9))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterTypeDailyGoal.write(goal, into: &buf)
+            
+        
+        case let .scheduleChanged(profileId,schedule):
+            writeInt(&buf, Int32(10))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterTypeWeeklySchedule.write(schedule, into: &buf)
+            
+        
+        case let .calibrationStored(profileId,exerciseId,referenceRange):
+            writeInt(&buf, Int32(11))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterString.write(exerciseId, into: &buf)
+            FfiConverterFloat.write(referenceRange, into: &buf)
+            
+        
+        case let .imported(summary):
+            writeInt(&buf, Int32(12))
+            FfiConverterTypeImportSummary.write(summary, into: &buf)
             
         }
     }
@@ -11102,6 +11503,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_rehab_core_checksum_method_rehabcore_active_subscriptions() != 53720) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_rehab_core_checksum_method_rehabcore_create_profile() != 23448) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -11195,10 +11599,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_plan_today() != 12255) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_resume_session() != 10458) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_resume_session() != 49517) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_start_session() != 23826) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_resume_session_async() != 59043) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_start_session() != 51574) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_start_session_async() != 46961) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_repcounter_attempts() != 9132) {
@@ -11246,6 +11656,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_exercisesession_begin() != 53889) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_rehab_core_checksum_method_exercisesession_begin_async() != 36021) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_rehab_core_checksum_method_exercisesession_pause() != 62343) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -11267,10 +11680,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_exercisesession_skip() != 17853) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_rehab_core_checksum_method_exercisesession_skip_async() != 10433) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_rehab_core_checksum_method_exercisesession_state() != 35635) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_exercisesession_stop() != 5921) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_exercisesession_stop_async() != 11690) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_exercisesession_summary() != 47154) {
@@ -11283,6 +11702,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_exercisesession_tick() != 26019) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_exercisesession_tick_async() != 14077) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_sessionlistener_on_event() != 146) {

@@ -290,6 +290,11 @@ void uniffi_rehab_core_fn_free_rehabcore(uint64_t handle, RustCallStatus *_Nonnu
 uint64_t uniffi_rehab_core_fn_constructor_rehabcore_new(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_ACTIVE_SUBSCRIPTIONS
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_ACTIVE_SUBSCRIPTIONS
+uint32_t uniffi_rehab_core_fn_method_rehabcore_active_subscriptions(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_CREATE_PROFILE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_CREATE_PROFILE
 uint64_t uniffi_rehab_core_fn_method_rehabcore_create_profile(uint64_t ptr, RustBuffer profile
@@ -450,9 +455,19 @@ uint64_t uniffi_rehab_core_fn_method_rehabcore_plan_today(uint64_t ptr, int64_t 
 uint64_t uniffi_rehab_core_fn_method_rehabcore_resume_session(uint64_t ptr, int64_t session_id, RustBuffer language, RustBuffer listener, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_RESUME_SESSION_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_RESUME_SESSION_ASYNC
+uint64_t uniffi_rehab_core_fn_method_rehabcore_resume_session_async(uint64_t ptr, int64_t session_id, RustBuffer language, RustBuffer listener
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_START_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_START_SESSION
 uint64_t uniffi_rehab_core_fn_method_rehabcore_start_session(uint64_t ptr, int64_t profile_id, RustBuffer plan, int32_t utc_offset_minutes, RustBuffer language, RustBuffer listener, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_START_SESSION_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_START_SESSION_ASYNC
+uint64_t uniffi_rehab_core_fn_method_rehabcore_start_session_async(uint64_t ptr, int64_t profile_id, RustBuffer plan, int32_t utc_offset_minutes, RustBuffer language, RustBuffer listener
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_CLONE_REPCOUNTER
@@ -580,6 +595,11 @@ void uniffi_rehab_core_fn_free_exercisesession(uint64_t handle, RustCallStatus *
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_begin(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_BEGIN_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_BEGIN_ASYNC
+uint64_t uniffi_rehab_core_fn_method_exercisesession_begin_async(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_PAUSE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_PAUSE
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_pause(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -615,6 +635,11 @@ int64_t uniffi_rehab_core_fn_method_exercisesession_session_id(uint64_t ptr, Rus
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_skip(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_SKIP_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_SKIP_ASYNC
+uint64_t uniffi_rehab_core_fn_method_exercisesession_skip_async(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STATE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STATE
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_state(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -623,6 +648,11 @@ RustBuffer uniffi_rehab_core_fn_method_exercisesession_state(uint64_t ptr, RustC
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STOP
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STOP
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_stop(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STOP_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STOP_ASYNC
+uint64_t uniffi_rehab_core_fn_method_exercisesession_stop_async(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_SUMMARY
@@ -643,6 +673,11 @@ RustBuffer uniffi_rehab_core_fn_method_exercisesession_tap(uint64_t ptr, double 
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_TICK
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_TICK
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_tick(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_TICK_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_TICK_ASYNC
+uint64_t uniffi_rehab_core_fn_method_exercisesession_tick_async(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_CLONE_SESSIONLISTENER
@@ -925,6 +960,12 @@ void ffi_rehab_core_rust_future_free_void(uint64_t handle
 void ffi_rehab_core_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_ACTIVE_SUBSCRIPTIONS
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_ACTIVE_SUBSCRIPTIONS
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_active_subscriptions(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_CREATE_PROFILE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_CREATE_PROFILE
 uint16_t uniffi_rehab_core_checksum_method_rehabcore_create_profile(void
@@ -1117,9 +1158,21 @@ uint16_t uniffi_rehab_core_checksum_method_rehabcore_resume_session(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_RESUME_SESSION_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_RESUME_SESSION_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_resume_session_async(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_START_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_START_SESSION
 uint16_t uniffi_rehab_core_checksum_method_rehabcore_start_session(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_START_SESSION_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_START_SESSION_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_start_session_async(void
     
 );
 #endif
@@ -1213,6 +1266,12 @@ uint16_t uniffi_rehab_core_checksum_method_exercisesession_begin(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_BEGIN_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_BEGIN_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_exercisesession_begin_async(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_PAUSE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_PAUSE
 uint16_t uniffi_rehab_core_checksum_method_exercisesession_pause(void
@@ -1255,6 +1314,12 @@ uint16_t uniffi_rehab_core_checksum_method_exercisesession_skip(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_SKIP_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_SKIP_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_exercisesession_skip_async(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STATE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STATE
 uint16_t uniffi_rehab_core_checksum_method_exercisesession_state(void
@@ -1264,6 +1329,12 @@ uint16_t uniffi_rehab_core_checksum_method_exercisesession_state(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STOP
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STOP
 uint16_t uniffi_rehab_core_checksum_method_exercisesession_stop(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STOP_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STOP_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_exercisesession_stop_async(void
     
 );
 #endif
@@ -1288,6 +1359,12 @@ uint16_t uniffi_rehab_core_checksum_method_exercisesession_tap(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_TICK
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_TICK
 uint16_t uniffi_rehab_core_checksum_method_exercisesession_tick(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_TICK_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_TICK_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_exercisesession_tick_async(void
     
 );
 #endif

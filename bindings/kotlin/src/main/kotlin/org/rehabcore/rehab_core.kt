@@ -726,6 +726,8 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_rehab_core_checksum_method_rehabcore_active_subscriptions(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_create_profile(
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_database_path(
@@ -790,7 +792,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_resume_session(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_resume_session_async(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_start_session(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_start_session_async(
     ): Int
     external fun uniffi_rehab_core_checksum_method_repcounter_attempts(
     ): Int
@@ -822,6 +828,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_begin(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_exercisesession_begin_async(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_pause(
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_plan(
@@ -836,9 +844,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_skip(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_exercisesession_skip_async(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_state(
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_stop(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_exercisesession_stop_async(
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_summary(
     ): Int
@@ -847,6 +859,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_rehab_core_checksum_method_exercisesession_tap(
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_tick(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_exercisesession_tick_async(
     ): Int
     external fun uniffi_rehab_core_checksum_method_sessionlistener_on_event(
     ): Int
@@ -882,6 +896,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_rehab_core_fn_constructor_rehabcore_new(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_active_subscriptions(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
     external fun uniffi_rehab_core_fn_method_rehabcore_create_profile(`ptr`: Long,`profile`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_database_path(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -946,7 +962,11 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_resume_session(`ptr`: Long,`sessionId`: Long,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_resume_session_async(`ptr`: Long,`sessionId`: Long,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_start_session(`ptr`: Long,`profileId`: Long,`plan`: RustBuffer.ByValue,`utcOffsetMinutes`: Int,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_start_session_async(`ptr`: Long,`profileId`: Long,`plan`: RustBuffer.ByValue,`utcOffsetMinutes`: Int,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_rehab_core_fn_clone_repcounter(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -998,6 +1018,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_rehab_core_fn_method_exercisesession_begin(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_rehab_core_fn_method_exercisesession_begin_async(`ptr`: Long,
+    ): Long
     external fun uniffi_rehab_core_fn_method_exercisesession_pause(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_exercisesession_plan(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1012,10 +1034,14 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_rehab_core_fn_method_exercisesession_skip(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_rehab_core_fn_method_exercisesession_skip_async(`ptr`: Long,
+    ): Long
     external fun uniffi_rehab_core_fn_method_exercisesession_state(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_exercisesession_stop(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_rehab_core_fn_method_exercisesession_stop_async(`ptr`: Long,
+    ): Long
     external fun uniffi_rehab_core_fn_method_exercisesession_summary(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_exercisesession_take_pushed_events(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1024,6 +1050,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_exercisesession_tick(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_rehab_core_fn_method_exercisesession_tick_async(`ptr`: Long,
+    ): Long
     external fun uniffi_rehab_core_fn_clone_sessionlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_rehab_core_fn_free_sessionlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1151,6 +1179,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_active_subscriptions() and 0xFFFF) != 53720) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_create_profile() and 0xFFFF) != 23448) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1244,10 +1275,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_plan_today() and 0xFFFF) != 12255) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_resume_session() and 0xFFFF) != 10458) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_resume_session() and 0xFFFF) != 49517) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_start_session() and 0xFFFF) != 23826) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_resume_session_async() and 0xFFFF) != 59043) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_start_session() and 0xFFFF) != 51574) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_start_session_async() and 0xFFFF) != 46961) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_attempts() and 0xFFFF) != 9132) {
@@ -1295,6 +1332,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_begin() and 0xFFFF) != 53889) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_begin_async() and 0xFFFF) != 36021) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_pause() and 0xFFFF) != 62343) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1316,10 +1356,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_skip() and 0xFFFF) != 17853) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_skip_async() and 0xFFFF) != 10433) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_state() and 0xFFFF) != 35635) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_stop() and 0xFFFF) != 5921) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_stop_async() and 0xFFFF) != 11690) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_summary() and 0xFFFF) != 47154) {
@@ -1332,6 +1378,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_tick() and 0xFFFF) != 26019) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_tick_async() and 0xFFFF) != 14077) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_sessionlistener_on_event() and 0xFFFF) != 146) {
@@ -2246,7 +2295,10 @@ public object FfiConverterTypeDataListener: FfiConverter<DataListener, Long> {
 /**
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
- * that counted it returns. Calls are cheap and synchronous.
+ * that counted it returns. Sample pushes are cheap and synchronous; the calls
+ * that end or start a block or the session wait for the disk (fsync), so from
+ * the UI thread use their `async` forms (`beginAsync`, `skipAsync`,
+ * `stopAsync`, `tickAsync`), which run on the core's threads.
  *
  * When a write fails (a full disk), a call still returns every event it
  * stored; what could not be stored (a block's end, the next block, the
@@ -2260,6 +2312,11 @@ public interface ExerciseSessionInterface {
      * Starts the next block (from `Planned`, or ends a rest early).
      */
     fun `begin`(): List<SessionEvent>
+    
+    /**
+     * `begin` on the core's threads: the caller's thread never waits for the disk.
+     */
+    suspend fun `beginAsync`(): List<SessionEvent>
     
     /**
      * Pauses (samples are ignored until `resume`).
@@ -2302,6 +2359,11 @@ public interface ExerciseSessionInterface {
     fun `skip`(): List<SessionEvent>
     
     /**
+     * `skip` on the core's threads: the caller's thread never waits for the disk.
+     */
+    suspend fun `skipAsync`(): List<SessionEvent>
+    
+    /**
      * Where the session stands.
      */
     fun `state`(): SessionState
@@ -2311,6 +2373,11 @@ public interface ExerciseSessionInterface {
      * yet, the state stays and calling `stop` again (or any call) retries.
      */
     fun `stop`(): List<SessionEvent>
+    
+    /**
+     * `stop` on the core's threads: the caller's thread never waits for the disk.
+     */
+    suspend fun `stopAsync`(): List<SessionEvent>
     
     /**
      * Totals so far (final once finished).
@@ -2337,13 +2404,21 @@ public interface ExerciseSessionInterface {
      */
     fun `tick`(): List<SessionEvent>
     
+    /**
+     * `tick` on the core's threads (ending a rest starts the next block, a write).
+     */
+    suspend fun `tickAsync`(): List<SessionEvent>
+    
     companion object
 }
 
 /**
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
- * that counted it returns. Calls are cheap and synchronous.
+ * that counted it returns. Sample pushes are cheap and synchronous; the calls
+ * that end or start a block or the session wait for the disk (fsync), so from
+ * the UI thread use their `async` forms (`beginAsync`, `skipAsync`,
+ * `stopAsync`, `tickAsync`), which run on the core's threads.
  *
  * When a write fails (a full disk), a call still returns every event it
  * stored; what could not be stored (a block's end, the next block, the
@@ -2468,6 +2543,30 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
     )
     }
     
+
+    
+    /**
+     * `begin` on the core's threads: the caller's thread never waits for the disk.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `beginAsync`() : List<SessionEvent> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_exercisesession_begin_async(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeSessionEvent.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -2597,6 +2696,30 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
 
     
     /**
+     * `skip` on the core's threads: the caller's thread never waits for the disk.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `skipAsync`() : List<SessionEvent> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_exercisesession_skip_async(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeSessionEvent.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Where the session stands.
      */override fun `state`(): SessionState {
             return FfiConverterTypeSessionState.lift(
@@ -2628,6 +2751,30 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
     )
     }
     
+
+    
+    /**
+     * `stop` on the core's threads: the caller's thread never waits for the disk.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `stopAsync`() : List<SessionEvent> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_exercisesession_stop_async(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeSessionEvent.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -2701,6 +2848,30 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
     )
     }
     
+
+    
+    /**
+     * `tick` on the core's threads (ending a rest starts the next block, a write).
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `tickAsync`() : List<SessionEvent> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_exercisesession_tick_async(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeSessionEvent.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
 
     
 
@@ -2844,6 +3015,12 @@ public object FfiConverterTypeExerciseSession: FfiConverter<ExerciseSession, Lon
  * thread.
  */
 public interface RehabCoreInterface {
+    
+    /**
+     * How many data listeners are registered now (a leak check for tests and
+     * debug screens: a cancelled flow or stream leaves none behind).
+     */
+    fun `activeSubscriptions`(): kotlin.UInt
     
     /**
      * Creates a profile for one survivor.
@@ -3037,9 +3214,15 @@ public interface RehabCoreInterface {
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
      * and the session continues with the next block (call `begin`). Throws
      * `InvalidState` for a session that is over, or that another process or app
-     * instance is still driving.
+     * instance is still driving. It writes to the disk: from the UI thread use
+     * `resumeSessionAsync`.
      */
     fun `resumeSession`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
+    
+    /**
+     * `resume_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    suspend fun `resumeSessionAsync`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
     
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
@@ -3047,9 +3230,14 @@ public interface RehabCoreInterface {
      * time); `language` is for reasons shown to the person. Throws
      * `InvalidState` while the profile has an active session: one left by a
      * crash (resume or abandon it first), or one another process or app instance
-     * is driving.
+     * is driving. It writes to the disk: from the UI thread use `startSessionAsync`.
      */
     fun `startSession`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
+    
+    /**
+     * `start_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    suspend fun `startSessionAsync`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
     
     companion object
 }
@@ -3180,6 +3368,23 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
             UniffiLib.uniffi_rehab_core_fn_clone_rehabcore(handle, status)
         }
     }
+
+    
+    /**
+     * How many data listeners are registered now (a leak check for tests and
+     * debug screens: a cancelled flow or stream leaves none behind).
+     */override fun `activeSubscriptions`(): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_rehab_core_fn_method_rehabcore_active_subscriptions(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -3996,7 +4201,8 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
      * and the session continues with the next block (call `begin`). Throws
      * `InvalidState` for a session that is over, or that another process or app
-     * instance is still driving.
+     * instance is still driving. It writes to the disk: from the UI thread use
+     * `resumeSessionAsync`.
      */
     @Throws(RehabException::class)override fun `resumeSession`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession {
             return FfiConverterTypeExerciseSession.lift(
@@ -4016,12 +4222,39 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
 
     
     /**
+     * `resume_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `resumeSessionAsync`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?) : ExerciseSession {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_resume_session_async(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`sessionId`),
+        FfiConverterString.lower(`language`),
+        FfiConverterOptionalTypeSessionListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeExerciseSession.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
      * time); `language` is for reasons shown to the person. Throws
      * `InvalidState` while the profile has an active session: one left by a
      * crash (resume or abandon it first), or one another process or app instance
-     * is driving.
+     * is driving. It writes to the disk: from the UI thread use `startSessionAsync`.
      */
     @Throws(RehabException::class)override fun `startSession`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession {
             return FfiConverterTypeExerciseSession.lift(
@@ -4040,6 +4273,35 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     )
     }
     
+
+    
+    /**
+     * `start_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `startSessionAsync`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?) : ExerciseSession {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_start_session_async(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`profileId`),
+        FfiConverterTypeDailyPlan.lower(`plan`),
+        FfiConverterInt.lower(`utcOffsetMinutes`),
+        FfiConverterString.lower(`language`),
+        FfiConverterOptionalTypeSessionListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeExerciseSession.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
 
     
 
@@ -4701,7 +4963,7 @@ public object FfiConverterTypeRepCounter: FfiConverter<RepCounter, Long> {
 /**
  * Implemented by the app to hear a live session's events as they happen
  * (the same events each call also returns). Called on the thread that made
- * the call.
+ * the call, or on a core thread for the `async` calls (`beginAsync`, ...).
  */
 public interface SessionListener {
     
@@ -4716,7 +4978,7 @@ public interface SessionListener {
 /**
  * Implemented by the app to hear a live session's events as they happen
  * (the same events each call also returns). Called on the thread that made
- * the call.
+ * the call, or on a core thread for the `async` calls (`beginAsync`, ...).
  */
 open class SessionListenerImpl: Disposable, AutoCloseable, SessionListener
 {
@@ -8821,18 +9083,237 @@ public object FfiConverterTypeCounterSignal: FfiConverterRustBuffer<CounterSigna
 
 
 /**
- * Something that changed in the stored data, for screens that show it.
+ * Something that changed in the stored data, for screens that show it. Each
+ * variant names the profile it concerns, so a screen can ignore the others.
  */
 sealed class DataChange {
     
     /**
-     * A profile was created.
+     * A profile was created (or restored from a backup).
      */
     data class ProfileAdded(
         /**
          * The new profile.
          */
         val `profile`: org.rehabcore.Profile) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A live session started, or an unfinished one was resumed.
+     */
+    data class SessionStarted(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The session's database id.
+         */
+        val `sessionId`: kotlin.Long, 
+        /**
+         * True when a session a crash left unfinished was picked up again.
+         */
+        val `resumed`: kotlin.Boolean) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A block (one exercise's set) ended and is stored.
+     */
+    data class BlockDone(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The session's database id.
+         */
+        val `sessionId`: kotlin.Long, 
+        /**
+         * What the block achieved.
+         */
+        val `result`: org.rehabcore.ExerciseResult) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Reps were stored during a block. Coalesced: at most one every
+     * 250 ms per session; `BlockDone` and `SessionFinished` carry the rest.
+     */
+    data class RepsStored(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The session's database id.
+         */
+        val `sessionId`: kotlin.Long, 
+        /**
+         * Reps stored in the session so far.
+         */
+        val `repsInSession`: kotlin.UInt) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A live session ended and is stored.
+     */
+    data class SessionFinished(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * Totals and per-exercise results.
+         */
+        val `summary`: org.rehabcore.SessionSummary) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A session a crash left unfinished was closed as abandoned.
+     */
+    data class SessionAbandoned(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The session's database id.
+         */
+        val `sessionId`: kotlin.Long) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A whole finished session was stored at once (`storeCompletedSession`).
+     */
+    data class SessionAdded(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The session's database id.
+         */
+        val `sessionId`: kotlin.Long) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A pain / stiffness / effort check-in was stored.
+     */
+    data class CheckInRecorded(
+        /**
+         * The stored check-in.
+         */
+        val `checkIn`: org.rehabcore.CheckIn) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The daily goal changed.
+     */
+    data class GoalChanged(
+        /**
+         * Whose goal.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The goal as set (neither reps nor minutes: cleared).
+         */
+        val `goal`: org.rehabcore.DailyGoal) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The weekly schedule was replaced.
+     */
+    data class ScheduleChanged(
+        /**
+         * Whose schedule.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The new schedule.
+         */
+        val `schedule`: org.rehabcore.WeeklySchedule) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A live session calibrated the person's range for an exercise and stored it.
+     */
+    data class CalibrationStored(
+        /**
+         * Whose calibration.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * Catalog id of the exercise.
+         */
+        val `exerciseId`: kotlin.String, 
+        /**
+         * The reference range measured.
+         */
+        val `referenceRange`: kotlin.Float) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A backup was restored (each of its profiles is also announced by `ProfileAdded`).
+     */
+    data class Imported(
+        /**
+         * What it added.
+         */
+        val `summary`: org.rehabcore.ImportSummary) : DataChange()
         
     {
         
@@ -8859,6 +9340,52 @@ public object FfiConverterTypeDataChange : FfiConverterRustBuffer<DataChange>{
             1 -> DataChange.ProfileAdded(
                 FfiConverterTypeProfile.read(buf),
                 )
+            2 -> DataChange.SessionStarted(
+                FfiConverterLong.read(buf),
+                FfiConverterLong.read(buf),
+                FfiConverterBoolean.read(buf),
+                )
+            3 -> DataChange.BlockDone(
+                FfiConverterLong.read(buf),
+                FfiConverterLong.read(buf),
+                FfiConverterTypeExerciseResult.read(buf),
+                )
+            4 -> DataChange.RepsStored(
+                FfiConverterLong.read(buf),
+                FfiConverterLong.read(buf),
+                FfiConverterUInt.read(buf),
+                )
+            5 -> DataChange.SessionFinished(
+                FfiConverterLong.read(buf),
+                FfiConverterTypeSessionSummary.read(buf),
+                )
+            6 -> DataChange.SessionAbandoned(
+                FfiConverterLong.read(buf),
+                FfiConverterLong.read(buf),
+                )
+            7 -> DataChange.SessionAdded(
+                FfiConverterLong.read(buf),
+                FfiConverterLong.read(buf),
+                )
+            8 -> DataChange.CheckInRecorded(
+                FfiConverterTypeCheckIn.read(buf),
+                )
+            9 -> DataChange.GoalChanged(
+                FfiConverterLong.read(buf),
+                FfiConverterTypeDailyGoal.read(buf),
+                )
+            10 -> DataChange.ScheduleChanged(
+                FfiConverterLong.read(buf),
+                FfiConverterTypeWeeklySchedule.read(buf),
+                )
+            11 -> DataChange.CalibrationStored(
+                FfiConverterLong.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterFloat.read(buf),
+                )
+            12 -> DataChange.Imported(
+                FfiConverterTypeImportSummary.read(buf),
+                )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
         }
     }
@@ -8871,6 +9398,96 @@ public object FfiConverterTypeDataChange : FfiConverterRustBuffer<DataChange>{
                 + FfiConverterTypeProfile.allocationSize(value.`profile`)
             )
         }
+        is DataChange.SessionStarted -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterLong.allocationSize(value.`sessionId`)
+                + FfiConverterBoolean.allocationSize(value.`resumed`)
+            )
+        }
+        is DataChange.BlockDone -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterLong.allocationSize(value.`sessionId`)
+                + FfiConverterTypeExerciseResult.allocationSize(value.`result`)
+            )
+        }
+        is DataChange.RepsStored -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterLong.allocationSize(value.`sessionId`)
+                + FfiConverterUInt.allocationSize(value.`repsInSession`)
+            )
+        }
+        is DataChange.SessionFinished -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterTypeSessionSummary.allocationSize(value.`summary`)
+            )
+        }
+        is DataChange.SessionAbandoned -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterLong.allocationSize(value.`sessionId`)
+            )
+        }
+        is DataChange.SessionAdded -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterLong.allocationSize(value.`sessionId`)
+            )
+        }
+        is DataChange.CheckInRecorded -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeCheckIn.allocationSize(value.`checkIn`)
+            )
+        }
+        is DataChange.GoalChanged -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterTypeDailyGoal.allocationSize(value.`goal`)
+            )
+        }
+        is DataChange.ScheduleChanged -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterTypeWeeklySchedule.allocationSize(value.`schedule`)
+            )
+        }
+        is DataChange.CalibrationStored -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterString.allocationSize(value.`exerciseId`)
+                + FfiConverterFloat.allocationSize(value.`referenceRange`)
+            )
+        }
+        is DataChange.Imported -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImportSummary.allocationSize(value.`summary`)
+            )
+        }
     }
 
     override fun write(value: DataChange, buf: ByteBuffer) {
@@ -8878,6 +9495,74 @@ public object FfiConverterTypeDataChange : FfiConverterRustBuffer<DataChange>{
             is DataChange.ProfileAdded -> {
                 buf.putInt(1)
                 FfiConverterTypeProfile.write(value.`profile`, buf)
+                Unit
+            }
+            is DataChange.SessionStarted -> {
+                buf.putInt(2)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterLong.write(value.`sessionId`, buf)
+                FfiConverterBoolean.write(value.`resumed`, buf)
+                Unit
+            }
+            is DataChange.BlockDone -> {
+                buf.putInt(3)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterLong.write(value.`sessionId`, buf)
+                FfiConverterTypeExerciseResult.write(value.`result`, buf)
+                Unit
+            }
+            is DataChange.RepsStored -> {
+                buf.putInt(4)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterLong.write(value.`sessionId`, buf)
+                FfiConverterUInt.write(value.`repsInSession`, buf)
+                Unit
+            }
+            is DataChange.SessionFinished -> {
+                buf.putInt(5)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterTypeSessionSummary.write(value.`summary`, buf)
+                Unit
+            }
+            is DataChange.SessionAbandoned -> {
+                buf.putInt(6)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterLong.write(value.`sessionId`, buf)
+                Unit
+            }
+            is DataChange.SessionAdded -> {
+                buf.putInt(7)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterLong.write(value.`sessionId`, buf)
+                Unit
+            }
+            is DataChange.CheckInRecorded -> {
+                buf.putInt(8)
+                FfiConverterTypeCheckIn.write(value.`checkIn`, buf)
+                Unit
+            }
+            is DataChange.GoalChanged -> {
+                buf.putInt(9)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterTypeDailyGoal.write(value.`goal`, buf)
+                Unit
+            }
+            is DataChange.ScheduleChanged -> {
+                buf.putInt(10)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterTypeWeeklySchedule.write(value.`schedule`, buf)
+                Unit
+            }
+            is DataChange.CalibrationStored -> {
+                buf.putInt(11)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterString.write(value.`exerciseId`, buf)
+                FfiConverterFloat.write(value.`referenceRange`, buf)
+                Unit
+            }
+            is DataChange.Imported -> {
+                buf.putInt(12)
+                FfiConverterTypeImportSummary.write(value.`summary`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
