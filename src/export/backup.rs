@@ -172,6 +172,9 @@ pub enum BackupError {
     /// Writing the JSON failed.
     #[error("cannot write the backup: {0}")]
     Write(String),
+    /// A file could not be read or written (a missing file, a full disk, no permission).
+    #[error("{0}")]
+    File(String),
 }
 
 fn malformed(e: &serde_json::Error) -> BackupError {
@@ -188,44 +191,156 @@ fn malformed(e: &serde_json::Error) -> BackupError {
     }
 }
 
+/// Feeds what is written into a SHA-256, so the canonical form is hashed as it is
+/// serialized, never held whole.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// [`File`] borrowing a [`Backup`]: the same members in the same order.
+#[derive(Serialize)]
+struct FileRef<'a> {
+    format: &'a str,
+    version: u32,
+    exported_at_ms: i64,
+    profiles: &'a [ProfileHistory],
+    sha256: &'a str,
+}
+
 /// The SHA-256 of the backup's canonical form, as 64 lowercase hex digits.
 pub fn checksum(backup: &Backup) -> Result<String, BackupError> {
-    let canonical = serde_json::to_vec(backup).map_err(|e| BackupError::Write(e.to_string()))?;
+    let mut hasher = HashWriter(Sha256::new());
+    serde_json::to_writer(&mut hasher, backup).map_err(|e| BackupError::Write(e.to_string()))?;
     let mut hex = String::with_capacity(64);
-    for byte in Sha256::digest(&canonical) {
+    for byte in hasher.0.finalize() {
         let _ = write!(hex, "{byte:02x}");
     }
     Ok(hex)
 }
 
+/// Serializes `value` as compact JSON into `out`; a failing writer (a full
+/// disk) is [`BackupError::File`], anything else [`BackupError::Write`].
+pub fn write_json(out: impl std::io::Write, value: &impl Serialize) -> Result<(), BackupError> {
+    serde_json::to_writer(out, value).map_err(|e| match e.is_io() {
+        true => BackupError::File(format!("cannot write the file: {e}")),
+        false => BackupError::Write(e.to_string()),
+    })
+}
+
+/// Writes the file of a backup (its content and checksum) to `out` as it is
+/// serialized: a long history is never one string in memory. `out` should be
+/// buffered.
+pub fn write(backup: &Backup, out: impl std::io::Write) -> Result<(), BackupError> {
+    let sha256 = checksum(backup)?;
+    let file = FileRef {
+        format: &backup.format,
+        version: backup.version,
+        exported_at_ms: backup.exported_at_ms,
+        profiles: &backup.profiles,
+        sha256: &sha256,
+    };
+    write_json(out, &file)
+}
+
 /// The file text of a backup: its content and checksum.
 pub fn to_json(backup: Backup) -> Result<String, BackupError> {
-    let sha256 = Some(checksum(&backup)?);
-    let Backup {
-        format,
-        version,
-        exported_at_ms,
-        profiles,
-    } = backup;
-    let file = File {
-        format,
-        version,
-        exported_at_ms,
-        profiles,
-        sha256,
+    let mut out = Vec::new();
+    write(&backup, &mut out)?;
+    String::from_utf8(out).map_err(|e| BackupError::Write(e.to_string()))
+}
+
+/// Reads the backup of one profile (`Some(id)`) or of all profiles.
+pub fn collect(store: &Store, profile_id: Option<i64>, now_ms: i64) -> Result<Backup, BackupError> {
+    Ok(Backup {
+        format: FORMAT.into(),
+        version: VERSION,
+        exported_at_ms: now_ms,
+        profiles: store.profile_histories(profile_id, HistoryWindow::ALL)?,
+    })
+}
+
+/// Writes the backup of one profile (`Some(id)`) or of all profiles to the file
+/// at `path`, streamed: to a temporary file beside it, flushed to disk, then
+/// renamed into place, so a failure leaves no half-written backup. Returns
+/// the bytes written.
+pub fn export_to_file(
+    store: &Store,
+    profile_id: Option<i64>,
+    now_ms: i64,
+    path: &std::path::Path,
+) -> Result<u64, BackupError> {
+    let backup = collect(store, profile_id, now_ms)?;
+    write_file_atomically(path, |out| write(&backup, out))
+}
+
+/// Creates `path` through a temporary file in the same folder: `fill` writes
+/// into a buffered writer, then the file is synced and renamed into place.
+/// Nothing is left behind on failure. Returns the file's size.
+pub fn write_file_atomically(
+    path: &std::path::Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), BackupError>,
+) -> Result<u64, BackupError> {
+    use std::io::Write as _;
+    let io = |e: std::io::Error| BackupError::File(format!("cannot write {}: {e}", path.display()));
+    let name = path
+        .file_name()
+        .ok_or_else(|| BackupError::File(format!("{} names no file", path.display())))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
     };
-    serde_json::to_string(&file).map_err(|e| BackupError::Write(e.to_string()))
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(io)?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        fill(&mut out)?;
+        out.flush().map_err(io)?;
+        let file = out.into_inner().map_err(|e| io(e.into_error()))?;
+        file.sync_all().map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        std::fs::rename(&tmp, path).map_err(io)?;
+        Ok(size)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Writes the backup of one profile (`Some(id)`) or of all profiles.
 pub fn export(store: &Store, profile_id: Option<i64>, now_ms: i64) -> Result<String, BackupError> {
-    let profiles = store.profile_histories(profile_id, HistoryWindow::ALL)?;
-    to_json(Backup {
-        format: FORMAT.into(),
-        version: VERSION,
-        exported_at_ms: now_ms,
-        profiles,
-    })
+    to_json(collect(store, profile_id, now_ms)?)
+}
+
+/// Reads a backup file's text, refusing one over [`MAX_FILE_BYTES`] before
+/// reading it.
+pub fn read_file(path: &std::path::Path) -> Result<String, BackupError> {
+    let io = |e: std::io::Error| BackupError::File(format!("cannot read {}: {e}", path.display()));
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_FILE_BYTES as u64 {
+        return Err(BackupError::TooLarge {
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    std::fs::read_to_string(path).map_err(io)
 }
 
 /// Parses and checks a backup file (its checksum, then every value) without

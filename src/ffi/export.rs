@@ -40,6 +40,7 @@ impl From<BackupError> for RehabError {
         match e {
             BackupError::Store(e) => e.into(),
             BackupError::Write(_) => RehabError::Internal(e.to_string()),
+            BackupError::File(_) => RehabError::Storage(e.to_string()),
             _ => RehabError::ImportRejected(e.to_string()),
         }
     }
@@ -61,6 +62,22 @@ impl RehabCore {
         self.blocking(move |s| Ok(backup::export(s, profile_id, now)))
             .await?
             .map_err(RehabError::from)
+    }
+
+    /// Writes the backup of one profile (or of every profile when `profile_id`
+    /// is null) straight to the file at `path`, streamed (never one big string,
+    /// however long the history), through a temporary file renamed into place:
+    /// a failure leaves no half-written file. Returns the file's size in bytes.
+    pub async fn export_backup_to_file(
+        &self,
+        profile_id: Option<i64>,
+        path: String,
+    ) -> Result<u64, RehabError> {
+        let now = self.clock.now_ms();
+        self.blocking_with(move |s| {
+            backup::export_to_file(s, profile_id, now, std::path::Path::new(&path))
+        })
+        .await
     }
 
     /// Restores a backup as new profiles, all in one transaction. A malformed,
@@ -94,6 +111,15 @@ impl RehabCore {
         .await
     }
 
+    /// Restores the backup file at `path` (see `import_backup`); read here, so
+    /// the app never holds the file's text.
+    pub async fn import_backup_file(&self, path: String) -> Result<ImportSummary, RehabError> {
+        let json = self
+            .blocking_with(move |_| backup::read_file(std::path::Path::new(&path)))
+            .await?;
+        self.import_backup(json).await
+    }
+
     /// Sessions, sets, reps and check-ins on the local days `from` to `to`
     /// (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
     pub async fn export_csv(
@@ -112,6 +138,26 @@ impl RehabCore {
             reps: files.reps,
             check_ins: files.check_ins,
         })
+    }
+
+    /// `export_fhir` written straight to the file at `path` (streamed, whole or
+    /// not at all). Returns the file's size in bytes.
+    pub async fn export_fhir_to_file(
+        &self,
+        profile_id: i64,
+        from: String,
+        to: String,
+        path: String,
+    ) -> Result<u64, RehabError> {
+        let range = range(&from, &to)?;
+        let now = self.clock.now_ms();
+        self.blocking_with(move |s| {
+            let bundle = fhir::bundle(&csv::history_in_range(s, profile_id, range)?, now);
+            backup::write_file_atomically(std::path::Path::new(&path), |out| {
+                backup::write_json(out, &bundle)
+            })
+        })
+        .await
     }
 
     /// A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local

@@ -47,6 +47,18 @@ fun exportTests(): Unit = runBlocking {
     T.equal("refused imports tell the listeners nothing", heard.changes.size, 2)
     subscription.cancel()
 
+    // Straight to a file and back from it (streamed; the same bytes as the text export).
+    val file = File(T.tempDir(), "backup.json")
+    val size = core.exportBackupToFile(ana.id, file.path)
+    T.equal("exportBackupToFile reports the file's size", size, file.length().toULong())
+    T.check("the file holds a backup", file.readText().startsWith("{\"format\":\"rehabcore-backup\""))
+    val fromFile = RehabCore(File(T.tempDir(), "from-file.db").path)
+    T.equal("importBackupFile restores every rep", fromFile.importBackupFile(file.path).reps, 12uL)
+    T.throws<RehabException.Storage>("a backup path in a missing folder throws Storage") {
+        runBlocking { core.exportBackupToFile(ana.id, File(T.tempDir(), "no/such/dir.json").path) }
+    }
+    fromFile.close()
+
     // CSV for a spreadsheet.
     val csv = core.exportCsv(ana.id, "2026-03-29", "2026-03-29")
     val sessionLines = csv.sessions.removePrefix("\uFEFF").removeSuffix("\r\n").split("\r\n")

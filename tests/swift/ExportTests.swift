@@ -21,6 +21,20 @@ func exportTests() async throws {
     let days = try await fresh.dailyTotals(profileId: restoredId, from: "2026-03-29", to: "2026-03-29")
     T.equal("restored reps land on the same local day", days[0].reps, 12)
 
+    // Straight to a file and back from it (streamed; the same bytes as the text export).
+    let file = T.tempDir().appendingPathComponent("backup.json")
+    let size = try await core.exportBackupToFile(profileId: ana.id, path: file.path)
+    let onDisk = try Data(contentsOf: file)
+    T.equal("exportBackupToFile reports the file's size", size, UInt64(onDisk.count))
+    let fromFile = try RehabCore(path: T.tempDir().appendingPathComponent("from-file.db").path)
+    T.equal("importBackupFile restores every rep", try await fromFile.importBackupFile(path: file.path).reps, 12)
+    do {
+        _ = try await core.exportBackupToFile(profileId: ana.id, path: T.tempDir().appendingPathComponent("no/such/dir.json").path)
+        T.check("a backup path in a missing folder throws Storage", false)
+    } catch RehabError.Storage {
+        T.check("a backup path in a missing folder throws Storage", true)
+    }
+
     let broken: [(String, String)] = [
         ("a truncated backup is refused", String(backup.prefix(backup.count / 2))),
         ("a backup from a newer app is refused", backup.replacingOccurrences(of: "\"version\":2,", with: "\"version\":3,")),

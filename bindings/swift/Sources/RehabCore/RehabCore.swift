@@ -1414,6 +1414,14 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     func exportBackup(profileId: Int64?) async throws  -> String
     
     /**
+     * Writes the backup of one profile (or of every profile when `profile_id`
+     * is null) straight to the file at `path`, streamed (never one big string,
+     * however long the history), through a temporary file renamed into place:
+     * a failure leaves no half-written file. Returns the file's size in bytes.
+     */
+    func exportBackupToFile(profileId: Int64?, path: String) async throws  -> UInt64
+    
+    /**
      * Sessions, sets, reps and check-ins on the local days `from` to `to`
      * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
      */
@@ -1426,6 +1434,12 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     func exportFhir(profileId: Int64, from: String, to: String) async throws  -> String
     
     /**
+     * `export_fhir` written straight to the file at `path` (streamed, whole or
+     * not at all). Returns the file's size in bytes.
+     */
+    func exportFhirToFile(profileId: Int64, from: String, to: String, path: String) async throws  -> UInt64
+    
+    /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
      * changes nothing; so does a file changed or damaged after it was written
@@ -1435,6 +1449,12 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * restored onto the phone it came from).
      */
     func importBackup(json: String) async throws  -> ImportSummary
+    
+    /**
+     * Restores the backup file at `path` (see `import_backup`); read here, so
+     * the app never holds the file's text.
+     */
+    func importBackupFile(path: String) async throws  -> ImportSummary
     
     /**
      * One Health Connect exercise session (with a segment and repetition
@@ -1802,6 +1822,28 @@ open func exportBackup(profileId: Int64?)async throws  -> String  {
 }
     
     /**
+     * Writes the backup of one profile (or of every profile when `profile_id`
+     * is null) straight to the file at `path`, streamed (never one big string,
+     * however long the history), through a temporary file renamed into place:
+     * a failure leaves no half-written file. Returns the file's size in bytes.
+     */
+open func exportBackupToFile(profileId: Int64?, path: String)async throws  -> UInt64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_export_backup_to_file(
+                        self.uniffiCloneHandle(),FfiConverterOptionInt64.lower(profileId),FfiConverterString.lower(path)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_u64,
+            completeFunc: ffi_rehab_core_rust_future_complete_u64,
+            freeFunc: ffi_rehab_core_rust_future_free_u64,
+            liftFunc: FfiConverterUInt64.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
      * Sessions, sets, reps and check-ins on the local days `from` to `to`
      * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
      */
@@ -1842,6 +1884,26 @@ open func exportFhir(profileId: Int64, from: String, to: String)async throws  ->
 }
     
     /**
+     * `export_fhir` written straight to the file at `path` (streamed, whole or
+     * not at all). Returns the file's size in bytes.
+     */
+open func exportFhirToFile(profileId: Int64, from: String, to: String, path: String)async throws  -> UInt64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_export_fhir_to_file(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to),FfiConverterString.lower(path)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_u64,
+            completeFunc: ffi_rehab_core_rust_future_complete_u64,
+            freeFunc: ffi_rehab_core_rust_future_free_u64,
+            liftFunc: FfiConverterUInt64.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
      * changes nothing; so does a file changed or damaged after it was written
@@ -1856,6 +1918,26 @@ open func importBackup(json: String)async throws  -> ImportSummary  {
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_import_backup(
                         self.uniffiCloneHandle(),FfiConverterString.lower(json)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImportSummary_lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
+     * Restores the backup file at `path` (see `import_backup`); read here, so
+     * the app never holds the file's text.
+     */
+open func importBackupFile(path: String)async throws  -> ImportSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_import_backup_file(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(path)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -11527,13 +11609,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_export_backup() != 42222) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_backup_to_file() != 43225) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_rehab_core_checksum_method_rehabcore_export_csv() != 12740) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir() != 36571) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file() != 26523) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_rehab_core_checksum_method_rehabcore_import_backup() != 38499) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_import_backup_file() != 28254) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() != 55503) {

@@ -330,6 +330,11 @@ uint64_t uniffi_rehab_core_fn_method_rehabcore_subscribe(uint64_t ptr, uint64_t 
 uint64_t uniffi_rehab_core_fn_method_rehabcore_export_backup(uint64_t ptr, RustBuffer profile_id
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_BACKUP_TO_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_BACKUP_TO_FILE
+uint64_t uniffi_rehab_core_fn_method_rehabcore_export_backup_to_file(uint64_t ptr, RustBuffer profile_id, RustBuffer path
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_CSV
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_CSV
 uint64_t uniffi_rehab_core_fn_method_rehabcore_export_csv(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to
@@ -340,9 +345,19 @@ uint64_t uniffi_rehab_core_fn_method_rehabcore_export_csv(uint64_t ptr, int64_t 
 uint64_t uniffi_rehab_core_fn_method_rehabcore_export_fhir(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_FHIR_TO_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_FHIR_TO_FILE
+uint64_t uniffi_rehab_core_fn_method_rehabcore_export_fhir_to_file(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to, RustBuffer path
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_IMPORT_BACKUP
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_IMPORT_BACKUP
 uint64_t uniffi_rehab_core_fn_method_rehabcore_import_backup(uint64_t ptr, RustBuffer json
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_IMPORT_BACKUP_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_IMPORT_BACKUP_FILE
+uint64_t uniffi_rehab_core_fn_method_rehabcore_import_backup_file(uint64_t ptr, RustBuffer path
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_HEALTH_CONNECT_SESSIONS
@@ -1008,6 +1023,12 @@ uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_backup(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_BACKUP_TO_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_BACKUP_TO_FILE
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_backup_to_file(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_CSV
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_CSV
 uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_csv(void
@@ -1020,9 +1041,21 @@ uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_fhir(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_FHIR_TO_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_FHIR_TO_FILE
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_IMPORT_BACKUP
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_IMPORT_BACKUP
 uint16_t uniffi_rehab_core_checksum_method_rehabcore_import_backup(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_IMPORT_BACKUP_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_IMPORT_BACKUP_FILE
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_import_backup_file(void
     
 );
 #endif

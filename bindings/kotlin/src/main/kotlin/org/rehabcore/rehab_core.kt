@@ -742,11 +742,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_export_backup(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_export_backup_to_file(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_export_csv(
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_export_fhir(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_import_backup(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_import_backup_file(
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions(
     ): Int
@@ -912,11 +918,17 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_export_backup(`ptr`: Long,`profileId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_export_backup_to_file(`ptr`: Long,`profileId`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_export_csv(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_export_fhir(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_export_fhir_to_file(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_import_backup(`ptr`: Long,`json`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_import_backup_file(`ptr`: Long,`path`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_health_connect_sessions(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,
     ): Long
@@ -1203,13 +1215,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_backup() and 0xFFFF) != 42222) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_backup_to_file() and 0xFFFF) != 43225) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_csv() and 0xFFFF) != 12740) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir() and 0xFFFF) != 36571) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file() and 0xFFFF) != 26523) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup() and 0xFFFF) != 38499) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup_file() and 0xFFFF) != 28254) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() and 0xFFFF) != 55503) {
@@ -3060,6 +3081,14 @@ public interface RehabCoreInterface {
     suspend fun `exportBackup`(`profileId`: kotlin.Long?): kotlin.String
     
     /**
+     * Writes the backup of one profile (or of every profile when `profile_id`
+     * is null) straight to the file at `path`, streamed (never one big string,
+     * however long the history), through a temporary file renamed into place:
+     * a failure leaves no half-written file. Returns the file's size in bytes.
+     */
+    suspend fun `exportBackupToFile`(`profileId`: kotlin.Long?, `path`: kotlin.String): kotlin.ULong
+    
+    /**
      * Sessions, sets, reps and check-ins on the local days `from` to `to`
      * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
      */
@@ -3072,6 +3101,12 @@ public interface RehabCoreInterface {
     suspend fun `exportFhir`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): kotlin.String
     
     /**
+     * `export_fhir` written straight to the file at `path` (streamed, whole or
+     * not at all). Returns the file's size in bytes.
+     */
+    suspend fun `exportFhirToFile`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `path`: kotlin.String): kotlin.ULong
+    
+    /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
      * changes nothing; so does a file changed or damaged after it was written
@@ -3081,6 +3116,12 @@ public interface RehabCoreInterface {
      * restored onto the phone it came from).
      */
     suspend fun `importBackup`(`json`: kotlin.String): ImportSummary
+    
+    /**
+     * Restores the backup file at `path` (see `import_backup`); read here, so
+     * the app never holds the file's text.
+     */
+    suspend fun `importBackupFile`(`path`: kotlin.String): ImportSummary
     
     /**
      * One Health Connect exercise session (with a segment and repetition
@@ -3539,6 +3580,35 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
 
     
     /**
+     * Writes the backup of one profile (or of every profile when `profile_id`
+     * is null) straight to the file at `path`, streamed (never one big string,
+     * however long the history), through a temporary file renamed into place:
+     * a failure leaves no half-written file. Returns the file's size in bytes.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `exportBackupToFile`(`profileId`: kotlin.Long?, `path`: kotlin.String) : kotlin.ULong {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_backup_to_file(
+                uniffiHandle,
+                
+        FfiConverterOptionalLong.lower(`profileId`),
+        FfiConverterString.lower(`path`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterULong.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Sessions, sets, reps and check-ins on the local days `from` to `to`
      * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
      */
@@ -3595,6 +3665,35 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
 
     
     /**
+     * `export_fhir` written straight to the file at `path` (streamed, whole or
+     * not at all). Returns the file's size in bytes.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `exportFhirToFile`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `path`: kotlin.String) : kotlin.ULong {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_fhir_to_file(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`profileId`),
+        FfiConverterString.lower(`from`),
+        FfiConverterString.lower(`to`),
+        FfiConverterString.lower(`path`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterULong.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
      * truncated, hostile or newer-version file throws `ImportRejected` and
      * changes nothing; so does a file changed or damaged after it was written
@@ -3612,6 +3711,32 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
                 uniffiHandle,
                 
         FfiConverterString.lower(`json`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImportSummary.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Restores the backup file at `path` (see `import_backup`); read here, so
+     * the app never holds the file's text.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `importBackupFile`(`path`: kotlin.String) : ImportSummary {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_import_backup_file(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`path`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
