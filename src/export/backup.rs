@@ -59,8 +59,9 @@ use std::fmt::Write as _;
 
 /// The `format` field of every backup file.
 pub const FORMAT: &str = "rehabcore-backup";
-/// The version this code writes and the newest it reads (2: with a checksum).
-pub const VERSION: u32 = 2;
+/// The version this code writes and the newest it reads (2: with a checksum;
+/// 3: each session carries its `uuid`).
+pub const VERSION: u32 = 3;
 /// The oldest version this code reads (1: no checksum).
 pub const OLDEST_VERSION: u32 = 1;
 /// The largest file import accepts (256 MiB; five years of daily use is far below).
@@ -376,7 +377,12 @@ pub fn parse(json: &str) -> Result<Backup, BackupError> {
     match (backup.version, file.sha256) {
         (1, None) => {}
         (1, Some(_)) => return Err(invalid("sha256", "a version 1 backup has no checksum")),
-        (_, None) => return Err(invalid("sha256", "a version 2 backup has a checksum")),
+        (_, None) => {
+            return Err(invalid(
+                "sha256",
+                "a backup from version 2 on has a checksum",
+            ))
+        }
         (_, Some(sum)) => {
             if sum != checksum(&backup)? {
                 return Err(BackupError::ChecksumMismatch);
@@ -523,6 +529,7 @@ pub fn validate(backup: &Backup) -> Result<(), BackupError> {
     let mut c = Check {
         seen: Default::default(),
     };
+    let mut uuids = HashSet::new();
     time(backup.exported_at_ms, || "exported_at_ms".into())?;
     for (pi, h) in backup.profiles.iter().enumerate() {
         let p = &h.profile;
@@ -549,6 +556,15 @@ pub fn validate(backup: &Backup) -> Result<(), BackupError> {
             let at_s = || format!("{}.sessions[{si}]", at_p());
             c.unique(1, "session", s.id)?;
             sessions_here.insert(s.id);
+            // Written from version 3 on; a session without one gets the legacy UUID.
+            if let Some(u) = &s.uuid {
+                ensure(crate::store::is_uuid(u), at_s, "a lowercase UUID")?;
+                ensure(
+                    uuids.insert(u.as_str()),
+                    at_s,
+                    "a UUID no other session has",
+                )?;
+            }
             time(s.started_at_ms, at_s)?;
             offset(s.utc_offset_min, at_s)?;
             if let Some(end) = s.ended_at_ms {
@@ -1064,16 +1080,16 @@ pub(crate) mod tests {
     #[test]
     fn a_newer_version_is_refused_by_name() {
         let mut v = good();
-        v["version"] = 3.into();
+        v["version"] = (VERSION + 1).into();
         v["profiles"][0]["new_field"] = true.into();
         let e = refused(&v.to_string());
         assert!(
             matches!(
                 e,
                 BackupError::TooNew {
-                    found: 3,
+                    found,
                     supported: VERSION
-                }
+                } if found == u64::from(VERSION) + 1
             ),
             "{e}"
         );
@@ -1351,7 +1367,7 @@ pub(crate) mod tests {
         // A key given twice in one object.
         let json = good()
             .to_string()
-            .replacen(r#""version":2"#, r#""version":2,"version":2"#, 1);
+            .replacen(r#""version":3"#, r#""version":3,"version":3"#, 1);
         assert!(matches!(refused(&json), BackupError::Malformed { .. }));
     }
 
@@ -1513,6 +1529,7 @@ pub(crate) mod tests {
                     .into_iter()
                     .map(|(start, offset, status, plan, blocks)| SessionRow {
                         id: 0,
+                        uuid: None,
                         started_at_ms: start,
                         utc_offset_min: offset,
                         ended_at_ms: Some(start + 3_600_000),
@@ -1680,7 +1697,13 @@ pub(crate) mod tests {
             let (_d, store) = temp_store();
             import(&store, &json).unwrap();
             let exported = parse(&export(&store, None, T0 + 1).unwrap()).unwrap();
-            prop_assert_eq!(without_ids(exported.profiles.clone()), without_ids(original.profiles));
+            // Sessions without a uuid got one on import; the second trip keeps it.
+            let mut first = without_ids(exported.profiles.clone());
+            first.iter_mut().flat_map(|h| &mut h.sessions).for_each(|s| {
+                assert!(s.uuid.as_deref().is_some_and(crate::store::is_uuid));
+                s.uuid = None;
+            });
+            prop_assert_eq!(first, without_ids(original.profiles));
             // And once more through a second database: export -> import -> export.
             let (_d2, second) = temp_store();
             import(&second, &export(&store, None, T0).unwrap()).unwrap();

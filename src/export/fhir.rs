@@ -36,28 +36,7 @@ const CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-catego
 /// A name-based UUID (version 8, RFC 9562 "custom") from two FNV-1a hashes of
 /// `parts`: stable across runs and machines, no randomness.
 pub fn uuid(parts: &[&str]) -> String {
-    let hash = |basis: u64| {
-        let mut h = basis;
-        for p in parts {
-            for b in p.bytes().chain([0u8]) {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        }
-        h
-    };
-    let hi = hash(0xcbf2_9ce4_8422_2325);
-    let lo = hash(0x6c62_272e_07bb_0142);
-    let hi = (hi & !0xf000) | 0x8000; // version 8
-    let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC variant
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xffff,
-        hi & 0xffff,
-        lo >> 48,
-        lo & 0xffff_ffff_ffff
-    )
+    crate::store::name_uuid(parts)
 }
 
 fn coding(system: &str, code: &str, display: &str) -> Value {

@@ -20,7 +20,7 @@
 //!   duplicating) and `HKMetadataKeyTimeZone` from `time_zone`; the app's own
 //!   metadata keys (repetitions in total and per exercise) are in `metadata`.
 
-use crate::store::export_queries::{ProfileHistory, SessionRow};
+use crate::store::export_queries::{BlockRow, ProfileHistory, SessionRow};
 use std::collections::{BTreeMap, HashMap};
 
 /// `ExerciseSessionRecord.EXERCISE_TYPE_CALISTHENICS`.
@@ -90,6 +90,25 @@ pub struct HealthKitWorkout {
     /// The app's metadata: [`HK_KEY_REPETITIONS`] and one
     /// [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
     pub metadata: HashMap<String, String>,
+    /// One `HKWorkoutActivity` per set, in order, inside the workout and not
+    /// overlapping (`HKWorkoutBuilder.addWorkoutActivity`, iOS 16 and later;
+    /// earlier iOS saves the workout without them).
+    pub activities: Vec<HealthKitWorkoutActivity>,
+}
+
+/// One set of a workout, for an `HKWorkoutActivity`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct HealthKitWorkoutActivity {
+    /// The activity's `HKWorkoutConfiguration.activityType` case name (as the workout's).
+    pub activity_type: String,
+    /// Start, UTC milliseconds.
+    pub start_ms: i64,
+    /// End, UTC milliseconds (after the start).
+    pub end_ms: i64,
+    /// The app's exercise id, for the activity's metadata.
+    pub exercise_id: String,
+    /// Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
+    pub repetitions: i32,
 }
 
 fn ended(h: &ProfileHistory) -> impl Iterator<Item = (&SessionRow, i64)> {
@@ -102,15 +121,30 @@ fn ended(h: &ProfileHistory) -> impl Iterator<Item = (&SessionRow, i64)> {
         })
 }
 
+/// The record id both health stores get: from the session's stable UUID, so a
+/// restored backup (which carries it) names the same records.
 fn record_id(h: &ProfileHistory, s: &SessionRow) -> String {
-    format!(
-        "rehabcore.session.{}",
-        crate::export::fhir::uuid(&[
-            "session",
-            &format!("{}:{}", h.profile.id, h.profile.created_at_ms),
-            &s.id.to_string(),
-        ])
-    )
+    let uuid = s.uuid.clone().unwrap_or_else(|| {
+        crate::store::legacy_session_uuid(h.profile.id, h.profile.created_at_ms, s.id)
+    });
+    format!("rehabcore.session.{uuid}")
+}
+
+/// Each set's span inside the session, clipped so none overlaps the one before
+/// or runs past the session's end; empty spans are left out.
+fn set_spans(s: &SessionRow, end: i64) -> Vec<(i64, i64, &BlockRow)> {
+    let mut spans = Vec::new();
+    let mut floor = s.started_at_ms;
+    for b in &s.blocks {
+        let start = b.started_at_ms.max(floor);
+        let stop = b.ended_at_ms.unwrap_or(end).min(end);
+        if stop <= start {
+            continue;
+        }
+        floor = stop;
+        spans.push((start, stop, b));
+    }
+    spans
 }
 
 fn rep_count(n: usize) -> i32 {
@@ -121,23 +155,16 @@ fn rep_count(n: usize) -> i32 {
 pub fn health_connect_sessions(h: &ProfileHistory) -> Vec<HealthConnectExerciseSession> {
     ended(h)
         .map(|(s, end)| {
-            let mut segments = Vec::new();
-            let mut floor = s.started_at_ms;
-            for b in &s.blocks {
-                let start = b.started_at_ms.max(floor);
-                let stop = b.ended_at_ms.unwrap_or(end).min(end);
-                if stop <= start {
-                    continue;
-                }
-                floor = stop;
-                segments.push(HealthConnectExerciseSegment {
+            let segments = set_spans(s, end)
+                .into_iter()
+                .map(|(start, stop, b)| HealthConnectExerciseSegment {
                     start_time_ms: start,
                     end_time_ms: stop,
                     segment_type: HC_SEGMENT_TYPE_OTHER_WORKOUT,
                     repetitions: rep_count(b.reps.len()),
                     exercise_id: b.exercise_id.clone(),
-                });
-            }
+                })
+                .collect();
             let mut names: Vec<&str> = Vec::new();
             for b in &s.blocks {
                 if !names.contains(&b.exercise_id.as_str()) {
@@ -181,6 +208,16 @@ pub fn healthkit_workouts(h: &ProfileHistory) -> Vec<HealthKitWorkout> {
                 sync_version: 1,
                 time_zone: h.profile.time_zone.clone(),
                 metadata,
+                activities: set_spans(s, end)
+                    .into_iter()
+                    .map(|(start, stop, b)| HealthKitWorkoutActivity {
+                        activity_type: HK_ACTIVITY_TYPE.into(),
+                        start_ms: start,
+                        end_ms: stop,
+                        exercise_id: b.exercise_id.clone(),
+                        repetitions: rep_count(b.reps.len()),
+                    })
+                    .collect(),
             }
         })
         .collect()
@@ -203,7 +240,8 @@ mod tests {
 
     #[test]
     fn health_connect_sessions_follow_its_rules() {
-        let sessions = health_connect_sessions(&history());
+        let h = history();
+        let sessions = health_connect_sessions(&h);
         assert_eq!(sessions.len(), 2, "the active session is left out");
         let s = &sessions[0];
         assert_eq!(s.start_time_ms, T0);
@@ -232,7 +270,7 @@ mod tests {
         }
         assert_ne!(sessions[0].client_record_id, sessions[1].client_record_id);
         assert_eq!(
-            health_connect_sessions(&history())[0].client_record_id,
+            health_connect_sessions(&h)[0].client_record_id,
             sessions[0].client_record_id
         );
     }
@@ -250,7 +288,8 @@ mod tests {
 
     #[test]
     fn healthkit_workouts_carry_reps_in_metadata() {
-        let w = healthkit_workouts(&history());
+        let h = history();
+        let w = healthkit_workouts(&h);
         assert_eq!(w.len(), 2);
         assert_eq!(w[0].activity_type, "preparationAndRecovery");
         assert_eq!(w[0].metadata[HK_KEY_REPETITIONS], "7");
@@ -259,5 +298,52 @@ mod tests {
         assert_eq!(w[0].active_seconds, 90.0);
         assert_eq!(w[0].time_zone, "Europe/Madrid");
         assert!(w[0].start_ms < w[0].end_ms);
+        // One activity per set, inside the workout, in order, with its reps.
+        let a = &w[0].activities;
+        let sets: Vec<(&str, i32)> = a
+            .iter()
+            .map(|a| (a.exercise_id.as_str(), a.repetitions))
+            .collect();
+        assert_eq!(sets, [("wrist_flexion", 4), ("elbow_flexion", 3)]);
+        assert!(
+            a[0].start_ms >= w[0].start_ms
+                && a[0].end_ms <= a[1].start_ms
+                && a[1].end_ms <= w[0].end_ms
+        );
+        assert_eq!(
+            w[0].sync_identifier,
+            health_connect_sessions(&h)[0].client_record_id
+        );
+    }
+
+    /// The record ids come from the session's uuid: a restored backup keeps them,
+    /// though every row id changes.
+    #[test]
+    fn record_ids_survive_a_backup_restore() {
+        let h = history();
+        let (_d, other) = temp_store();
+        seed(&other, "Bea"); // so the restored rows get other ids
+        let json = crate::export::backup::to_json(crate::export::backup::Backup {
+            format: crate::export::backup::FORMAT.into(),
+            version: crate::export::backup::VERSION,
+            exported_at_ms: T0,
+            profiles: vec![h.clone()],
+        })
+        .unwrap();
+        let done = crate::export::backup::import(&other, &json).unwrap();
+        let range =
+            DateRange::new("2026-03-01".parse().unwrap(), "2026-04-30".parse().unwrap()).unwrap();
+        let restored = history_in_range(&other, done.profile_ids[0], range).unwrap();
+        assert_ne!(restored.sessions[0].id, h.sessions[0].id, "row ids are new");
+        let ids = |h: &ProfileHistory| {
+            health_connect_sessions(h)
+                .into_iter()
+                .map(|r| r.client_record_id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&restored), ids(&h));
+        assert!(ids(&h)
+            .iter()
+            .all(|id| id.starts_with("rehabcore.session.")));
     }
 }

@@ -16,6 +16,7 @@ pub mod export_queries;
 mod facts;
 mod goals;
 mod history;
+mod ids;
 mod integrity;
 mod open;
 mod profiles;
@@ -25,6 +26,7 @@ mod sessions;
 pub use calibrations::{Calibration, NewCalibration};
 pub use check_ins::{CheckIn, CheckInTiming, NewCheckIn, Spasticity};
 pub use error::StoreError;
+pub use ids::{is_uuid, legacy_session_uuid, name_uuid};
 pub use open::side_file;
 pub use profiles::{NewProfile, Profile, Side};
 pub use sessions::{

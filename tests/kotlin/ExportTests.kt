@@ -13,7 +13,7 @@ fun exportTests(): Unit = runBlocking {
 
     // Backup to a fresh database and back.
     val backup = core.exportBackup(ana.id)
-    T.check("a backup names its format and version", backup.startsWith("{\"format\":\"rehabcore-backup\",\"version\":2,"))
+    T.check("a backup names its format and version", backup.startsWith("{\"format\":\"rehabcore-backup\",\"version\":3,"))
     val fresh = RehabCore(File(T.tempDir(), "restored.db").path)
     val heard = RecordingListener()
     val subscription = fresh.subscribe(heard)
@@ -33,7 +33,7 @@ fun exportTests(): Unit = runBlocking {
         runBlocking { fresh.importBackup(backup.substring(0, backup.length / 2)) }
     }
     T.throws<RehabException.ImportRejected>("a backup from a newer app is refused") {
-        runBlocking { fresh.importBackup(backup.replace("\"version\":2,", "\"version\":3,")) }
+        runBlocking { fresh.importBackup(backup.replace("\"version\":3,", "\"version\":4,")) }
     }
     val edited = T.throws<RehabException.ImportRejected>("an edited backup (pain 3 to 2) is refused") {
         runBlocking { fresh.importBackup(backup.replace("\"pain\":3", "\"pain\":2")) }
@@ -92,4 +92,8 @@ fun exportTests(): Unit = runBlocking {
     T.equal("HealthKit: reps in metadata", hk[0].metadata["RehabCoreRepetitions"], "12")
     T.equal("HealthKit: stable sync identifier", core.healthkitWorkouts(ana.id, "2026-03-29", "2026-03-29")[0].syncIdentifier, hk[0].syncIdentifier)
     T.check("HealthKit: sync identifier equals the Health Connect record id", hk[0].syncIdentifier == hc[0].clientRecordId)
+    T.equal("HealthKit: one workout activity per set, with its reps", hk[0].activities.map { it.repetitions }, listOf(12))
+    // The restored copy names the same health records (the backup carries each session's uuid).
+    val restoredHc = fresh.healthConnectSessions(summary.profileIds[0], "2026-03-29", "2026-03-29")
+    T.equal("a restored backup keeps the Health Connect record ids", restoredHc.map { it.clientRecordId }, hc.map { it.clientRecordId })
 }

@@ -5235,6 +5235,12 @@ public struct HealthKitWorkout: Equatable, Hashable {
      * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
      */
     public var metadata: [String: String]
+    /**
+     * One `HKWorkoutActivity` per set, in order, inside the workout and not
+     * overlapping (`HKWorkoutBuilder.addWorkoutActivity`, iOS 16 and later;
+     * earlier iOS saves the workout without them).
+     */
+    public var activities: [HealthKitWorkoutActivity]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5263,7 +5269,12 @@ public struct HealthKitWorkout: Equatable, Hashable {
         /**
          * The app's metadata: [`HK_KEY_REPETITIONS`] and one
          * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
-         */metadata: [String: String]) {
+         */metadata: [String: String], 
+        /**
+         * One `HKWorkoutActivity` per set, in order, inside the workout and not
+         * overlapping (`HKWorkoutBuilder.addWorkoutActivity`, iOS 16 and later;
+         * earlier iOS saves the workout without them).
+         */activities: [HealthKitWorkoutActivity]) {
         self.activityType = activityType
         self.startMs = startMs
         self.endMs = endMs
@@ -5272,6 +5283,7 @@ public struct HealthKitWorkout: Equatable, Hashable {
         self.syncVersion = syncVersion
         self.timeZone = timeZone
         self.metadata = metadata
+        self.activities = activities
     }
 
     
@@ -5297,7 +5309,8 @@ public struct FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer {
                 syncIdentifier: FfiConverterString.read(from: &buf), 
                 syncVersion: FfiConverterInt64.read(from: &buf), 
                 timeZone: FfiConverterString.read(from: &buf), 
-                metadata: FfiConverterDictionaryStringString.read(from: &buf)
+                metadata: FfiConverterDictionaryStringString.read(from: &buf), 
+                activities: FfiConverterSequenceTypeHealthKitWorkoutActivity.read(from: &buf)
         )
     }
 
@@ -5310,6 +5323,7 @@ public struct FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.syncVersion, into: &buf)
         FfiConverterString.write(value.timeZone, into: &buf)
         FfiConverterDictionaryStringString.write(value.metadata, into: &buf)
+        FfiConverterSequenceTypeHealthKitWorkoutActivity.write(value.activities, into: &buf)
     }
 }
 
@@ -5326,6 +5340,105 @@ public func FfiConverterTypeHealthKitWorkout_lift(_ buf: RustBuffer) throws -> H
 #endif
 public func FfiConverterTypeHealthKitWorkout_lower(_ value: HealthKitWorkout) -> RustBuffer {
     return FfiConverterTypeHealthKitWorkout.lower(value)
+}
+
+
+/**
+ * One set of a workout, for an `HKWorkoutActivity`.
+ */
+public struct HealthKitWorkoutActivity: Equatable, Hashable {
+    /**
+     * The activity's `HKWorkoutConfiguration.activityType` case name (as the workout's).
+     */
+    public var activityType: String
+    /**
+     * Start, UTC milliseconds.
+     */
+    public var startMs: Int64
+    /**
+     * End, UTC milliseconds (after the start).
+     */
+    public var endMs: Int64
+    /**
+     * The app's exercise id, for the activity's metadata.
+     */
+    public var exerciseId: String
+    /**
+     * Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
+     */
+    public var repetitions: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The activity's `HKWorkoutConfiguration.activityType` case name (as the workout's).
+         */activityType: String, 
+        /**
+         * Start, UTC milliseconds.
+         */startMs: Int64, 
+        /**
+         * End, UTC milliseconds (after the start).
+         */endMs: Int64, 
+        /**
+         * The app's exercise id, for the activity's metadata.
+         */exerciseId: String, 
+        /**
+         * Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
+         */repetitions: Int32) {
+        self.activityType = activityType
+        self.startMs = startMs
+        self.endMs = endMs
+        self.exerciseId = exerciseId
+        self.repetitions = repetitions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HealthKitWorkoutActivity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHealthKitWorkoutActivity: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HealthKitWorkoutActivity {
+        return
+            try HealthKitWorkoutActivity(
+                activityType: FfiConverterString.read(from: &buf), 
+                startMs: FfiConverterInt64.read(from: &buf), 
+                endMs: FfiConverterInt64.read(from: &buf), 
+                exerciseId: FfiConverterString.read(from: &buf), 
+                repetitions: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HealthKitWorkoutActivity, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.activityType, into: &buf)
+        FfiConverterInt64.write(value.startMs, into: &buf)
+        FfiConverterInt64.write(value.endMs, into: &buf)
+        FfiConverterString.write(value.exerciseId, into: &buf)
+        FfiConverterInt32.write(value.repetitions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthKitWorkoutActivity_lift(_ buf: RustBuffer) throws -> HealthKitWorkoutActivity {
+    return try FfiConverterTypeHealthKitWorkoutActivity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthKitWorkoutActivity_lower(_ value: HealthKitWorkoutActivity) -> RustBuffer {
+    return FfiConverterTypeHealthKitWorkoutActivity.lower(value)
 }
 
 
@@ -6509,6 +6622,10 @@ public struct Session: Equatable, Hashable {
      * Attempts that did not count as a rep.
      */
     public var attempts: UInt32
+    /**
+     * Stable identifier, kept by backups: the health store's record id comes from it.
+     */
+    public var uuid: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6542,7 +6659,10 @@ public struct Session: Equatable, Hashable {
          */reps: UInt32, 
         /**
          * Attempts that did not count as a rep.
-         */attempts: UInt32) {
+         */attempts: UInt32, 
+        /**
+         * Stable identifier, kept by backups: the health store's record id comes from it.
+         */uuid: String) {
         self.id = id
         self.profileId = profileId
         self.startedAtMs = startedAtMs
@@ -6553,6 +6673,7 @@ public struct Session: Equatable, Hashable {
         self.planJson = planJson
         self.reps = reps
         self.attempts = attempts
+        self.uuid = uuid
     }
 
     
@@ -6580,7 +6701,8 @@ public struct FfiConverterTypeSession: FfiConverterRustBuffer {
                 status: FfiConverterTypeSessionStatus.read(from: &buf), 
                 planJson: FfiConverterString.read(from: &buf), 
                 reps: FfiConverterUInt32.read(from: &buf), 
-                attempts: FfiConverterUInt32.read(from: &buf)
+                attempts: FfiConverterUInt32.read(from: &buf), 
+                uuid: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -6595,6 +6717,7 @@ public struct FfiConverterTypeSession: FfiConverterRustBuffer {
         FfiConverterString.write(value.planJson, into: &buf)
         FfiConverterUInt32.write(value.reps, into: &buf)
         FfiConverterUInt32.write(value.attempts, into: &buf)
+        FfiConverterString.write(value.uuid, into: &buf)
     }
 }
 
@@ -11150,6 +11273,31 @@ fileprivate struct FfiConverterSequenceTypeHealthKitWorkout: FfiConverterRustBuf
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeHealthKitWorkout.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeHealthKitWorkoutActivity: FfiConverterRustBuffer {
+    typealias SwiftType = [HealthKitWorkoutActivity]
+
+    public static func write(_ value: [HealthKitWorkoutActivity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeHealthKitWorkoutActivity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [HealthKitWorkoutActivity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [HealthKitWorkoutActivity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeHealthKitWorkoutActivity.read(from: &buf))
         }
         return seq
     }

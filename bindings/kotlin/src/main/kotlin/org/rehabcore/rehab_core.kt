@@ -7099,6 +7099,13 @@ data class HealthKitWorkout (
      * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
      */
     var `metadata`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * One `HKWorkoutActivity` per set, in order, inside the workout and not
+     * overlapping (`HKWorkoutBuilder.addWorkoutActivity`, iOS 16 and later;
+     * earlier iOS saves the workout without them).
+     */
+    var `activities`: List<HealthKitWorkoutActivity>
     
 ){
     
@@ -7123,6 +7130,7 @@ public object FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer<HealthKit
             FfiConverterLong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterMapStringString.read(buf),
+            FfiConverterSequenceTypeHealthKitWorkoutActivity.read(buf),
         )
     }
 
@@ -7134,7 +7142,8 @@ public object FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer<HealthKit
             FfiConverterString.allocationSize(value.`syncIdentifier`) +
             FfiConverterLong.allocationSize(value.`syncVersion`) +
             FfiConverterString.allocationSize(value.`timeZone`) +
-            FfiConverterMapStringString.allocationSize(value.`metadata`)
+            FfiConverterMapStringString.allocationSize(value.`metadata`) +
+            FfiConverterSequenceTypeHealthKitWorkoutActivity.allocationSize(value.`activities`)
     )
 
     override fun write(value: HealthKitWorkout, buf: ByteBuffer) {
@@ -7146,6 +7155,78 @@ public object FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer<HealthKit
             FfiConverterLong.write(value.`syncVersion`, buf)
             FfiConverterString.write(value.`timeZone`, buf)
             FfiConverterMapStringString.write(value.`metadata`, buf)
+            FfiConverterSequenceTypeHealthKitWorkoutActivity.write(value.`activities`, buf)
+    }
+}
+
+
+
+/**
+ * One set of a workout, for an `HKWorkoutActivity`.
+ */
+data class HealthKitWorkoutActivity (
+    /**
+     * The activity's `HKWorkoutConfiguration.activityType` case name (as the workout's).
+     */
+    var `activityType`: kotlin.String
+    , 
+    /**
+     * Start, UTC milliseconds.
+     */
+    var `startMs`: kotlin.Long
+    , 
+    /**
+     * End, UTC milliseconds (after the start).
+     */
+    var `endMs`: kotlin.Long
+    , 
+    /**
+     * The app's exercise id, for the activity's metadata.
+     */
+    var `exerciseId`: kotlin.String
+    , 
+    /**
+     * Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
+     */
+    var `repetitions`: kotlin.Int
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHealthKitWorkoutActivity: FfiConverterRustBuffer<HealthKitWorkoutActivity> {
+    override fun read(buf: ByteBuffer): HealthKitWorkoutActivity {
+        return HealthKitWorkoutActivity(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HealthKitWorkoutActivity) = (
+            FfiConverterString.allocationSize(value.`activityType`) +
+            FfiConverterLong.allocationSize(value.`startMs`) +
+            FfiConverterLong.allocationSize(value.`endMs`) +
+            FfiConverterString.allocationSize(value.`exerciseId`) +
+            FfiConverterInt.allocationSize(value.`repetitions`)
+    )
+
+    override fun write(value: HealthKitWorkoutActivity, buf: ByteBuffer) {
+            FfiConverterString.write(value.`activityType`, buf)
+            FfiConverterLong.write(value.`startMs`, buf)
+            FfiConverterLong.write(value.`endMs`, buf)
+            FfiConverterString.write(value.`exerciseId`, buf)
+            FfiConverterInt.write(value.`repetitions`, buf)
     }
 }
 
@@ -8012,6 +8093,11 @@ data class Session (
      * Attempts that did not count as a rep.
      */
     var `attempts`: kotlin.UInt
+    , 
+    /**
+     * Stable identifier, kept by backups: the health store's record id comes from it.
+     */
+    var `uuid`: kotlin.String
     
 ){
     
@@ -8038,6 +8124,7 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
             FfiConverterString.read(buf),
             FfiConverterUInt.read(buf),
             FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
         )
     }
 
@@ -8051,7 +8138,8 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
             FfiConverterTypeSessionStatus.allocationSize(value.`status`) +
             FfiConverterString.allocationSize(value.`planJson`) +
             FfiConverterUInt.allocationSize(value.`reps`) +
-            FfiConverterUInt.allocationSize(value.`attempts`)
+            FfiConverterUInt.allocationSize(value.`attempts`) +
+            FfiConverterString.allocationSize(value.`uuid`)
     )
 
     override fun write(value: Session, buf: ByteBuffer) {
@@ -8065,6 +8153,7 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
             FfiConverterString.write(value.`planJson`, buf)
             FfiConverterUInt.write(value.`reps`, buf)
             FfiConverterUInt.write(value.`attempts`, buf)
+            FfiConverterString.write(value.`uuid`, buf)
     }
 }
 
@@ -12105,6 +12194,34 @@ public object FfiConverterSequenceTypeHealthKitWorkout: FfiConverterRustBuffer<L
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeHealthKitWorkout.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeHealthKitWorkoutActivity: FfiConverterRustBuffer<List<HealthKitWorkoutActivity>> {
+    override fun read(buf: ByteBuffer): List<HealthKitWorkoutActivity> {
+        val len = buf.getInt()
+        return List<HealthKitWorkoutActivity>(len) {
+            FfiConverterTypeHealthKitWorkoutActivity.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<HealthKitWorkoutActivity>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeHealthKitWorkoutActivity.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<HealthKitWorkoutActivity>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeHealthKitWorkoutActivity.write(it, buf)
         }
     }
 }
