@@ -1,6 +1,7 @@
 //! Counting physically simulated movements (`sim::body`): movements that travel and hardly
-//! turn, continuous rhythm with no pause, the set-up before a set and the put-down after
-//! it, slow repetitions. Each test asserts the count a therapist watching would give, on
+//! turn, continuous rhythm with no pause, circles, whole-body exercises with the phone on
+//! the upper arm, gym lifts with a wristband, irregular watch timestamps, the set-up before
+//! a set and the put-down after it, slow repetitions. Each test asserts the count a therapist watching would give, on
 //! devices from 10 to 100 Hz with jittery timestamps.
 
 use super::*;
@@ -116,4 +117,92 @@ fn slow_reps_of_six_to_ten_seconds_are_counted() {
     for seed in [4, 5] {
         check("slow", &body::slow_reps(6, seed), 4, 0);
     }
+}
+
+#[test]
+fn stirring_in_circles_is_counted() {
+    // A circle has no single direction of travel: its principal direction is arbitrary, and
+    // the travel along any one direction still goes out and back once a circle.
+    check("stir 1.5/s", &body::stirring(40, 1.5, 0.05, 1), 3, 2);
+    check("stir 0.7/s", &body::stirring(20, 0.7, 0.08, 2), 4, 0);
+}
+
+#[test]
+fn long_strokes_back_and_forth_with_no_pause_are_counted() {
+    // The wrist's wobble (~6 degrees) is at the rotation's floor: it shows some strokes and
+    // not others; counting moves to the travel and reports the ones the rotation held.
+    check(
+        "strokes 1/s",
+        &body::back_and_forth(40, 1.0, 0.2, [0.0, 1.0, 0.0], 0.08, 5),
+        2,
+        1,
+    );
+    check(
+        "strokes 0.5/s",
+        &body::back_and_forth(20, 0.5, 0.3, [1.0, 0.0, 0.0], 0.1, 6),
+        0,
+        1,
+    );
+}
+
+#[test]
+fn whole_body_exercises_with_the_phone_on_the_upper_arm_are_counted() {
+    check(
+        "squats",
+        &body::arm_phone_squats(12, 2.5, 0.5, 0.35, 7),
+        4,
+        0,
+    );
+    check(
+        "squats, no pause",
+        &body::arm_phone_squats(15, 1.8, 0.0, 0.3, 8),
+        4,
+        0,
+    );
+    check(
+        "jumping jacks",
+        &body::arm_phone_jumping_jacks(20, 1.0, 9),
+        4,
+        0,
+    );
+}
+
+#[test]
+fn gym_lifts_with_a_wristband_are_counted() {
+    // The first press of a bench set may merge into the travel channel's drift at the
+    // start of the stream (a gyroscope bias not yet learned turns its frame): within one.
+    check("bench 2.2 s", &body::bench_press(10, 2.2, 0.4, 10), 0, 1);
+    check("bench 1.5 s", &body::bench_press(12, 1.5, 0.35, 11), 3, 1);
+    check("curls", &body::curls(12, 2.0, 0.3, 12), 4, 0);
+    check("curls, no pause", &body::curls(15, 1.5, 0.0, 13), 4, 0);
+}
+
+#[test]
+fn irregular_watch_timestamps_do_not_change_the_count() {
+    // A smartwatch's samples come at ~100 Hz with intervals anywhere from 0.55 to 1.45 of
+    // the nominal one.
+    let watch = Device {
+        jitter: 0.45,
+        ..at(100.0)
+    };
+    for (name, s) in [
+        ("stir", body::stirring(40, 1.5, 0.05, 1)),
+        (
+            "strokes",
+            body::back_and_forth(40, 1.0, 0.2, [0.0, 1.0, 0.0], 0.08, 5),
+        ),
+        ("wipe", body::table_wipe(20, 1.0)),
+        ("curls", body::curls(15, 1.5, 0.0, 13)),
+    ] {
+        let n = count(&s, &watch).len();
+        assert!(n.abs_diff(s.reps) <= 1, "{name}: {n} of {}", s.reps);
+    }
+}
+
+#[test]
+#[ignore = "known gap: strokes of 1.5-2 cm (brushing teeth) are under the travel channel's \
+            4 cm floor, and the wrist hardly turns (issue 14 note)"]
+fn brushing_teeth_strokes_are_counted() {
+    let s = body::brushing(60, 2.0, 0.02, 4);
+    assert!(count(&s, &at(50.0)).len().abs_diff(60) <= 1);
 }

@@ -373,6 +373,172 @@ pub fn walk_up_and_set(n: usize, walk: bool) -> Scenario {
     }
 }
 
+/// Repetitions as a person makes them: `n` cycles one after another, each lasting about
+/// `rep_s` and reaching about 1.0 (both varying by up to `vary` either way, seeded), with
+/// `pause_s` still between them (0 for a continuous rhythm), from `LEAD_S`.
+struct Cycles {
+    spans: Vec<(f64, f64, f64)>,
+}
+
+impl Cycles {
+    fn new(n: usize, rep_s: f64, pause_s: f64, vary: f64, seed: u64) -> Cycles {
+        let mut rng = Rng::new(seed);
+        let mut t = LEAD_S;
+        let spans = (0..n)
+            .map(|_| {
+                let d = rep_s * (1.0 + vary * rng.range(-1.0, 1.0));
+                let a = 1.0 + vary * rng.range(-1.0, 1.0);
+                let span = (t, d, a);
+                t += d + pause_s;
+                span
+            })
+            .collect();
+        Cycles { spans }
+    }
+
+    /// Where the movement is at `t`: (phase in [0, 1), the cycle's size), or `None` at rest.
+    fn at(&self, t: f64) -> Option<(f64, f64)> {
+        let k = self
+            .spans
+            .partition_point(|&(s, _, _)| s <= t)
+            .checked_sub(1)?;
+        let (s, d, a) = self.spans[k];
+        (t < s + d).then(|| ((t - s) / d, a))
+    }
+
+    fn end(&self) -> f64 {
+        self.spans.last().map_or(LEAD_S, |&(s, d, _)| s + d)
+    }
+
+    /// A scenario of these cycles, each out and back: `pose(s)` where `s` goes 0 → the
+    /// cycle's size → 0 over each cycle and is 0 at rest.
+    fn out_and_back(self, pose: impl Fn(f64) -> Pose + Send + Sync + 'static) -> Scenario {
+        Scenario {
+            duration_s: self.end() + TAIL_S,
+            reps: self.spans.len(),
+            pose: Box::new(move |t| pose(self.at(t).map_or(0.0, |(u, a)| a * out_and_back(u)))),
+        }
+    }
+}
+
+/// Stirring a pot: the hand circles `radius_m` about a vertical axis, `per_s` circles per
+/// second with no pause, the wrist turning a little with it. One circle is one repetition.
+/// Stirring a pot: the hand circles about `radius_m` about a vertical axis, about `per_s`
+/// circles per second with no pause (pace and size drifting smoothly, as a person's do;
+/// the hand speeding up from rest over the first half second and slowing to rest over the
+/// last), the wrist tilting a little with it. One circle is one repetition.
+pub fn stirring(n: usize, per_s: f64, radius_m: f64, seed: u64) -> Scenario {
+    let mut rng = Rng::new(seed);
+    let ph: [f64; 3] = std::array::from_fn(|_| rng.range(0.0, 2.0 * PI));
+    let active = n as f64 / per_s;
+    let ramp = 0.5;
+    // Phase on a 1 ms grid: a drifting rate under a speed envelope, scaled so that the
+    // hand makes exactly `n` circles.
+    let step = 1e-3;
+    let steps = (active / step).ceil() as usize;
+    let rate = |t: f64| {
+        let drift = 1.0
+            + 0.12 * (2.0 * PI * t / 7.3 + ph[0]).sin()
+            + 0.06 * (2.0 * PI * t / 3.1 + ph[1]).sin();
+        drift * ease(t / ramp) * ease((active - t) / ramp)
+    };
+    let mut phase = Vec::with_capacity(steps + 1);
+    let mut acc = 0.0;
+    phase.push(0.0);
+    for k in 0..steps {
+        acc += rate((k as f64 + 0.5) * step) * step;
+        phase.push(acc);
+    }
+    let k = 2.0 * PI * n as f64 / acc;
+    let m = mount();
+    Scenario {
+        duration_s: LEAD_S + active + TAIL_S,
+        reps: n,
+        pose: Box::new(move |t| {
+            let u = ((t - LEAD_S) / step).clamp(0.0, steps as f64);
+            let i = (u.floor() as usize).min(steps - 1);
+            let ang = k * (phase[i] + (u - i as f64) * (phase[i + 1] - phase[i]));
+            let r = radius_m * (1.0 + 0.15 * (2.0 * PI * t / 5.3 + ph[2]).sin());
+            Pose {
+                position: [0.1 + r * (ang.cos() - 1.0), 0.4 + r * ang.sin(), 0.9],
+                rotation: mul(&rotation([1.0, 0.0, 0.0], 0.05 * ang.sin()), &m),
+            }
+        }),
+    }
+}
+
+/// Brushing teeth: quick small strokes (`amplitude_m`, `per_s` strokes a second, no pause),
+/// the wrist hardly turning.
+pub fn brushing(n: usize, per_s: f64, amplitude_m: f64, seed: u64) -> Scenario {
+    back_and_forth(n, per_s, amplitude_m, [1.0, 0.2, 0.1], 0.06, seed)
+}
+
+/// `n` strokes out and back along `direction`, varying in length and pace, no pause, the
+/// sensor turning up to `wobble_rad` with each.
+pub fn back_and_forth(
+    n: usize,
+    per_s: f64,
+    amplitude_m: f64,
+    direction: Vec3,
+    wobble_rad: f64,
+    seed: u64,
+) -> Scenario {
+    let len = (direction[0].powi(2) + direction[1].powi(2) + direction[2].powi(2)).sqrt();
+    let dir = scale(direction, 1.0 / len);
+    let m = mount();
+    Cycles::new(n, 1.0 / per_s, 0.0, 0.2, seed).out_and_back(move |s| Pose {
+        position: add([0.1, 0.4, 1.0], scale(dir, amplitude_m * s)),
+        rotation: mul(&rotation([0.0, 0.0, 1.0], wobble_rad * s), &m),
+    })
+}
+
+/// Squats with the phone strapped to the upper arm, arms held forward: the body goes
+/// `depth_m` down and up (and back a little), the upper arm tilting ~0.2 rad, `rep_s` each with
+/// `pause_s` standing between.
+pub fn arm_phone_squats(n: usize, rep_s: f64, pause_s: f64, depth_m: f64, seed: u64) -> Scenario {
+    Cycles::new(n, rep_s, pause_s, 0.15, seed).out_and_back(move |s| {
+        let mut p = limb([0.0, 0.0, 1.4], [0.0, 0.15, -0.1], [1.0, 0.0, 0.0], 0.2 * s);
+        p.position[2] -= depth_m * s;
+        p.position[1] -= 0.1 * s;
+        p
+    })
+}
+
+/// Jumping jacks with the phone on the upper arm: the arm sweeps up sideways by ~2.6 rad
+/// and back while the body hops (~5 cm), `rep_s` each, no pause.
+pub fn arm_phone_jumping_jacks(n: usize, rep_s: f64, seed: u64) -> Scenario {
+    let c = Cycles::new(n, rep_s, 0.0, 0.1, seed);
+    Scenario {
+        duration_s: c.end() + TAIL_S,
+        reps: n,
+        pose: Box::new(move |t| {
+            let (s, hop) = c.at(t).map_or((0.0, 0.0), |(u, a)| {
+                (a * out_and_back(u), 0.05 * (PI * (2.0 * u).fract()).sin())
+            });
+            let mut p = limb([0.0, 0.0, 1.4], [0.0, 0.0, -0.15], [0.0, 1.0, 0.0], 2.6 * s);
+            p.position[2] += hop;
+            p
+        }),
+    }
+}
+
+/// A barbell bench press with a wristband: the wrist goes `travel_m` up and down along the
+/// vertical (lying down), hardly turning, `rep_s` each with 0.4 s at the top between them.
+pub fn bench_press(n: usize, rep_s: f64, travel_m: f64, seed: u64) -> Scenario {
+    let m = mount();
+    Cycles::new(n, rep_s, 0.4, 0.15, seed).out_and_back(move |s| Pose {
+        position: [0.2, 0.3, 1.0 - travel_m * s],
+        rotation: mul(&rotation([1.0, 0.0, 0.0], 0.05 * s), &m),
+    })
+}
+
+/// Elbow flexions (curls) with a wrist device, `rep_s` each, `pause_s` between, sizes and
+/// paces varying as a person's do.
+pub fn curls(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
+    Cycles::new(n, rep_s, pause_s, 0.2, seed)
+        .out_and_back(move |s| limb([0.0, 0.0, 1.1], [0.0, 0.0, -0.3], [1.0, 0.0, 0.0], -1.9 * s))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,4 +1,5 @@
-//! The IMU channel not counted on, and when counting moves to it.
+//! The IMU channel not counted on, and when counting moves to it: the split rule, the
+//! miss rule (rotation to travel) and the lost rule (travel back to rotation).
 
 use super::*;
 
@@ -111,6 +112,25 @@ impl History {
         lead
     }
 
+    /// What to report when counting moves to this channel for `run`: its lead-in, then the
+    /// run, oldest first, those that `keep` passes.
+    pub(super) fn run_report(
+        &self,
+        run: &[Excursion; RUN_LEN],
+        keep: impl Fn(&Excursion) -> bool,
+    ) -> [Option<Excursion>; HISTORY_LEN] {
+        // The lead-in is stored newest first.
+        let lead = self.lead_in(run);
+        let mut report = [None; HISTORY_LEN];
+        for (slot, e) in report
+            .iter_mut()
+            .zip(lead.iter().rev().flatten().chain(run.iter()))
+        {
+            *slot = keep(e).then_some(*e);
+        }
+        report
+    }
+
     /// How many of the excursions ended at or after `t`.
     pub(super) fn since(&self, t: f64) -> usize {
         self.recent
@@ -179,7 +199,7 @@ impl RepCounter {
             let other = usize::from(!self.imu.use_acc);
             let may = self.may_count_on(!self.imu.use_acc);
             self.history[other].add(e);
-            if self.missed_run(floor, out) {
+            if self.missed_run(floor, out) || self.lost_run(floor, out) {
                 return;
             }
             let sh = &mut self.shadow;
@@ -259,13 +279,20 @@ impl RepCounter {
         // loses its shape on it, and a hold at the far end decays into a return of its own,
         // so that it shows two movements per repetition. A run that slow moves counting to
         // it only if the rotation saw nothing at all.
-        let seen = counted.since(run[0].start_s);
-        let limit = if period(&run) > TRAVEL_SLOW_S {
-            0
-        } else {
-            RUN_SEEN
-        };
-        if seen > limit {
+        // What the counted channel saw over the run: its movements clearly above its own
+        // floor. One at the floor (a press's wrist wobble of a few degrees, a wipe's sway)
+        // is as much noise as movement, and no view of the repetitions.
+        let counted_floor = self.channel_floor(false);
+        let clear = |e: &Excursion| e.amplitude >= RUN_CLEAR * counted_floor;
+        let seen = counted
+            .recent
+            .iter()
+            .flatten()
+            .filter(|e| e.end_s >= run[0].start_s && clear(e))
+            .count();
+        let all_seen = counted.since(run[0].start_s);
+        let slow = period(&run) > TRAVEL_SLOW_S;
+        if (slow && all_seen > 0) || seen > RUN_SEEN {
             return false;
         }
         // Two movements on the counted channel over the run are a merge only if each
@@ -282,22 +309,41 @@ impl RepCounter {
             .iter()
             .flatten()
             .filter(|e| e.end_s >= run[0].start_s);
-        if !in_span.all(|e| little(e) && (seen < 2 || merged(e))) {
+        if !in_span.all(|e| little(e) && (seen < 2 || merged(e) || !clear(e))) {
             return false;
         }
-        // Oldest first: the lead-in (stored newest first), then the run.
-        let lead = other.lead_in(&run);
         // Never a movement twice: only what the counted channel did not show, and nothing
-        // from before the last reported movement ended.
+        // from before the last reported movement ended. (Before the set began the counted
+        // channel reported nothing: what it held is dropped when counting moves.)
         let after = self.last_end_s;
-        let unseen = |e: &Excursion| (!counted.overlaps(e) && e.start_s >= after).then_some(*e);
-        let mut report = [None; HISTORY_LEN];
-        for (slot, e) in report
-            .iter_mut()
-            .zip(lead.iter().rev().flatten().chain(run.iter()))
-        {
-            *slot = unseen(e);
+        let begun = self.onset.begun;
+        let report = other.run_report(&run, |e| {
+            !(begun && counted.overlaps(e)) && e.start_s >= after
+        });
+        self.switch_and_count(report, out);
+        true
+    }
+
+    /// The way back (the lost rule): counting on the travel, a steady run of the rotation
+    /// over which the travel saw no movement at all moves counting back to the rotation,
+    /// and reports the run. The travel lost the movement (a fast turn sampled at 10 Hz
+    /// leaves the orientation, and so gravity's removal, too far off to integrate). Nothing
+    /// seen, not "little": a travel that saw every other movement of the rotation's run is
+    /// the split rule's case, whose rotation counting left on purpose. True if counting
+    /// moved.
+    fn lost_run(&mut self, floor: f64, out: &mut Vec<RepEvent>) -> bool {
+        if !self.imu.use_acc || !self.may_count_on(false) {
+            return false;
         }
+        let [rotation, travel] = &self.history;
+        let Some(run) = rotation.steady_run(floor) else {
+            return false;
+        };
+        if travel.since(run[0].start_s) > 0 {
+            return false;
+        }
+        let after = self.last_end_s;
+        let report = rotation.run_report(&run, |e| e.start_s >= after);
         self.switch_and_count(report, out);
         true
     }

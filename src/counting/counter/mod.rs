@@ -14,7 +14,8 @@
 //! default), and the travel: the displacement along the direction the hand moves most
 //! (for movements that travel and hardly turn: presses, wiping, sawing, an upright row). A
 //! second detector watches the signal not counted on, and counting moves to it when the
-//! rotation splits the repetitions (the split rule) or misses them (the miss rule; see
+//! rotation splits the repetitions (the split rule) or misses them (the miss rule), and back
+//! when the travel loses them (the lost rule; see
 //! `channels.rs`).
 
 mod channels;
@@ -639,7 +640,10 @@ impl RepCounter {
         };
         if quiet && range.is_finite() {
             r.floor = REST_FLOOR_FACTOR * range;
-            r.speed_floor = 1.5 * r.max_speed;
+            // Never above the speed that would have made the rest not quiet: a movement
+            // that fast would have been one, and a slow repetition (a low-amplitude one,
+            // peaking at ~0.3 rad/s) must not be taken for the rest's noise.
+            r.speed_floor = (1.5 * r.max_speed).min(QUIET_SPEED_RAD_S);
         }
         self.refresh_limits();
     }
