@@ -89,8 +89,8 @@ fn backups_and_bundles_go_straight_to_files_and_back() {
     let bundle = dir.path().join("bundle.json");
     run(core.export_fhir_to_file(
         ana.id,
-        "2026-02-01".into(),
-        "2026-03-02".into(),
+        "2026-02-01".parse().unwrap(),
+        "2026-03-02".parse().unwrap(),
         bundle.display().to_string(),
     ))
     .unwrap();

@@ -1,10 +1,9 @@
 //! Data out and back in: backup and restore, spreadsheet CSV and FHIR R4.
 
-use super::records::parse_date;
 use super::{DataChange, RehabCore, RehabError};
 use crate::export::backup::{self, BackupError};
 use crate::export::{csv, fhir};
-use crate::progress::DateRange;
+use crate::progress::{DateRange, LocalDate};
 
 /// What a restored backup added.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -44,13 +43,6 @@ impl From<BackupError> for RehabError {
             _ => RehabError::ImportRejected(e.to_string()),
         }
     }
-}
-
-pub(super) fn range(from: &str, to: &str) -> Result<DateRange, RehabError> {
-    Ok(DateRange::new(
-        parse_date(from, "from")?,
-        parse_date(to, "to")?,
-    )?)
 }
 
 #[uniffi::export]
@@ -121,14 +113,14 @@ impl RehabCore {
     }
 
     /// Sessions, sets, reps and check-ins on the local days `from` to `to`
-    /// (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+    /// (inclusive) as CSV texts for a spreadsheet.
     pub async fn export_csv(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<CsvExport, RehabError> {
-        let range = range(&from, &to)?;
+        let range = DateRange::new(from, to)?;
         let files = self
             .blocking(move |s| Ok(csv::export(&csv::history_in_range(s, profile_id, range)?)))
             .await?;
@@ -145,11 +137,11 @@ impl RehabCore {
     pub async fn export_fhir_to_file(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
         path: String,
     ) -> Result<u64, RehabError> {
-        let range = range(&from, &to)?;
+        let range = DateRange::new(from, to)?;
         let now = self.clock.now_ms();
         self.blocking_with(move |s| {
             let bundle = fhir::bundle(&csv::history_in_range(s, profile_id, range)?, now);
@@ -165,10 +157,10 @@ impl RehabCore {
     pub async fn export_fhir(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<String, RehabError> {
-        let range = range(&from, &to)?;
+        let range = DateRange::new(from, to)?;
         let now = self.clock.now_ms();
         self.blocking(move |s| {
             let bundle = fhir::bundle(&csv::history_in_range(s, profile_id, range)?, now);

@@ -1,9 +1,9 @@
 //! Records for the phone's health store: Health Connect on Android, HealthKit on iOS.
 
-use super::export::range;
 use super::{RehabCore, RehabError};
 use crate::export::csv::history_in_range;
 use crate::export::health::{self, HealthConnectExerciseSession, HealthKitWorkout};
+use crate::progress::{DateRange, LocalDate};
 
 #[uniffi::export]
 impl RehabCore {
@@ -13,10 +13,10 @@ impl RehabCore {
     pub async fn health_connect_sessions(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<HealthConnectExerciseSession>, RehabError> {
-        let range = range(&from, &to)?;
+        let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             Ok(health::health_connect_sessions(&history_in_range(
                 s, profile_id, range,
@@ -30,10 +30,10 @@ impl RehabCore {
     pub async fn healthkit_workouts(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<HealthKitWorkout>, RehabError> {
-        let range = range(&from, &to)?;
+        let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             Ok(health::healthkit_workouts(&history_in_range(
                 s, profile_id, range,

@@ -3,11 +3,10 @@
 //! Each function loads facts from the store and hands them to the pure
 //! functions of [`crate::progress`], on the core's worker threads.
 
-use super::records::parse_date;
 use super::{DataChange, RehabCore, RehabError};
 use crate::progress::{
-    self, Adherence, DailyGoal, DateRange, DayTotal, ExerciseTrend, Streaks, WeekTotal, Weekday,
-    WeeklySchedule, WellbeingDay,
+    self, Adherence, DailyGoal, DateRange, DayTotal, ExerciseTrend, LocalDate, Streaks, WeekTotal,
+    Weekday, WeeklySchedule, WellbeingDay,
 };
 use crate::store::{CheckIn, CompletedSession, NewCheckIn, Session, StoreError};
 
@@ -30,11 +29,9 @@ impl RehabCore {
     pub async fn check_ins(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<CheckIn>, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.utc_window();
@@ -90,11 +87,9 @@ impl RehabCore {
     pub async fn daily_totals(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<DayTotal>, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.utc_window();
@@ -109,12 +104,10 @@ impl RehabCore {
     pub async fn weekly_totals(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
         first_day_of_week: Weekday,
     ) -> Result<Vec<WeekTotal>, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.whole_weeks(first_day_of_week).utc_window();
@@ -125,8 +118,7 @@ impl RehabCore {
     }
 
     /// Current and longest practice streak as of the local date `today`.
-    pub async fn streaks(&self, profile_id: i64, today: String) -> Result<Streaks, RehabError> {
-        let today = parse_date(&today, "today")?;
+    pub async fn streaks(&self, profile_id: i64, today: LocalDate) -> Result<Streaks, RehabError> {
         self.blocking(move |s| {
             let facts = s.session_facts(profile_id, i64::MIN, i64::MAX)?;
             Ok(progress::streaks(&facts, today))
@@ -139,11 +131,9 @@ impl RehabCore {
     pub async fn exercise_trends(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<ExerciseTrend>, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.utc_window();
@@ -158,11 +148,9 @@ impl RehabCore {
     pub async fn pain_vs_reps(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<WellbeingDay>, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.utc_window();
@@ -178,13 +166,10 @@ impl RehabCore {
     pub async fn adherence(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
-        today: String,
+        from: LocalDate,
+        to: LocalDate,
+        today: LocalDate,
     ) -> Result<Adherence, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
-        let today = parse_date(&today, "today")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             let (start, end) = range.utc_window();
@@ -217,9 +202,8 @@ impl RehabCore {
     pub async fn daily_goal(
         &self,
         profile_id: i64,
-        on: String,
+        on: LocalDate,
     ) -> Result<Option<DailyGoal>, RehabError> {
-        let on = parse_date(&on, "on")?;
         self.blocking(move |s| {
             let goals = s.daily_goals(profile_id)?;
             Ok(goals
@@ -365,36 +349,36 @@ mod tests {
             }
 
             let days = core
-                .daily_totals(p, "2026-03-01".into(), "2026-03-03".into())
+                .daily_totals(p, d("2026-03-01"), d("2026-03-03"))
                 .await
                 .unwrap();
             let reps: Vec<u32> = days.iter().map(|t| t.reps).collect();
             assert_eq!(reps, [0, 12, 20]);
             assert_eq!(days[1].active_minutes, 10.0);
             let weeks = core
-                .weekly_totals(p, "2026-03-02".into(), "2026-03-08".into(), Weekday::Monday)
+                .weekly_totals(p, d("2026-03-02"), d("2026-03-08"), Weekday::Monday)
                 .await
                 .unwrap();
             assert_eq!(
                 (weeks.len(), weeks[0].reps, weeks[0].active_days),
                 (1, 32, 2)
             );
-            let streaks = core.streaks(p, "2026-03-04".into()).await.unwrap();
+            let streaks = core.streaks(p, d("2026-03-04")).await.unwrap();
             assert_eq!((streaks.current_days, streaks.longest_days), (2, 2));
             let trends = core
-                .exercise_trends(p, "2026-03-02".into(), "2026-03-03".into())
+                .exercise_trends(p, d("2026-03-02"), d("2026-03-03"))
                 .await
                 .unwrap();
             assert_eq!(trends[0].exercise_id, "wrist_flexion");
             assert_eq!(trends[0].points[1].reps_per_minute, Some(2.0));
             let wellbeing = core
-                .pain_vs_reps(p, "2026-03-02".into(), "2026-03-02".into())
+                .pain_vs_reps(p, d("2026-03-02"), d("2026-03-02"))
                 .await
                 .unwrap();
             assert_eq!((wellbeing[0].reps, wellbeing[0].pain_max), (12, Some(6)));
             assert_eq!(wellbeing[0].pain_mean, Some(5.0));
             let check_ins = core
-                .check_ins(p, "2026-03-02".into(), "2026-03-02".into())
+                .check_ins(p, d("2026-03-02"), d("2026-03-02"))
                 .await
                 .unwrap();
             assert_eq!(check_ins.len(), 2);
@@ -406,10 +390,10 @@ mod tests {
             };
             core.set_daily_goal(p, goal.clone()).await.unwrap();
             assert_eq!(
-                core.daily_goal(p, "2026-03-03".into()).await.unwrap(),
+                core.daily_goal(p, d("2026-03-03")).await.unwrap(),
                 Some(goal)
             );
-            assert_eq!(core.daily_goal(p, "2026-02-28".into()).await.unwrap(), None);
+            assert_eq!(core.daily_goal(p, d("2026-02-28")).await.unwrap(), None);
             let schedule = WeeklySchedule {
                 effective_from: d("2026-03-01"),
                 slots: vec![ScheduleSlot {
@@ -421,19 +405,14 @@ mod tests {
             core.set_weekly_schedule(p, schedule.clone()).await.unwrap();
             assert_eq!(core.weekly_schedule(p).await.unwrap(), Some(schedule));
             let adherence = core
-                .adherence(
-                    p,
-                    "2026-03-02".into(),
-                    "2026-03-08".into(),
-                    "2026-03-04".into(),
-                )
+                .adherence(p, d("2026-03-02"), d("2026-03-08"), d("2026-03-04"))
                 .await
                 .unwrap();
             assert_eq!((adherence.goal_days, adherence.goal_days_met), (2, 1));
             assert_eq!(adherence.schedule_rate, Some(1.0));
 
             let err = core
-                .daily_totals(p, "2026-03-03".into(), "2026-03-01".into())
+                .daily_totals(p, d("2026-03-03"), d("2026-03-01"))
                 .await
                 .unwrap_err();
             assert!(matches!(err, RehabError::InvalidInput(_)), "{err}");

@@ -1,4 +1,6 @@
-//! Exported value types that need a conversion: local dates travel as ISO strings.
+//! Exported value types that need a conversion: local dates travel as ISO strings
+//! ("YYYY-MM-DD") and are `java.time.LocalDate` in Kotlin and `RehabDate` in Swift
+//! (`uniffi.toml`).
 
 use crate::progress::LocalDate;
 

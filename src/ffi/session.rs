@@ -3,6 +3,7 @@
 use super::fast::Parked;
 use super::listener::SessionChanges;
 use super::{ListenerError, RehabCore, RehabError};
+use crate::progress::LocalDate;
 use crate::routine::{Catalog, DailyPlan, Exercise, ExerciseText, PlanRequest, Routine};
 use crate::session::{LiveSession, SessionError, SessionEvent, SessionState, SessionSummary};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -272,10 +273,9 @@ impl RehabCore {
     pub async fn plan_today(
         &self,
         profile_id: i64,
-        today: String,
+        today: LocalDate,
         request: PlanRequest,
     ) -> Result<DailyPlan, RehabError> {
-        let today = super::records::parse_date(&today, "today")?;
         self.blocking_with(move |s| {
             crate::session::plan_for_day(s, Catalog::embedded(), profile_id, today, &request)
         })

@@ -4,6 +4,7 @@ import kotlinx.coroutines.runBlocking
 import org.rehabcore.*
 import org.rehabcore.tests.T
 import java.io.File
+import java.time.LocalDate
 
 fun exportTests(): Unit = runBlocking {
     val core = RehabCore(File(T.tempDir(), "export.db").path)
@@ -26,8 +27,8 @@ fun exportTests(): Unit = runBlocking {
     T.equal("the import adds the check-in", summary.checkIns, 1uL)
     val restored = fresh.profile(summary.profileIds[0])
     T.equal("the restored profile keeps its name", restored.name, "Ana ñ")
-    T.equal("restored reps land on the same local day", fresh.dailyTotals(restored.id, "2026-03-29", "2026-03-29")[0].reps, 12u)
-    T.equal("the restored check-in keeps its note", fresh.checkIns(restored.id, "2026-03-29", "2026-03-29")[0].values.note, "bien, \"gracias\" 🙂")
+    T.equal("restored reps land on the same local day", fresh.dailyTotals(restored.id, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"))[0].reps, 12u)
+    T.equal("the restored check-in keeps its note", fresh.checkIns(restored.id, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"))[0].values.note, "bien, \"gracias\" 🙂")
 
     T.throws<RehabException.ImportRejected>("a truncated backup is refused") {
         runBlocking { fresh.importBackup(backup.substring(0, backup.length / 2)) }
@@ -60,7 +61,7 @@ fun exportTests(): Unit = runBlocking {
     fromFile.close()
 
     // CSV for a spreadsheet.
-    val csv = core.exportCsv(ana.id, "2026-03-29", "2026-03-29")
+    val csv = core.exportCsv(ana.id, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"))
     val sessionLines = csv.sessions.removePrefix("\uFEFF").removeSuffix("\r\n").split("\r\n")
     T.equal("sessions.csv: a header and one session", sessionLines.size, 2)
     T.check("sessions.csv shows local time with its offset", sessionLines[1].contains("2026-03-29T18:00:00.000+02:00"))
@@ -69,13 +70,13 @@ fun exportTests(): Unit = runBlocking {
     T.check("check_ins.csv quotes a note with a comma and quotes", csv.checkIns.contains("\"bien, \"\"gracias\"\" 🙂\""))
 
     // FHIR R4.
-    val fhir = core.exportFhir(ana.id, "2026-03-29", "2026-03-29")
+    val fhir = core.exportFhir(ana.id, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"))
     T.check("FHIR: a collection Bundle", fhir.contains("\"resourceType\":\"Bundle\"") && fhir.contains("\"type\":\"collection\""))
     T.check("FHIR: an exercise activity Observation", fhir.contains("\"73985-4\"") && fhir.contains("\"55411-3\""))
     T.check("FHIR: a pain Observation", fhir.contains("\"72514-3\"") && fhir.contains("\"valueInteger\":3"))
 
     // Health Connect.
-    val hc = core.healthConnectSessions(ana.id, "2026-03-29", "2026-03-29")
+    val hc = core.healthConnectSessions(ana.id, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"))
     T.equal("Health Connect: one session", hc.size, 1)
     T.equal("Health Connect: EXERCISE_TYPE_CALISTHENICS", hc[0].exerciseType, 13)
     T.equal("Health Connect: session start", hc[0].startTimeMs, utcMs("2026-03-29T18:00:00", 120))
@@ -87,13 +88,13 @@ fun exportTests(): Unit = runBlocking {
             hc[0].segments[0].startTimeMs < hc[0].segments[0].endTimeMs)
 
     // HealthKit records are plain data on every platform.
-    val hk = core.healthkitWorkouts(ana.id, "2026-03-29", "2026-03-29")
+    val hk = core.healthkitWorkouts(ana.id, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"))
     T.equal("HealthKit: activity type", hk.map { it.activityType }, listOf("preparationAndRecovery"))
     T.equal("HealthKit: reps in metadata", hk[0].metadata["RehabCoreRepetitions"], "12")
-    T.equal("HealthKit: stable sync identifier", core.healthkitWorkouts(ana.id, "2026-03-29", "2026-03-29")[0].syncIdentifier, hk[0].syncIdentifier)
+    T.equal("HealthKit: stable sync identifier", core.healthkitWorkouts(ana.id, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"))[0].syncIdentifier, hk[0].syncIdentifier)
     T.check("HealthKit: sync identifier equals the Health Connect record id", hk[0].syncIdentifier == hc[0].clientRecordId)
     T.equal("HealthKit: one workout activity per set, with its reps", hk[0].activities.map { it.repetitions }, listOf(12))
     // The restored copy names the same health records (the backup carries each session's uuid).
-    val restoredHc = fresh.healthConnectSessions(summary.profileIds[0], "2026-03-29", "2026-03-29")
+    val restoredHc = fresh.healthConnectSessions(summary.profileIds[0], LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"))
     T.equal("a restored backup keeps the Health Connect record ids", restoredHc.map { it.clientRecordId }, hc.map { it.clientRecordId })
 }

@@ -23,6 +23,7 @@ import java.time.ZoneOffset
 import java.util.concurrent.CountDownLatch
 import java.util.concurrent.Executors
 import java.util.concurrent.TimeUnit
+import java.time.LocalDate
 
 /**
  * A listener that, while armed, holds the core thread calling it until the test
@@ -138,9 +139,9 @@ private suspend fun nonBlockingTests() {
     }
     val (backup, backupTicks) = ticksDuring { core.exportBackup(ana.id) }
     T.check("exportBackup: the UI thread ticks while it runs", backupTicks > 0 && backup.length > 100_000) { "($backupTicks ticks, ${backup.length} chars)" }
-    val (fhir, fhirTicks) = ticksDuring { core.exportFhir(ana.id, "2025-01-01", "2026-02-04") }
+    val (fhir, fhirTicks) = ticksDuring { core.exportFhir(ana.id, LocalDate.parse("2025-01-01"), LocalDate.parse("2026-02-04")) }
     T.check("exportFhir: the UI thread ticks while it runs", fhirTicks > 0 && fhir.contains("Bundle")) { "($fhirTicks ticks)" }
-    val (csv, csvTicks) = ticksDuring { core.exportCsv(ana.id, "2025-01-01", "2026-02-04") }
+    val (csv, csvTicks) = ticksDuring { core.exportCsv(ana.id, LocalDate.parse("2025-01-01"), LocalDate.parse("2026-02-04")) }
     T.check("exportCsv: the UI thread ticks while it runs", csvTicks > 0 && csv.reps.length > 10_000) { "($csvTicks ticks)" }
     sub.cancel()
     core.close()
@@ -161,7 +162,7 @@ private suspend fun flowTests() = coroutineScope {
     pushAll(session, t, x)
     val summary = (session.stopAsync().last() as SessionEvent.SessionFinished).summary
     core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.AfterSession(session.sessionId()), System.currentTimeMillis(), 0, 2u.toUByte(), null, null, ""))
-    core.setDailyGoal(ana.id, DailyGoal("2026-01-01", 30u, null))
+    core.setDailyGoal(ana.id, DailyGoal(LocalDate.parse("2026-01-01"), 30u, null))
     val got = ArrayList<DataChange>()
     withTimeoutOrNull(10_000) {
         while (got.lastOrNull() !is DataChange.GoalChanged) got += heard.receive()
@@ -176,7 +177,7 @@ private suspend fun flowTests() = coroutineScope {
     T.equal("changes(): cancelling the collector unregisters its listener", core.activeSubscriptions(), 0u)
 
     // todayTotals(): the figures now, then again after a change.
-    val today = java.time.LocalDate.now(ZoneOffset.UTC).toString()
+    val today = java.time.LocalDate.now(ZoneOffset.UTC)
     val totals = Channel<DayTotal>(Channel.UNLIMITED)
     val watcher = launch(Dispatchers.Default) { core.todayTotals(ana.id) { today }.collect { totals.send(it) } }
     val first = withTimeoutOrNull(10_000) { totals.receive() }

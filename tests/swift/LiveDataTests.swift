@@ -185,7 +185,7 @@ private func dataStreamTests() async throws {
 
     // todayTotals(): the figures now, then again after a change.
     let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
-    let today = String(utcDay(nowMs).prefix(10))
+    let today = RehabDate(iso: String(utcDay(nowMs).prefix(10)))!
     let totals = Task.detached { () -> [UInt32] in
         var reps: [UInt32] = []
         do {

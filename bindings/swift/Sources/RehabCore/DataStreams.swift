@@ -29,7 +29,7 @@ extension RehabCore {
     /// Today's totals for one profile as an `AsyncThrowingStream`: the figures
     /// when iteration starts, then again after each data change (changes that
     /// arrive while a query runs are merged into one more query). `today` gives
-    /// the person's local date ("YYYY-MM-DD"), asked for at each emission so the
+    /// the person's local date (e.g. `RehabDate(Date())`), asked for at each emission so the
     /// stream follows midnight. Cancelling the iterating task ends it and cancels
     /// its subscription.
     ///

@@ -1423,21 +1423,21 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     
     /**
      * Sessions, sets, reps and check-ins on the local days `from` to `to`
-     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     * (inclusive) as CSV texts for a spreadsheet.
      */
-    func exportCsv(profileId: Int64, from: String, to: String) async throws  -> CsvExport
+    func exportCsv(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> CsvExport
     
     /**
      * A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
      * days `from` to `to` (inclusive), with the profile as its Patient.
      */
-    func exportFhir(profileId: Int64, from: String, to: String) async throws  -> String
+    func exportFhir(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> String
     
     /**
      * `export_fhir` written straight to the file at `path` (streamed, whole or
      * not at all). Returns the file's size in bytes.
      */
-    func exportFhirToFile(profileId: Int64, from: String, to: String, path: String) async throws  -> UInt64
+    func exportFhirToFile(profileId: Int64, from: LocalDate, to: LocalDate, path: String) async throws  -> UInt64
     
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
@@ -1461,13 +1461,13 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * count per set) for each ended session on the local days `from` to `to`
      * (inclusive), ready for `ExerciseSessionRecord`.
      */
-    func healthConnectSessions(profileId: Int64, from: String, to: String) async throws  -> [HealthConnectExerciseSession]
+    func healthConnectSessions(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [HealthConnectExerciseSession]
     
     /**
      * One HealthKit workout (activity type, times, repetitions in metadata)
      * for each ended session on the local days `from` to `to` (inclusive).
      */
-    func healthkitWorkouts(profileId: Int64, from: String, to: String) async throws  -> [HealthKitWorkout]
+    func healthkitWorkouts(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [HealthKitWorkout]
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
@@ -1479,35 +1479,35 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * How the days from `from` to `to` (up to `today`) measured up to the
      * daily goal in force and to the weekly schedule.
      */
-    func adherence(profileId: Int64, from: String, to: String, today: String) async throws  -> Adherence
+    func adherence(profileId: Int64, from: LocalDate, to: LocalDate, today: LocalDate) async throws  -> Adherence
     
     /**
      * A profile's check-ins on the local days `from` to `to` (inclusive), oldest first.
      */
-    func checkIns(profileId: Int64, from: String, to: String) async throws  -> [CheckIn]
+    func checkIns(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [CheckIn]
     
     /**
      * The daily goal in force on the local date `on`, if any.
      */
-    func dailyGoal(profileId: Int64, on: String) async throws  -> DailyGoal?
+    func dailyGoal(profileId: Int64, on: LocalDate) async throws  -> DailyGoal?
     
     /**
      * Reps, attempts, sessions and active minutes for each local day from
      * `from` to `to` (inclusive), empty days included.
      */
-    func dailyTotals(profileId: Int64, from: String, to: String) async throws  -> [DayTotal]
+    func dailyTotals(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [DayTotal]
     
     /**
      * Per-exercise trends (reps per minute, range of motion) day by day from
      * `from` to `to` (inclusive).
      */
-    func exerciseTrends(profileId: Int64, from: String, to: String) async throws  -> [ExerciseTrend]
+    func exerciseTrends(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [ExerciseTrend]
     
     /**
      * Pain, stiffness and effort next to each day's reps and active minutes,
      * from `from` to `to` (inclusive), empty days included.
      */
-    func painVsReps(profileId: Int64, from: String, to: String) async throws  -> [WellbeingDay]
+    func painVsReps(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [WellbeingDay]
     
     /**
      * Records a pain / stiffness / effort check-in, before or after a session
@@ -1535,7 +1535,7 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     /**
      * Current and longest practice streak as of the local date `today`.
      */
-    func streaks(profileId: Int64, today: String) async throws  -> Streaks
+    func streaks(profileId: Int64, today: LocalDate) async throws  -> Streaks
     
     /**
      * The profile's session left active by a crash or kill, if any.
@@ -1551,18 +1551,18 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * Totals for each whole week (starting on `first_day_of_week`) touching
      * `from` to `to`, empty weeks included.
      */
-    func weeklyTotals(profileId: Int64, from: String, to: String, firstDayOfWeek: Weekday) async throws  -> [WeekTotal]
+    func weeklyTotals(profileId: Int64, from: LocalDate, to: LocalDate, firstDayOfWeek: Weekday) async throws  -> [WeekTotal]
     
     /**
-     * The therapist's report for the local days `from` to `to` (inclusive,
-     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * The therapist's report for the local days `from` to `to`
+     * (inclusive): one self-contained HTML document (inline CSS and SVG
      * charts, no script, no network) with adherence to the weekly schedule,
      * reps and active minutes per day, per-exercise range-of-motion and pace
      * trends, pain and stiffness next to reps, and the check-in notes.
      * `language` is a tag such as "en" or "es-MX"; other languages get English.
      * Save it to a file and share it, or show it in a web view.
      */
-    func therapistReport(profileId: Int64, from: String, to: String, language: String) async throws  -> String
+    func therapistReport(profileId: Int64, from: LocalDate, to: LocalDate, language: String) async throws  -> String
     
     /**
      * The exercise catalog with texts in `language` ("en", "es"; an unknown
@@ -1581,7 +1581,7 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * Today's plan for a profile: prescriptions first, then variety from what
      * was done on earlier days. `today` is the person's local date.
      */
-    func planToday(profileId: Int64, today: String, request: PlanRequest) async throws  -> DailyPlan
+    func planToday(profileId: Int64, today: LocalDate, request: PlanRequest) async throws  -> DailyPlan
     
     /**
      * Picks up the session a crash or app kill left unfinished (see
@@ -1845,14 +1845,14 @@ open func exportBackupToFile(profileId: Int64?, path: String)async throws  -> UI
     
     /**
      * Sessions, sets, reps and check-ins on the local days `from` to `to`
-     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     * (inclusive) as CSV texts for a spreadsheet.
      */
-open func exportCsv(profileId: Int64, from: String, to: String)async throws  -> CsvExport  {
+open func exportCsv(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> CsvExport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_export_csv(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1867,12 +1867,12 @@ open func exportCsv(profileId: Int64, from: String, to: String)async throws  -> 
      * A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
      * days `from` to `to` (inclusive), with the profile as its Patient.
      */
-open func exportFhir(profileId: Int64, from: String, to: String)async throws  -> String  {
+open func exportFhir(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_export_fhir(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1887,12 +1887,12 @@ open func exportFhir(profileId: Int64, from: String, to: String)async throws  ->
      * `export_fhir` written straight to the file at `path` (streamed, whole or
      * not at all). Returns the file's size in bytes.
      */
-open func exportFhirToFile(profileId: Int64, from: String, to: String, path: String)async throws  -> UInt64  {
+open func exportFhirToFile(profileId: Int64, from: LocalDate, to: LocalDate, path: String)async throws  -> UInt64  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_export_fhir_to_file(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to),FfiConverterString.lower(path)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to),FfiConverterString.lower(path)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_u64,
@@ -1953,12 +1953,12 @@ open func importBackupFile(path: String)async throws  -> ImportSummary  {
      * count per set) for each ended session on the local days `from` to `to`
      * (inclusive), ready for `ExerciseSessionRecord`.
      */
-open func healthConnectSessions(profileId: Int64, from: String, to: String)async throws  -> [HealthConnectExerciseSession]  {
+open func healthConnectSessions(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [HealthConnectExerciseSession]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_health_connect_sessions(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1973,12 +1973,12 @@ open func healthConnectSessions(profileId: Int64, from: String, to: String)async
      * One HealthKit workout (activity type, times, repetitions in metadata)
      * for each ended session on the local days `from` to `to` (inclusive).
      */
-open func healthkitWorkouts(profileId: Int64, from: String, to: String)async throws  -> [HealthKitWorkout]  {
+open func healthkitWorkouts(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [HealthKitWorkout]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_healthkit_workouts(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2013,12 +2013,12 @@ open func abandonSession(sessionId: Int64)async throws  -> Session  {
      * How the days from `from` to `to` (up to `today`) measured up to the
      * daily goal in force and to the weekly schedule.
      */
-open func adherence(profileId: Int64, from: String, to: String, today: String)async throws  -> Adherence  {
+open func adherence(profileId: Int64, from: LocalDate, to: LocalDate, today: LocalDate)async throws  -> Adherence  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_adherence(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to),FfiConverterString.lower(today)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to),FfiConverterTypeLocalDate_lower(today)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2032,12 +2032,12 @@ open func adherence(profileId: Int64, from: String, to: String, today: String)as
     /**
      * A profile's check-ins on the local days `from` to `to` (inclusive), oldest first.
      */
-open func checkIns(profileId: Int64, from: String, to: String)async throws  -> [CheckIn]  {
+open func checkIns(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [CheckIn]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_check_ins(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2051,12 +2051,12 @@ open func checkIns(profileId: Int64, from: String, to: String)async throws  -> [
     /**
      * The daily goal in force on the local date `on`, if any.
      */
-open func dailyGoal(profileId: Int64, on: String)async throws  -> DailyGoal?  {
+open func dailyGoal(profileId: Int64, on: LocalDate)async throws  -> DailyGoal?  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_daily_goal(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(on)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(on)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2071,12 +2071,12 @@ open func dailyGoal(profileId: Int64, on: String)async throws  -> DailyGoal?  {
      * Reps, attempts, sessions and active minutes for each local day from
      * `from` to `to` (inclusive), empty days included.
      */
-open func dailyTotals(profileId: Int64, from: String, to: String)async throws  -> [DayTotal]  {
+open func dailyTotals(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [DayTotal]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_daily_totals(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2091,12 +2091,12 @@ open func dailyTotals(profileId: Int64, from: String, to: String)async throws  -
      * Per-exercise trends (reps per minute, range of motion) day by day from
      * `from` to `to` (inclusive).
      */
-open func exerciseTrends(profileId: Int64, from: String, to: String)async throws  -> [ExerciseTrend]  {
+open func exerciseTrends(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [ExerciseTrend]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_exercise_trends(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2111,12 +2111,12 @@ open func exerciseTrends(profileId: Int64, from: String, to: String)async throws
      * Pain, stiffness and effort next to each day's reps and active minutes,
      * from `from` to `to` (inclusive), empty days included.
      */
-open func painVsReps(profileId: Int64, from: String, to: String)async throws  -> [WellbeingDay]  {
+open func painVsReps(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [WellbeingDay]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_pain_vs_reps(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2209,12 +2209,12 @@ open func storeCompletedSession(session: CompletedSession)async throws  -> Sessi
     /**
      * Current and longest practice streak as of the local date `today`.
      */
-open func streaks(profileId: Int64, today: String)async throws  -> Streaks  {
+open func streaks(profileId: Int64, today: LocalDate)async throws  -> Streaks  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_streaks(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(today)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(today)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2267,12 +2267,12 @@ open func weeklySchedule(profileId: Int64)async throws  -> WeeklySchedule?  {
      * Totals for each whole week (starting on `first_day_of_week`) touching
      * `from` to `to`, empty weeks included.
      */
-open func weeklyTotals(profileId: Int64, from: String, to: String, firstDayOfWeek: Weekday)async throws  -> [WeekTotal]  {
+open func weeklyTotals(profileId: Int64, from: LocalDate, to: LocalDate, firstDayOfWeek: Weekday)async throws  -> [WeekTotal]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_weekly_totals(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to),FfiConverterTypeWeekday_lower(firstDayOfWeek)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to),FfiConverterTypeWeekday_lower(firstDayOfWeek)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2284,20 +2284,20 @@ open func weeklyTotals(profileId: Int64, from: String, to: String, firstDayOfWee
 }
     
     /**
-     * The therapist's report for the local days `from` to `to` (inclusive,
-     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * The therapist's report for the local days `from` to `to`
+     * (inclusive): one self-contained HTML document (inline CSS and SVG
      * charts, no script, no network) with adherence to the weekly schedule,
      * reps and active minutes per day, per-exercise range-of-motion and pace
      * trends, pain and stiffness next to reps, and the check-in notes.
      * `language` is a tag such as "en" or "es-MX"; other languages get English.
      * Save it to a file and share it, or show it in a web view.
      */
-open func therapistReport(profileId: Int64, from: String, to: String, language: String)async throws  -> String  {
+open func therapistReport(profileId: Int64, from: LocalDate, to: LocalDate, language: String)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_therapist_report(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to),FfiConverterString.lower(language)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to),FfiConverterString.lower(language)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2347,12 +2347,12 @@ open func planFromRoutine(profileId: Int64, routine: Routine, level: UInt8)async
      * Today's plan for a profile: prescriptions first, then variety from what
      * was done on earlier days. `today` is the person's local date.
      */
-open func planToday(profileId: Int64, today: String, request: PlanRequest)async throws  -> DailyPlan  {
+open func planToday(profileId: Int64, today: LocalDate, request: PlanRequest)async throws  -> DailyPlan  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_plan_today(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(today),FfiConverterTypePlanRequest_lower(request)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(today),FfiConverterTypePlanRequest_lower(request)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -11631,26 +11631,33 @@ fileprivate struct FfiConverterDictionaryStringTypeTargets: FfiConverterRustBuff
 }
 
 
-public typealias LocalDate = String
+
+
+public typealias LocalDate = RehabDate
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
 public struct FfiConverterTypeLocalDate: FfiConverter {
+
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalDate {
-        return try FfiConverterString.read(from: &buf)
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return RehabDate.fromCore(builtinValue)
     }
 
     public static func write(_ value: LocalDate, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
+        let builtinValue = value.iso
+        return FfiConverterString.write(builtinValue, into: &buf)
     }
 
     public static func lift(_ value: RustBuffer) throws -> LocalDate {
-        return try FfiConverterString.lift(value)
+        let builtinValue = try FfiConverterString.lift(value)
+        return RehabDate.fromCore(builtinValue)
     }
 
     public static func lower(_ value: LocalDate) -> RustBuffer {
-        return FfiConverterString.lower(value)
+        let builtinValue = value.iso
+        return FfiConverterString.lower(builtinValue)
     }
 }
 
@@ -11760,13 +11767,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_export_backup_to_file() != 43225) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_export_csv() != 12740) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_csv() != 26938) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir() != 36571) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir() != 4207) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file() != 26523) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file() != 36040) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_import_backup() != 38499) {
@@ -11775,31 +11782,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_import_backup_file() != 28254) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() != 55503) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() != 27690) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() != 53721) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() != 12311) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_abandon_session() != 49561) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_adherence() != 22324) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_adherence() != 20906) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_check_ins() != 52618) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_check_ins() != 58038) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_daily_goal() != 30067) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_daily_goal() != 20750) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_daily_totals() != 39929) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_daily_totals() != 11438) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_exercise_trends() != 19503) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_exercise_trends() != 10837) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_pain_vs_reps() != 1628) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_pain_vs_reps() != 30587) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_record_check_in() != 28696) {
@@ -11814,7 +11821,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() != 37319) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_streaks() != 26779) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_streaks() != 54518) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() != 31887) {
@@ -11823,10 +11830,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() != 14481) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() != 305) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() != 11360) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_therapist_report() != 24756) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_therapist_report() != 64141) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_catalog() != 46180) {
@@ -11835,7 +11842,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_plan_from_routine() != 6227) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_plan_today() != 12255) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_plan_today() != 22024) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_resume_session() != 49517) {

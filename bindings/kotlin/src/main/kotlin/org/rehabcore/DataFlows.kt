@@ -8,6 +8,7 @@ import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.buffer
 import kotlinx.coroutines.flow.callbackFlow
 import kotlinx.coroutines.flow.map
+import java.time.LocalDate
 
 /**
  * Every [DataChange] from the moment collection starts, as a cold [Flow].
@@ -40,7 +41,7 @@ fun RehabCore.changes(): Flow<DataChange> = callbackFlow {
  * follows midnight. The query runs on the core's threads ([RehabCore.dailyTotals]).
  *
  * ```
- * val totals = core.todayTotals(profile.id) { LocalDate.now().toString() }
+ * val totals = core.todayTotals(profile.id) { LocalDate.now() }
  *     .stateIn(viewModelScope, SharingStarted.WhileSubscribed(5_000), null)
  * ```
  */

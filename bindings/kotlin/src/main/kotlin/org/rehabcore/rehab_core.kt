@@ -30,6 +30,7 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import java.time.LocalDate
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
@@ -1218,13 +1219,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_backup_to_file() and 0xFFFF) != 43225) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_csv() and 0xFFFF) != 12740) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_csv() and 0xFFFF) != 26938) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir() and 0xFFFF) != 36571) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir() and 0xFFFF) != 4207) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file() and 0xFFFF) != 26523) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file() and 0xFFFF) != 36040) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup() and 0xFFFF) != 38499) {
@@ -1233,31 +1234,31 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup_file() and 0xFFFF) != 28254) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() and 0xFFFF) != 55503) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() and 0xFFFF) != 27690) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() and 0xFFFF) != 53721) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() and 0xFFFF) != 12311) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_abandon_session() and 0xFFFF) != 49561) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_adherence() and 0xFFFF) != 22324) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_adherence() and 0xFFFF) != 20906) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_check_ins() and 0xFFFF) != 52618) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_check_ins() and 0xFFFF) != 58038) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_goal() and 0xFFFF) != 30067) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_goal() and 0xFFFF) != 20750) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_totals() and 0xFFFF) != 39929) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_totals() and 0xFFFF) != 11438) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_exercise_trends() and 0xFFFF) != 19503) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_exercise_trends() and 0xFFFF) != 10837) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_pain_vs_reps() and 0xFFFF) != 1628) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_pain_vs_reps() and 0xFFFF) != 30587) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_record_check_in() and 0xFFFF) != 28696) {
@@ -1272,7 +1273,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() and 0xFFFF) != 37319) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_streaks() and 0xFFFF) != 26779) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_streaks() and 0xFFFF) != 54518) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() and 0xFFFF) != 31887) {
@@ -1281,10 +1282,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() and 0xFFFF) != 14481) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() and 0xFFFF) != 305) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() and 0xFFFF) != 11360) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_therapist_report() and 0xFFFF) != 24756) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_therapist_report() and 0xFFFF) != 64141) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_catalog() and 0xFFFF) != 46180) {
@@ -1293,7 +1294,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_plan_from_routine() and 0xFFFF) != 6227) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_plan_today() and 0xFFFF) != 12255) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_plan_today() and 0xFFFF) != 22024) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_resume_session() and 0xFFFF) != 49517) {
@@ -3090,21 +3091,21 @@ public interface RehabCoreInterface {
     
     /**
      * Sessions, sets, reps and check-ins on the local days `from` to `to`
-     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     * (inclusive) as CSV texts for a spreadsheet.
      */
-    suspend fun `exportCsv`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): CsvExport
+    suspend fun `exportCsv`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): CsvExport
     
     /**
      * A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
      * days `from` to `to` (inclusive), with the profile as its Patient.
      */
-    suspend fun `exportFhir`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): kotlin.String
+    suspend fun `exportFhir`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): kotlin.String
     
     /**
      * `export_fhir` written straight to the file at `path` (streamed, whole or
      * not at all). Returns the file's size in bytes.
      */
-    suspend fun `exportFhirToFile`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `path`: kotlin.String): kotlin.ULong
+    suspend fun `exportFhirToFile`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `path`: kotlin.String): kotlin.ULong
     
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
@@ -3128,13 +3129,13 @@ public interface RehabCoreInterface {
      * count per set) for each ended session on the local days `from` to `to`
      * (inclusive), ready for `ExerciseSessionRecord`.
      */
-    suspend fun `healthConnectSessions`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<HealthConnectExerciseSession>
+    suspend fun `healthConnectSessions`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<HealthConnectExerciseSession>
     
     /**
      * One HealthKit workout (activity type, times, repetitions in metadata)
      * for each ended session on the local days `from` to `to` (inclusive).
      */
-    suspend fun `healthkitWorkouts`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<HealthKitWorkout>
+    suspend fun `healthkitWorkouts`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<HealthKitWorkout>
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
@@ -3146,35 +3147,35 @@ public interface RehabCoreInterface {
      * How the days from `from` to `to` (up to `today`) measured up to the
      * daily goal in force and to the weekly schedule.
      */
-    suspend fun `adherence`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `today`: kotlin.String): Adherence
+    suspend fun `adherence`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `today`: LocalDate): Adherence
     
     /**
      * A profile's check-ins on the local days `from` to `to` (inclusive), oldest first.
      */
-    suspend fun `checkIns`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<CheckIn>
+    suspend fun `checkIns`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<CheckIn>
     
     /**
      * The daily goal in force on the local date `on`, if any.
      */
-    suspend fun `dailyGoal`(`profileId`: kotlin.Long, `on`: kotlin.String): DailyGoal?
+    suspend fun `dailyGoal`(`profileId`: kotlin.Long, `on`: LocalDate): DailyGoal?
     
     /**
      * Reps, attempts, sessions and active minutes for each local day from
      * `from` to `to` (inclusive), empty days included.
      */
-    suspend fun `dailyTotals`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<DayTotal>
+    suspend fun `dailyTotals`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<DayTotal>
     
     /**
      * Per-exercise trends (reps per minute, range of motion) day by day from
      * `from` to `to` (inclusive).
      */
-    suspend fun `exerciseTrends`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<ExerciseTrend>
+    suspend fun `exerciseTrends`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<ExerciseTrend>
     
     /**
      * Pain, stiffness and effort next to each day's reps and active minutes,
      * from `from` to `to` (inclusive), empty days included.
      */
-    suspend fun `painVsReps`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<WellbeingDay>
+    suspend fun `painVsReps`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<WellbeingDay>
     
     /**
      * Records a pain / stiffness / effort check-in, before or after a session
@@ -3202,7 +3203,7 @@ public interface RehabCoreInterface {
     /**
      * Current and longest practice streak as of the local date `today`.
      */
-    suspend fun `streaks`(`profileId`: kotlin.Long, `today`: kotlin.String): Streaks
+    suspend fun `streaks`(`profileId`: kotlin.Long, `today`: LocalDate): Streaks
     
     /**
      * The profile's session left active by a crash or kill, if any.
@@ -3218,18 +3219,18 @@ public interface RehabCoreInterface {
      * Totals for each whole week (starting on `first_day_of_week`) touching
      * `from` to `to`, empty weeks included.
      */
-    suspend fun `weeklyTotals`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `firstDayOfWeek`: Weekday): List<WeekTotal>
+    suspend fun `weeklyTotals`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `firstDayOfWeek`: Weekday): List<WeekTotal>
     
     /**
-     * The therapist's report for the local days `from` to `to` (inclusive,
-     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * The therapist's report for the local days `from` to `to`
+     * (inclusive): one self-contained HTML document (inline CSS and SVG
      * charts, no script, no network) with adherence to the weekly schedule,
      * reps and active minutes per day, per-exercise range-of-motion and pace
      * trends, pain and stiffness next to reps, and the check-in notes.
      * `language` is a tag such as "en" or "es-MX"; other languages get English.
      * Save it to a file and share it, or show it in a web view.
      */
-    suspend fun `therapistReport`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `language`: kotlin.String): kotlin.String
+    suspend fun `therapistReport`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `language`: kotlin.String): kotlin.String
     
     /**
      * The exercise catalog with texts in `language` ("en", "es"; an unknown
@@ -3248,7 +3249,7 @@ public interface RehabCoreInterface {
      * Today's plan for a profile: prescriptions first, then variety from what
      * was done on earlier days. `today` is the person's local date.
      */
-    suspend fun `planToday`(`profileId`: kotlin.Long, `today`: kotlin.String, `request`: PlanRequest): DailyPlan
+    suspend fun `planToday`(`profileId`: kotlin.Long, `today`: LocalDate, `request`: PlanRequest): DailyPlan
     
     /**
      * Picks up the session a crash or app kill left unfinished (see
@@ -3610,19 +3611,19 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     
     /**
      * Sessions, sets, reps and check-ins on the local days `from` to `to`
-     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     * (inclusive) as CSV texts for a spreadsheet.
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `exportCsv`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : CsvExport {
+    override suspend fun `exportCsv`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : CsvExport {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_csv(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3642,15 +3643,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `exportFhir`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : kotlin.String {
+    override suspend fun `exportFhir`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : kotlin.String {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_fhir(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3670,15 +3671,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `exportFhirToFile`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `path`: kotlin.String) : kotlin.ULong {
+    override suspend fun `exportFhirToFile`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `path`: kotlin.String) : kotlin.ULong {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_fhir_to_file(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
         FfiConverterString.lower(`path`),
             )
         },
@@ -3757,15 +3758,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `healthConnectSessions`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<HealthConnectExerciseSession> {
+    override suspend fun `healthConnectSessions`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<HealthConnectExerciseSession> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_health_connect_sessions(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3785,15 +3786,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `healthkitWorkouts`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<HealthKitWorkout> {
+    override suspend fun `healthkitWorkouts`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<HealthKitWorkout> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_healthkit_workouts(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3839,16 +3840,16 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `adherence`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `today`: kotlin.String) : Adherence {
+    override suspend fun `adherence`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `today`: LocalDate) : Adherence {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_adherence(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
-        FfiConverterString.lower(`today`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`today`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3867,15 +3868,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `checkIns`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<CheckIn> {
+    override suspend fun `checkIns`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<CheckIn> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_check_ins(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3894,14 +3895,14 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `dailyGoal`(`profileId`: kotlin.Long, `on`: kotlin.String) : DailyGoal? {
+    override suspend fun `dailyGoal`(`profileId`: kotlin.Long, `on`: LocalDate) : DailyGoal? {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_daily_goal(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`on`),
+        FfiConverterTypeLocalDate.lower(`on`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3921,15 +3922,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `dailyTotals`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<DayTotal> {
+    override suspend fun `dailyTotals`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<DayTotal> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_daily_totals(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3949,15 +3950,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `exerciseTrends`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<ExerciseTrend> {
+    override suspend fun `exerciseTrends`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<ExerciseTrend> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_exercise_trends(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3977,15 +3978,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `painVsReps`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<WellbeingDay> {
+    override suspend fun `painVsReps`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<WellbeingDay> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_pain_vs_reps(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -4111,14 +4112,14 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `streaks`(`profileId`: kotlin.Long, `today`: kotlin.String) : Streaks {
+    override suspend fun `streaks`(`profileId`: kotlin.Long, `today`: LocalDate) : Streaks {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_streaks(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`today`),
+        FfiConverterTypeLocalDate.lower(`today`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -4188,15 +4189,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `weeklyTotals`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `firstDayOfWeek`: Weekday) : List<WeekTotal> {
+    override suspend fun `weeklyTotals`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `firstDayOfWeek`: Weekday) : List<WeekTotal> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_weekly_totals(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
         FfiConverterTypeWeekday.lower(`firstDayOfWeek`),
             )
         },
@@ -4212,8 +4213,8 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
 
     
     /**
-     * The therapist's report for the local days `from` to `to` (inclusive,
-     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * The therapist's report for the local days `from` to `to`
+     * (inclusive): one self-contained HTML document (inline CSS and SVG
      * charts, no script, no network) with adherence to the weekly schedule,
      * reps and active minutes per day, per-exercise range-of-motion and pace
      * trends, pain and stiffness next to reps, and the check-in notes.
@@ -4222,15 +4223,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `therapistReport`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `language`: kotlin.String) : kotlin.String {
+    override suspend fun `therapistReport`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `language`: kotlin.String) : kotlin.String {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_therapist_report(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
         FfiConverterString.lower(`language`),
             )
         },
@@ -4299,14 +4300,14 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `planToday`(`profileId`: kotlin.Long, `today`: kotlin.String, `request`: PlanRequest) : DailyPlan {
+    override suspend fun `planToday`(`profileId`: kotlin.Long, `today`: LocalDate, `request`: PlanRequest) : DailyPlan {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_plan_today(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`today`),
+        FfiConverterTypeLocalDate.lower(`today`),
         FfiConverterTypePlanRequest.lower(`request`),
             )
         },
@@ -5618,37 +5619,37 @@ data class Adherence (
     /**
      * Each day of the range up to today, oldest first.
      */
-    var `days`: List<AdherenceDay>
+    val `days`: List<AdherenceDay>
     , 
     /**
      * Days that had a goal (today only once it is met).
      */
-    var `goalDays`: kotlin.UInt
+    val `goalDays`: kotlin.UInt
     , 
     /**
      * Of those, days on which the goal was met.
      */
-    var `goalDaysMet`: kotlin.UInt
+    val `goalDaysMet`: kotlin.UInt
     , 
     /**
      * Days the schedule planned practice (today only once practised).
      */
-    var `scheduledDays`: kotlin.UInt
+    val `scheduledDays`: kotlin.UInt
     , 
     /**
      * Of those, days with practice.
      */
-    var `scheduledDaysPracticed`: kotlin.UInt
+    val `scheduledDaysPracticed`: kotlin.UInt
     , 
     /**
      * `goal_days_met / goal_days` (None when no day had a goal).
      */
-    var `goalRate`: kotlin.Double?
+    val `goalRate`: kotlin.Double?
     , 
     /**
      * `scheduled_days_practiced / scheduled_days` (None when nothing was scheduled).
      */
-    var `scheduleRate`: kotlin.Double?
+    val `scheduleRate`: kotlin.Double?
     
 ){
     
@@ -5705,37 +5706,37 @@ data class AdherenceDay (
     /**
      * The local day.
      */
-    var `date`: LocalDate
+    val `date`: LocalDate
     , 
     /**
      * Reps counted that day.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Minutes spent moving.
      */
-    var `activeMinutes`: kotlin.Double
+    val `activeMinutes`: kotlin.Double
     , 
     /**
      * The goal in force that day, if any.
      */
-    var `goal`: DailyGoal?
+    val `goal`: DailyGoal?
     , 
     /**
      * Whether the goal was met (None without a goal).
      */
-    var `goalMet`: kotlin.Boolean?
+    val `goalMet`: kotlin.Boolean?
     , 
     /**
      * Whether the schedule planned practice that day.
      */
-    var `scheduled`: kotlin.Boolean
+    val `scheduled`: kotlin.Boolean
     , 
     /**
      * Whether there was any practice that day.
      */
-    var `practiced`: kotlin.Boolean
+    val `practiced`: kotlin.Boolean
     
 ){
     
@@ -5792,22 +5793,22 @@ data class AttemptRecord (
     /**
      * Start, UTC milliseconds.
      */
-    var `startedAtMs`: kotlin.Long
+    val `startedAtMs`: kotlin.Long
     , 
     /**
      * End, UTC milliseconds.
      */
-    var `endedAtMs`: kotlin.Long
+    val `endedAtMs`: kotlin.Long
     , 
     /**
      * Amplitude reached, >= 0.
      */
-    var `amplitude`: kotlin.Double
+    val `amplitude`: kotlin.Double
     , 
     /**
      * Peak speed, >= 0.
      */
-    var `peakSpeed`: kotlin.Double
+    val `peakSpeed`: kotlin.Double
     
 ){
     
@@ -5855,12 +5856,12 @@ data class CatalogEntry (
     /**
      * The exercise (ids, region, placement, hint, targets).
      */
-    var `exercise`: Exercise
+    val `exercise`: Exercise
     , 
     /**
      * Name and plain-language steps.
      */
-    var `text`: ExerciseText
+    val `text`: ExerciseText
     
 ){
     
@@ -5902,12 +5903,12 @@ data class CheckIn (
     /**
      * Database id.
      */
-    var `id`: kotlin.Long
+    val `id`: kotlin.Long
     , 
     /**
      * What was reported.
      */
-    var `values`: NewCheckIn
+    val `values`: NewCheckIn
     
 ){
     
@@ -5949,47 +5950,47 @@ data class CompletedBlock (
     /**
      * Catalog id of the exercise.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * The side exercised.
      */
-    var `side`: Side
+    val `side`: Side
     , 
     /**
      * Reps aimed for.
      */
-    var `targetReps`: kotlin.UInt?
+    val `targetReps`: kotlin.UInt?
     , 
     /**
      * Target amplitude.
      */
-    var `targetRange`: kotlin.Double?
+    val `targetRange`: kotlin.Double?
     , 
     /**
      * Start, UTC milliseconds.
      */
-    var `startedAtMs`: kotlin.Long
+    val `startedAtMs`: kotlin.Long
     , 
     /**
      * End, UTC milliseconds.
      */
-    var `endedAtMs`: kotlin.Long
+    val `endedAtMs`: kotlin.Long
     , 
     /**
      * Time spent moving, milliseconds.
      */
-    var `activeMs`: kotlin.Long
+    val `activeMs`: kotlin.Long
     , 
     /**
      * The reps, in order.
      */
-    var `reps`: List<RepRecord>
+    val `reps`: List<RepRecord>
     , 
     /**
      * The attempts, in order.
      */
-    var `attempts`: List<AttemptRecord>
+    val `attempts`: List<AttemptRecord>
     
 ){
     
@@ -6053,37 +6054,37 @@ data class CompletedSession (
     /**
      * Whose session it is.
      */
-    var `profileId`: kotlin.Long
+    val `profileId`: kotlin.Long
     , 
     /**
      * Start, UTC milliseconds.
      */
-    var `startedAtMs`: kotlin.Long
+    val `startedAtMs`: kotlin.Long
     , 
     /**
      * UTC offset at the start, minutes.
      */
-    var `utcOffsetMin`: kotlin.Int
+    val `utcOffsetMin`: kotlin.Int
     , 
     /**
      * End, UTC milliseconds.
      */
-    var `endedAtMs`: kotlin.Long
+    val `endedAtMs`: kotlin.Long
     , 
     /**
      * Time spent moving, milliseconds.
      */
-    var `activeMs`: kotlin.Long
+    val `activeMs`: kotlin.Long
     , 
     /**
      * The plan, as JSON ("{}" if none).
      */
-    var `planJson`: kotlin.String
+    val `planJson`: kotlin.String
     , 
     /**
      * The blocks, in order.
      */
-    var `blocks`: List<CompletedBlock>
+    val `blocks`: List<CompletedBlock>
     
 ){
     
@@ -6140,38 +6141,38 @@ data class CountedRep (
     /**
      * True for a rep that reached the target range, false for an attempt.
      */
-    var `reachedTarget`: kotlin.Boolean
+    val `reachedTarget`: kotlin.Boolean
     , 
     /**
      * Position among all movements of this counter, from 0.
      */
-    var `index`: kotlin.UInt
+    val `index`: kotlin.UInt
     , 
     /**
      * When the movement began, seconds on the samples' clock.
      */
-    var `startS`: kotlin.Double
+    val `startS`: kotlin.Double
     , 
     /**
      * When it was back, seconds.
      */
-    var `endS`: kotlin.Double
+    val `endS`: kotlin.Double
     , 
     /**
      * Range-of-motion proxy: radians for motion (g of acceleration when `travel`), the
      * signal's unit otherwise.
      */
-    var `amplitude`: kotlin.Float
+    val `amplitude`: kotlin.Float
     , 
     /**
      * Seconds it took.
      */
-    var `durationS`: kotlin.Float
+    val `durationS`: kotlin.Float
     , 
     /**
      * Peak speed (rad/s; m/s when `travel`; or units/s).
      */
-    var `peakSpeed`: kotlin.Float
+    val `peakSpeed`: kotlin.Float
     , 
     /**
      * Counted on the limb's travel (gravity-removed acceleration brought to a
@@ -6179,7 +6180,7 @@ data class CountedRep (
      * such as a press, wiping or an upright row. Then `amplitude` is in metres. A set can
      * hold both kinds: counting moves to the travel a few reps in.
      */
-    var `travel`: kotlin.Boolean
+    val `travel`: kotlin.Boolean
     
 ){
     
@@ -6240,23 +6241,23 @@ data class CountingHint (
     /**
      * The signal the exercise is counted from.
      */
-    var `signal`: Signal
+    val `signal`: Signal
     , 
     /**
      * IMU only: the gyroscope axis the movement rotates about with the usual
      * placement; `None` = find the axis online.
      */
-    var `axis`: Axis?
+    val `axis`: Axis?
     , 
     /**
      * Shortest plausible repetition, seconds.
      */
-    var `repSMin`: kotlin.Float
+    val `repSMin`: kotlin.Float
     , 
     /**
      * Longest plausible repetition, seconds (impaired movement is slow).
      */
-    var `repSMax`: kotlin.Float
+    val `repSMax`: kotlin.Float
     , 
     /**
      * Smallest excursion that can be a repetition, in the hint's unit
@@ -6264,14 +6265,14 @@ data class CountingHint (
      * travel for a [`Motion::Travel`] hint): an absolute floor so tremor never
      * counts.
      */
-    var `minRange`: kotlin.Float
+    val `minRange`: kotlin.Float
     , 
     /**
      * IMU only: whether the movement mostly turns or travels; `None` when it
      * is not clear (the counter follows both and counts on whichever repeats).
      * Missing in older catalog data, which reads as `None`.
      */
-    var `motion`: Motion?
+    val `motion`: Motion?
     
 ){
     
@@ -6328,22 +6329,22 @@ data class CsvExport (
     /**
      * One row per session.
      */
-    var `sessions`: kotlin.String
+    val `sessions`: kotlin.String
     , 
     /**
      * One row per set (exercise block).
      */
-    var `sets`: kotlin.String
+    val `sets`: kotlin.String
     , 
     /**
      * One row per rep or attempt.
      */
-    var `reps`: kotlin.String
+    val `reps`: kotlin.String
     , 
     /**
      * One row per check-in.
      */
-    var `checkIns`: kotlin.String
+    val `checkIns`: kotlin.String
     
 ){
     
@@ -6391,17 +6392,17 @@ data class DailyGoal (
     /**
      * First local day the goal applies to.
      */
-    var `effectiveFrom`: LocalDate
+    val `effectiveFrom`: LocalDate
     , 
     /**
      * Reps to reach each day (None: no rep goal).
      */
-    var `reps`: kotlin.UInt?
+    val `reps`: kotlin.UInt?
     , 
     /**
      * Minutes of movement to reach each day (None: no time goal).
      */
-    var `activeMinutes`: kotlin.UInt?
+    val `activeMinutes`: kotlin.UInt?
     
 ){
     
@@ -6446,22 +6447,22 @@ data class DailyPlan (
     /**
      * The blocks, in order.
      */
-    var `blocks`: List<PlannedBlock>
+    val `blocks`: List<PlannedBlock>
     , 
     /**
      * Estimated seconds for the whole plan: setup, movement and rests.
      */
-    var `estTotalS`: kotlin.UInt
+    val `estTotalS`: kotlin.UInt
     , 
     /**
      * Repetitions over all blocks.
      */
-    var `totalReps`: kotlin.UInt
+    val `totalReps`: kotlin.UInt
     , 
     /**
      * The prescriptions due today alone exceed the time budget.
      */
-    var `overBudget`: kotlin.Boolean
+    val `overBudget`: kotlin.Boolean
     
 ){
     
@@ -6509,27 +6510,27 @@ data class DayTotal (
     /**
      * The local day.
      */
-    var `date`: LocalDate
+    val `date`: LocalDate
     , 
     /**
      * Reps counted that day.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Attempts that did not count as a rep.
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
     , 
     /**
      * Sessions started that day.
      */
-    var `sessions`: kotlin.UInt
+    val `sessions`: kotlin.UInt
     , 
     /**
      * Minutes spent moving.
      */
-    var `activeMinutes`: kotlin.Double
+    val `activeMinutes`: kotlin.Double
     
 ){
     
@@ -6580,47 +6581,47 @@ data class Exercise (
     /**
      * Stable snake_case id ("wrist_flexion_extension"); stored with every rep.
      */
-    var `id`: kotlin.String
+    val `id`: kotlin.String
     , 
     /**
      * The body area it works.
      */
-    var `region`: BodyRegion
+    val `region`: BodyRegion
     , 
     /**
      * One side at a time, or both together.
      */
-    var `laterality`: Laterality
+    val `laterality`: Laterality
     , 
     /**
      * Sitting or standing.
      */
-    var `position`: Position
+    val `position`: Position
     , 
     /**
      * How the phone or sensor is held or strapped on.
      */
-    var `placement`: Placement
+    val `placement`: Placement
     , 
     /**
      * Difficulty, 1 (easiest, little movement needed) to 3.
      */
-    var `level`: kotlin.UByte
+    val `level`: kotlin.UByte
     , 
     /**
      * A movement exercise or task practice.
      */
-    var `kind`: ExerciseKind
+    val `kind`: ExerciseKind
     , 
     /**
      * What the rep counter can expect.
      */
-    var `hint`: CountingHint
+    val `hint`: CountingHint
     , 
     /**
      * Default targets and adaptation bounds.
      */
-    var `target`: TargetDefaults
+    val `target`: TargetDefaults
     
 ){
     
@@ -6683,47 +6684,47 @@ data class ExerciseResult (
     /**
      * Position of the block in the plan, from 0.
      */
-    var `blockIndex`: kotlin.UInt
+    val `blockIndex`: kotlin.UInt
     , 
     /**
      * Catalog id of the exercise.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * The side trained.
      */
-    var `side`: Side
+    val `side`: Side
     , 
     /**
      * Reps planned.
      */
-    var `targetReps`: kotlin.UInt
+    val `targetReps`: kotlin.UInt
     , 
     /**
      * Reps counted (reached the target range).
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Movements that fell short.
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
     , 
     /**
      * Mean amplitude of the reps, if any.
      */
-    var `meanAmplitude`: kotlin.Float?
+    val `meanAmplitude`: kotlin.Float?
     , 
     /**
      * Seconds of exercising (pauses excluded).
      */
-    var `activeS`: kotlin.UInt
+    val `activeS`: kotlin.UInt
     , 
     /**
      * The block was skipped or stopped before its target.
      */
-    var `stoppedEarly`: kotlin.Boolean
+    val `stoppedEarly`: kotlin.Boolean
     
 ){
     
@@ -6786,12 +6787,12 @@ data class ExerciseText (
     /**
      * Short name, e.g. "Wrist up and down".
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * A few short steps, a few words each.
      */
-    var `steps`: List<kotlin.String>
+    val `steps`: List<kotlin.String>
     
 ){
     
@@ -6833,22 +6834,22 @@ data class ExerciseTrend (
     /**
      * Catalog id of the exercise.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * Days on which the exercise was practised, oldest first.
      */
-    var `points`: List<TrendPoint>
+    val `points`: List<TrendPoint>
     , 
     /**
      * Least-squares change of reps per minute per week (None with fewer than two days).
      */
-    var `repsPerMinuteChangePerWeek`: kotlin.Double?
+    val `repsPerMinuteChangePerWeek`: kotlin.Double?
     , 
     /**
      * Least-squares change of the mean range of motion per week (None with fewer than two days).
      */
-    var `meanRangeChangePerWeek`: kotlin.Double?
+    val `meanRangeChangePerWeek`: kotlin.Double?
     
 ){
     
@@ -6896,27 +6897,27 @@ data class HealthConnectExerciseSegment (
     /**
      * `startTime`, UTC milliseconds.
      */
-    var `startTimeMs`: kotlin.Long
+    val `startTimeMs`: kotlin.Long
     , 
     /**
      * `endTime`, UTC milliseconds (after `start_time_ms`).
      */
-    var `endTimeMs`: kotlin.Long
+    val `endTimeMs`: kotlin.Long
     , 
     /**
      * `segmentType`: `EXERCISE_SEGMENT_TYPE_OTHER_WORKOUT` (38).
      */
-    var `segmentType`: kotlin.Int
+    val `segmentType`: kotlin.Int
     , 
     /**
      * `repetitions`: reps counted in the set (>= 0).
      */
-    var `repetitions`: kotlin.Int
+    val `repetitions`: kotlin.Int
     , 
     /**
      * The app's exercise id (for the shell's own use; Health Connect has no field for it).
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     
 ){
     
@@ -6967,42 +6968,42 @@ data class HealthConnectExerciseSession (
     /**
      * For `Metadata.clientRecordId`: stable per session, so writing again updates.
      */
-    var `clientRecordId`: kotlin.String
+    val `clientRecordId`: kotlin.String
     , 
     /**
      * For `Metadata.clientRecordVersion`.
      */
-    var `clientRecordVersion`: kotlin.Long
+    val `clientRecordVersion`: kotlin.Long
     , 
     /**
      * `startTime`, UTC milliseconds.
      */
-    var `startTimeMs`: kotlin.Long
+    val `startTimeMs`: kotlin.Long
     , 
     /**
      * `endTime`, UTC milliseconds (after `start_time_ms`).
      */
-    var `endTimeMs`: kotlin.Long
+    val `endTimeMs`: kotlin.Long
     , 
     /**
      * `startZoneOffset` and `endZoneOffset`, seconds east of UTC.
      */
-    var `zoneOffsetSeconds`: kotlin.Int
+    val `zoneOffsetSeconds`: kotlin.Int
     , 
     /**
      * `exerciseType`: `EXERCISE_TYPE_CALISTHENICS` (13).
      */
-    var `exerciseType`: kotlin.Int
+    val `exerciseType`: kotlin.Int
     , 
     /**
      * `title`: the session's exercises, e.g. "wrist_flexion, elbow_flexion".
      */
-    var `title`: kotlin.String
+    val `title`: kotlin.String
     , 
     /**
      * `segments`: one per set, in order, inside the session, not overlapping.
      */
-    var `segments`: List<HealthConnectExerciseSegment>
+    val `segments`: List<HealthConnectExerciseSegment>
     
 ){
     
@@ -7062,50 +7063,50 @@ data class HealthKitWorkout (
     /**
      * The `HKWorkoutActivityType` case name: "preparationAndRecovery".
      */
-    var `activityType`: kotlin.String
+    val `activityType`: kotlin.String
     , 
     /**
      * Start, UTC milliseconds.
      */
-    var `startMs`: kotlin.Long
+    val `startMs`: kotlin.Long
     , 
     /**
      * End, UTC milliseconds (after the start).
      */
-    var `endMs`: kotlin.Long
+    val `endMs`: kotlin.Long
     , 
     /**
      * Time spent moving, seconds (the workout's duration; start to end includes rests).
      */
-    var `activeSeconds`: kotlin.Double
+    val `activeSeconds`: kotlin.Double
     , 
     /**
      * Value for `HKMetadataKeySyncIdentifier`: stable per session.
      */
-    var `syncIdentifier`: kotlin.String
+    val `syncIdentifier`: kotlin.String
     , 
     /**
      * Value for `HKMetadataKeySyncVersion`.
      */
-    var `syncVersion`: kotlin.Long
+    val `syncVersion`: kotlin.Long
     , 
     /**
      * Value for `HKMetadataKeyTimeZone` (the profile's IANA name).
      */
-    var `timeZone`: kotlin.String
+    val `timeZone`: kotlin.String
     , 
     /**
      * The app's metadata: [`HK_KEY_REPETITIONS`] and one
      * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
      */
-    var `metadata`: Map<kotlin.String, kotlin.String>
+    val `metadata`: Map<kotlin.String, kotlin.String>
     , 
     /**
      * One `HKWorkoutActivity` per set, in order, inside the workout and not
      * overlapping (`HKWorkoutBuilder.addWorkoutActivity`, iOS 16 and later;
      * earlier iOS saves the workout without them).
      */
-    var `activities`: List<HealthKitWorkoutActivity>
+    val `activities`: List<HealthKitWorkoutActivity>
     
 ){
     
@@ -7168,27 +7169,27 @@ data class HealthKitWorkoutActivity (
     /**
      * The activity's `HKWorkoutConfiguration.activityType` case name (as the workout's).
      */
-    var `activityType`: kotlin.String
+    val `activityType`: kotlin.String
     , 
     /**
      * Start, UTC milliseconds.
      */
-    var `startMs`: kotlin.Long
+    val `startMs`: kotlin.Long
     , 
     /**
      * End, UTC milliseconds (after the start).
      */
-    var `endMs`: kotlin.Long
+    val `endMs`: kotlin.Long
     , 
     /**
      * The app's exercise id, for the activity's metadata.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
      */
-    var `repetitions`: kotlin.Int
+    val `repetitions`: kotlin.Int
     
 ){
     
@@ -7239,22 +7240,22 @@ data class ImportSummary (
     /**
      * The new profiles' ids, in file order (every imported row gets a new id).
      */
-    var `profileIds`: List<kotlin.Long>
+    val `profileIds`: List<kotlin.Long>
     , 
     /**
      * Sessions added.
      */
-    var `sessions`: kotlin.ULong
+    val `sessions`: kotlin.ULong
     , 
     /**
      * Reps added.
      */
-    var `reps`: kotlin.ULong
+    val `reps`: kotlin.ULong
     , 
     /**
      * Check-ins added.
      */
-    var `checkIns`: kotlin.ULong
+    val `checkIns`: kotlin.ULong
     
 ){
     
@@ -7302,12 +7303,12 @@ data class LanguageInfo (
     /**
      * ISO 639-1 code, e.g. "en", "es".
      */
-    var `code`: kotlin.String
+    val `code`: kotlin.String
     , 
     /**
      * The language's own name, e.g. "Español".
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     
 ){
     
@@ -7349,42 +7350,42 @@ data class NewCheckIn (
     /**
      * Whose check-in it is.
      */
-    var `profileId`: kotlin.Long
+    val `profileId`: kotlin.Long
     , 
     /**
      * Before or after a session, or on its own.
      */
-    var `timing`: CheckInTiming
+    val `timing`: CheckInTiming
     , 
     /**
      * When, UTC milliseconds.
      */
-    var `recordedAtMs`: kotlin.Long
+    val `recordedAtMs`: kotlin.Long
     , 
     /**
      * The phone's UTC offset at that moment, minutes.
      */
-    var `utcOffsetMin`: kotlin.Int
+    val `utcOffsetMin`: kotlin.Int
     , 
     /**
      * Pain on the 0-10 numeric rating scale.
      */
-    var `pain`: kotlin.UByte?
+    val `pain`: kotlin.UByte?
     , 
     /**
      * Stiffness of the affected limb, Modified Ashworth grade.
      */
-    var `spasticity`: Spasticity?
+    val `spasticity`: Spasticity?
     , 
     /**
      * Perceived effort, 0-10 (Borg CR10).
      */
-    var `effort`: kotlin.UByte?
+    val `effort`: kotlin.UByte?
     , 
     /**
      * Free note (up to 2,000 characters; may be empty).
      */
-    var `note`: kotlin.String
+    val `note`: kotlin.String
     
 ){
     
@@ -7444,18 +7445,18 @@ data class NewProfile (
     /**
      * Display name (1-200 characters).
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * The side the stroke affected.
      */
-    var `affectedSide`: Side
+    val `affectedSide`: Side
     , 
     /**
      * IANA time-zone name, e.g. "Europe/Madrid" (for display; day boundaries
      * use the UTC offset recorded with each session).
      */
-    var `timeZone`: kotlin.String
+    val `timeZone`: kotlin.String
     
 ){
     
@@ -7500,33 +7501,33 @@ data class PlanRequest (
     /**
      * The person's level, 1 (least movement) to 3.
      */
-    var `level`: kotlin.UByte
+    val `level`: kotlin.UByte
     , 
     /**
      * The body areas the person works on.
      */
-    var `areas`: List<BodyRegion>
+    val `areas`: List<BodyRegion>
     , 
     /**
      * The side the stroke affected.
      */
-    var `affectedSide`: Side
+    val `affectedSide`: Side
     , 
     /**
      * Time budget or rep goal.
      */
-    var `goal`: PlanGoal
+    val `goal`: PlanGoal
     , 
     /**
      * Therapist prescriptions; those due today come first.
      */
-    var `prescriptions`: List<Prescription>
+    val `prescriptions`: List<Prescription>
     , 
     /**
      * Current targets per exercise id, from adaptation (missing = catalog
      * defaults; ids no longer in the catalog are ignored).
      */
-    var `targets`: Map<kotlin.String, Targets>
+    val `targets`: Map<kotlin.String, Targets>
     
 ){
     
@@ -7580,44 +7581,44 @@ data class PlannedBlock (
     /**
      * Catalog exercise id.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * The side to train: Left/Right, Both for bilateral exercises, None when
      * the person has no affected side (either side).
      */
-    var `side`: Side
+    val `side`: Side
     , 
     /**
      * Repetitions to do.
      */
-    var `targetReps`: kotlin.UInt
+    val `targetReps`: kotlin.UInt
     , 
     /**
      * Range to reach, as a fraction of the person's calibrated range.
      */
-    var `targetRangeFraction`: kotlin.Float
+    val `targetRangeFraction`: kotlin.Float
     , 
     /**
      * Seconds to put the phone or sensor in place before the block (0 when
      * the previous block used the same placement and side).
      */
-    var `setupS`: kotlin.UInt
+    val `setupS`: kotlin.UInt
     , 
     /**
      * Estimated seconds of movement.
      */
-    var `estDurationS`: kotlin.UInt
+    val `estDurationS`: kotlin.UInt
     , 
     /**
      * Rest after the block, seconds (0 after the last block).
      */
-    var `restAfterS`: kotlin.UInt
+    val `restAfterS`: kotlin.UInt
     , 
     /**
      * Prescription, generated, or user routine.
      */
-    var `source`: BlockSource
+    val `source`: BlockSource
     
 ){
     
@@ -7677,22 +7678,22 @@ data class Prescription (
     /**
      * Catalog exercise id.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * Repetitions or minutes per practice day.
      */
-    var `amount`: PrescribedAmount
+    val `amount`: PrescribedAmount
     , 
     /**
      * Practice days per week (1-7), spread over the week.
      */
-    var `daysPerWeek`: kotlin.UByte
+    val `daysPerWeek`: kotlin.UByte
     , 
     /**
      * The side to train; `None` = the person's affected side.
      */
-    var `side`: Side?
+    val `side`: Side?
     
 ){
     
@@ -7740,27 +7741,27 @@ data class Profile (
     /**
      * Database id.
      */
-    var `id`: kotlin.Long
+    val `id`: kotlin.Long
     , 
     /**
      * Display name.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * The side the stroke affected.
      */
-    var `affectedSide`: Side
+    val `affectedSide`: Side
     , 
     /**
      * IANA time-zone name.
      */
-    var `timeZone`: kotlin.String
+    val `timeZone`: kotlin.String
     , 
     /**
      * When the profile was created, UTC milliseconds.
      */
-    var `createdAtMs`: kotlin.Long
+    val `createdAtMs`: kotlin.Long
     
 ){
     
@@ -7811,27 +7812,27 @@ data class RepRecord (
     /**
      * Start of the movement, UTC milliseconds.
      */
-    var `startedAtMs`: kotlin.Long
+    val `startedAtMs`: kotlin.Long
     , 
     /**
      * End of the movement, UTC milliseconds.
      */
-    var `endedAtMs`: kotlin.Long
+    val `endedAtMs`: kotlin.Long
     , 
     /**
      * Amplitude (range of motion proxy), in the exercise's unit, >= 0.
      */
-    var `amplitude`: kotlin.Double
+    val `amplitude`: kotlin.Double
     , 
     /**
      * Peak speed, in the exercise's unit per second, >= 0.
      */
-    var `peakSpeed`: kotlin.Double
+    val `peakSpeed`: kotlin.Double
     , 
     /**
      * Whether the rep reached the target range (full rather than partial).
      */
-    var `targetReached`: kotlin.Boolean
+    val `targetReached`: kotlin.Boolean
     
 ){
     
@@ -7882,12 +7883,12 @@ data class Routine (
     /**
      * Name shown in the list (1-100 characters).
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * The blocks, in order (1-50).
      */
-    var `blocks`: List<RoutineBlock>
+    val `blocks`: List<RoutineBlock>
     
 ){
     
@@ -7929,22 +7930,22 @@ data class RoutineBlock (
     /**
      * Catalog exercise id.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * Repetitions (1-500); for a per-side exercise with both sides, per side.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * The side to train; `None` = the person's affected side.
      */
-    var `side`: Side?
+    val `side`: Side?
     , 
     /**
      * Rest after the block, seconds (0-600).
      */
-    var `restAfterS`: kotlin.UInt
+    val `restAfterS`: kotlin.UInt
     
 ){
     
@@ -7992,17 +7993,17 @@ data class ScheduleSlot (
     /**
      * The day of the week.
      */
-    var `weekday`: Weekday
+    val `weekday`: Weekday
     , 
     /**
      * Reminder hour, local time (0-23).
      */
-    var `hour`: kotlin.UByte
+    val `hour`: kotlin.UByte
     , 
     /**
      * Reminder minute (0-59).
      */
-    var `minute`: kotlin.UByte
+    val `minute`: kotlin.UByte
     
 ){
     
@@ -8047,57 +8048,57 @@ data class Session (
     /**
      * Database id.
      */
-    var `id`: kotlin.Long
+    val `id`: kotlin.Long
     , 
     /**
      * Whose session it is.
      */
-    var `profileId`: kotlin.Long
+    val `profileId`: kotlin.Long
     , 
     /**
      * Start, UTC milliseconds.
      */
-    var `startedAtMs`: kotlin.Long
+    val `startedAtMs`: kotlin.Long
     , 
     /**
      * UTC offset at the start, minutes.
      */
-    var `utcOffsetMin`: kotlin.Int
+    val `utcOffsetMin`: kotlin.Int
     , 
     /**
      * End, UTC milliseconds (None while active).
      */
-    var `endedAtMs`: kotlin.Long?
+    val `endedAtMs`: kotlin.Long?
     , 
     /**
      * Time spent moving, milliseconds.
      */
-    var `activeMs`: kotlin.Long
+    val `activeMs`: kotlin.Long
     , 
     /**
      * Where the session stands.
      */
-    var `status`: SessionStatus
+    val `status`: SessionStatus
     , 
     /**
      * The plan, as JSON.
      */
-    var `planJson`: kotlin.String
+    val `planJson`: kotlin.String
     , 
     /**
      * Reps counted.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Attempts that did not count as a rep.
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
     , 
     /**
      * Stable identifier, kept by backups: the health store's record id comes from it.
      */
-    var `uuid`: kotlin.String
+    val `uuid`: kotlin.String
     
 ){
     
@@ -8166,37 +8167,37 @@ data class SessionSummary (
     /**
      * Database id of the session.
      */
-    var `sessionId`: kotlin.Long
+    val `sessionId`: kotlin.Long
     , 
     /**
      * Reps counted.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Movements that fell short.
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
     , 
     /**
      * Minutes of exercising (pauses and rests excluded).
      */
-    var `activeMinutes`: kotlin.Float
+    val `activeMinutes`: kotlin.Float
     , 
     /**
      * Wall-clock minutes from start to end.
      */
-    var `totalMinutes`: kotlin.Float
+    val `totalMinutes`: kotlin.Float
     , 
     /**
      * Per block, in order.
      */
-    var `exercises`: List<ExerciseResult>
+    val `exercises`: List<ExerciseResult>
     , 
     /**
      * Whether every planned block was done to its target.
      */
-    var `completedPlan`: kotlin.Boolean
+    val `completedPlan`: kotlin.Boolean
     
 ){
     
@@ -8253,32 +8254,32 @@ data class SetOutcome (
     /**
      * The targets the set was done at.
      */
-    var `targets`: Targets
+    val `targets`: Targets
     , 
     /**
      * Repetitions attempted (full and partial).
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
     , 
     /**
      * Repetitions that reached the target range.
      */
-    var `successful`: kotlin.UInt
+    val `successful`: kotlin.UInt
     , 
     /**
      * The person ended the set before the target reps.
      */
-    var `stoppedEarly`: kotlin.Boolean
+    val `stoppedEarly`: kotlin.Boolean
     , 
     /**
      * Pain (0-10) logged before the set, if any.
      */
-    var `painBefore`: kotlin.UByte?
+    val `painBefore`: kotlin.UByte?
     , 
     /**
      * Pain (0-10) logged after the set, if any.
      */
-    var `painAfter`: kotlin.UByte?
+    val `painAfter`: kotlin.UByte?
     
 ){
     
@@ -8333,27 +8334,27 @@ data class Streaks (
      * Consecutive practice days ending today, or yesterday if today has no
      * practice yet (the day is not over).
      */
-    var `currentDays`: kotlin.UInt
+    val `currentDays`: kotlin.UInt
     , 
     /**
      * The longest run ever.
      */
-    var `longestDays`: kotlin.UInt
+    val `longestDays`: kotlin.UInt
     , 
     /**
      * The last day of the longest run (the latest one if several tie).
      */
-    var `longestEndedOn`: LocalDate?
+    val `longestEndedOn`: LocalDate?
     , 
     /**
      * The last day with practice, if any.
      */
-    var `lastActiveDay`: LocalDate?
+    val `lastActiveDay`: LocalDate?
     , 
     /**
      * Whether today already has practice.
      */
-    var `practicedToday`: kotlin.Boolean
+    val `practicedToday`: kotlin.Boolean
     
 ){
     
@@ -8404,22 +8405,22 @@ data class TargetChange (
     /**
      * Harder or easier.
      */
-    var `kind`: ChangeKind
+    val `kind`: ChangeKind
     , 
     /**
      * Why; [`super::Catalog::reason_text`] gives the sentence to show.
      */
-    var `reason`: AdaptReason
+    val `reason`: AdaptReason
     , 
     /**
      * Targets before the change.
      */
-    var `before`: Targets
+    val `before`: Targets
     , 
     /**
      * Targets after the change.
      */
-    var `after`: Targets
+    val `after`: Targets
     
 ){
     
@@ -8467,32 +8468,32 @@ data class TargetDefaults (
     /**
      * Repetitions per block to start with.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Fewest repetitions per block adaptation may set.
      */
-    var `repsMin`: kotlin.UInt
+    val `repsMin`: kotlin.UInt
     , 
     /**
      * Most repetitions per block adaptation may set.
      */
-    var `repsMax`: kotlin.UInt
+    val `repsMax`: kotlin.UInt
     , 
     /**
      * Target range to start with, as a fraction of the person's calibrated range.
      */
-    var `rangeFraction`: kotlin.Float
+    val `rangeFraction`: kotlin.Float
     , 
     /**
      * Lowest target range fraction adaptation may set.
      */
-    var `rangeFractionMin`: kotlin.Float
+    val `rangeFractionMin`: kotlin.Float
     , 
     /**
      * Highest target range fraction adaptation may set.
      */
-    var `rangeFractionMax`: kotlin.Float
+    val `rangeFractionMax`: kotlin.Float
     
 ){
     
@@ -8546,12 +8547,12 @@ data class Targets (
     /**
      * Repetitions per block.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Range to reach, as a fraction of the person's calibrated range.
      */
-    var `rangeFraction`: kotlin.Float
+    val `rangeFraction`: kotlin.Float
     
 ){
     
@@ -8593,32 +8594,32 @@ data class TrendPoint (
     /**
      * The local day.
      */
-    var `date`: LocalDate
+    val `date`: LocalDate
     , 
     /**
      * Reps counted.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Minutes spent moving in this exercise.
      */
-    var `activeMinutes`: kotlin.Double
+    val `activeMinutes`: kotlin.Double
     , 
     /**
      * Reps per active minute (None without active time).
      */
-    var `repsPerMinute`: kotlin.Double?
+    val `repsPerMinute`: kotlin.Double?
     , 
     /**
      * Mean amplitude of the reps (None without reps), in the exercise's unit.
      */
-    var `meanRange`: kotlin.Double?
+    val `meanRange`: kotlin.Double?
     , 
     /**
      * Largest amplitude of a rep that day (None without reps).
      */
-    var `maxRange`: kotlin.Double?
+    val `maxRange`: kotlin.Double?
     
 ){
     
@@ -8672,32 +8673,32 @@ data class WeekTotal (
     /**
      * The week's first day.
      */
-    var `weekStart`: LocalDate
+    val `weekStart`: LocalDate
     , 
     /**
      * Reps counted in the week.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Attempts that did not count as a rep.
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
     , 
     /**
      * Sessions started in the week.
      */
-    var `sessions`: kotlin.UInt
+    val `sessions`: kotlin.UInt
     , 
     /**
      * Minutes spent moving.
      */
-    var `activeMinutes`: kotlin.Double
+    val `activeMinutes`: kotlin.Double
     , 
     /**
      * Days of the week with practice (0-7).
      */
-    var `activeDays`: kotlin.UInt
+    val `activeDays`: kotlin.UInt
     
 ){
     
@@ -8751,12 +8752,12 @@ data class WeeklySchedule (
     /**
      * First local day the schedule applies to (adherence starts counting here).
      */
-    var `effectiveFrom`: LocalDate
+    val `effectiveFrom`: LocalDate
     , 
     /**
      * Practice days and reminder times; a weekday may have several reminders.
      */
-    var `slots`: List<ScheduleSlot>
+    val `slots`: List<ScheduleSlot>
     
 ){
     
@@ -8798,42 +8799,42 @@ data class WellbeingDay (
     /**
      * The local day.
      */
-    var `date`: LocalDate
+    val `date`: LocalDate
     , 
     /**
      * Reps counted that day.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Minutes spent moving.
      */
-    var `activeMinutes`: kotlin.Double
+    val `activeMinutes`: kotlin.Double
     , 
     /**
      * Check-ins recorded that day.
      */
-    var `checkIns`: kotlin.UInt
+    val `checkIns`: kotlin.UInt
     , 
     /**
      * Highest pain reported (0-10), if any.
      */
-    var `painMax`: kotlin.UByte?
+    val `painMax`: kotlin.UByte?
     , 
     /**
      * Mean pain reported, if any.
      */
-    var `painMean`: kotlin.Double?
+    val `painMean`: kotlin.Double?
     , 
     /**
      * Stiffest Modified Ashworth grade reported, if any.
      */
-    var `stiffnessMax`: Spasticity?
+    val `stiffnessMax`: Spasticity?
     , 
     /**
      * Mean perceived effort (0-10), if any.
      */
-    var `effortMean`: kotlin.Double?
+    val `effortMean`: kotlin.Double?
     
 ){
     
@@ -12614,8 +12615,40 @@ public object FfiConverterMapStringTypeTargets: FfiConverterRustBuffer<Map<kotli
 
 
 
-public typealias LocalDate = kotlin.String
-public typealias FfiConverterTypeLocalDate = FfiConverterString
+
+
+public typealias LocalDate = java.time.LocalDate
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalDate: FfiConverter<LocalDate, RustBuffer.ByValue> {
+    override fun lift(value: RustBuffer.ByValue): LocalDate {
+        val builtinValue = FfiConverterString.lift(value)
+        return java.time.LocalDate.parse(builtinValue)
+    }
+
+    override fun lower(value: LocalDate): RustBuffer.ByValue {
+        val builtinValue = value.toString()
+        return FfiConverterString.lower(builtinValue)
+    }
+
+    override fun read(buf: ByteBuffer): LocalDate {
+        val builtinValue = FfiConverterString.read(buf)
+        return java.time.LocalDate.parse(builtinValue)
+    }
+
+    override fun allocationSize(value: LocalDate): ULong {
+        val builtinValue = value.toString()
+        return FfiConverterString.allocationSize(builtinValue)
+    }
+
+    override fun write(value: LocalDate, buf: ByteBuffer) {
+        val builtinValue = value.toString()
+        FfiConverterString.write(builtinValue, buf)
+    }
+}
 
 
 
