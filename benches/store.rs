@@ -7,11 +7,13 @@
 use chrono::{Datelike, Duration, NaiveDate, Weekday as ChronoWeekday};
 use rehab_core::clock::SystemClock;
 use rehab_core::ffi::RehabCore;
-use rehab_core::progress::{DailyGoal, LocalDate, ScheduleSlot, Weekday, WeeklySchedule};
+use rehab_core::model::{
+    DailyGoal, LocalDate, ScheduleSlot, Side, Spasticity, Weekday, WeeklySchedule,
+};
 use rehab_core::sim::Rng;
 use rehab_core::store::{
     CheckInTiming, CompletedBlock, CompletedSession, Durability, NewBlock, NewCalibration,
-    NewCheckIn, NewProfile, NewSession, RepRecord, Side, Spasticity, Store,
+    NewCheckIn, NewProfile, NewSession, RepRecord, Store,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -145,7 +147,6 @@ fn build(path: &Path) -> (usize, usize) {
                         recorded_at_ms: utc_ms(date, 8, 0, offset),
                         rest_noise: 0.4,
                         full_range: 30.0 + day as f64 / 100.0,
-                        params_json: "{}".into(),
                     })
                     .unwrap();
             }

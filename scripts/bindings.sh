@@ -28,6 +28,18 @@ mkdir -p "$out/tree/kotlin/src/main/kotlin/org/rehabcore" \
 cp "$out/kotlin/org/rehabcore/rehab_core.kt" "$out/tree/kotlin/src/main/kotlin/org/rehabcore/"
 cp "$out/swift/RehabCore.swift" "$out/tree/swift/Sources/RehabCore/"
 cp "$out/swift/rehab_coreFFI.h" "$out/swift/rehab_coreFFI.modulemap" "$out/tree/swift/Sources/rehab_coreFFI/"
+# Kotlin: uniffi makes a rich error's `message` the list of its fields
+# ("reason=..., found=..."); every error of ours carries a readable `reason`, which
+# becomes the whole message (Swift's `errorDescription` is the same text, from
+# bindings/swift/Sources/RehabCore/Errors.swift). Fails if uniffi's output changed shape.
+kt="$out/tree/kotlin/src/main/kotlin/org/rehabcore/rehab_core.kt"
+pattern='get() = "reason=${ `reason` }'
+count=$(grep -cF "$pattern" "$kt" || true)
+if [ "$count" -lt 9 ]; then
+  echo "bindings: expected the 9 error message getters with a reason in $kt, found $count" >&2
+  exit 1
+fi
+sed -i 's/^\( *\)get() = "reason=\${ `reason` }.*"$/\1get() = `reason`/' "$kt"
 # The C declarations of the sample fast path (src/ffi/fast.rs) join the generated
 # header, so that Swift (and the XCFramework) see them in module rehab_coreFFI.
 cat src/ffi/fast.h >>"$out/tree/swift/Sources/rehab_coreFFI/rehab_coreFFI.h"

@@ -1,4 +1,6 @@
 //! Where "now" comes from, so tests can fix it.
+//!
+//! Layer 0 (a leaf, beside `model`): imports nothing of ours.
 
 /// A source of the current time in UTC milliseconds.
 pub trait Clock: Send + Sync {

@@ -8,11 +8,13 @@ pub mod clock;
 pub mod counting;
 pub mod export;
 pub mod ffi;
+pub mod model;
 pub mod progress;
 pub mod recording;
 pub mod routine;
 pub mod session;
 pub mod sim;
 pub mod store;
+mod sync;
 
 uniffi::setup_scaffolding!();

@@ -2,7 +2,8 @@
 //! written by `rehab export` restores into a fresh database with identical
 //! progress figures.
 
-use rehab_core::progress::{self, DateRange, LocalDate};
+use rehab_core::model::{LocalDate, Weekday};
+use rehab_core::progress::{self, DateRange};
 use rehab_core::store::Store;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -50,7 +51,7 @@ fn figures(db: &Path) -> String {
         progress::exercise_trends(&blocks, range),
         progress::pain_vs_reps(&sessions, &check_ins, range),
         progress::adherence(&sessions, &goals, schedule.as_ref(), range, last),
-        progress::weekly_totals(&sessions, range, progress::Weekday::Monday),
+        progress::weekly_totals(&sessions, range, Weekday::Monday),
     )
 }
 

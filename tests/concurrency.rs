@@ -2,8 +2,9 @@
 //! is locked" never surfaces. A second `Store` on the same file (a widget, a
 //! second process) writes and reads at the same time.
 
+use rehab_core::model::Side;
 use rehab_core::store::{
-    CheckInTiming, NewBlock, NewCheckIn, NewProfile, NewSession, RepRecord, Side, Store,
+    CheckInTiming, NewBlock, NewCheckIn, NewProfile, NewSession, RepRecord, Store,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};

@@ -6,10 +6,11 @@
 //! the file and checks every reported rep, the counters and
 //! `PRAGMA integrity_check`. Set `REHAB_CRASH_SEED` to replay a run.
 
+use rehab_core::model::Side;
 use rehab_core::sim::Rng;
 use rehab_core::store::{
     AttemptRecord, Durability, NewBlock, NewProfile, NewSession, RepRecord, SessionEnd,
-    SessionStatus, Side, Store,
+    SessionStatus, Store,
 };
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};

@@ -2,11 +2,11 @@
 //! coalesced, and the `async` session calls running on the core's threads.
 
 use rehab_core::ffi::{DataChange, DataListener, ListenerError, RehabCore, SessionListener};
-use rehab_core::progress::{DailyGoal, WeeklySchedule};
+use rehab_core::model::{DailyGoal, Side, WeeklySchedule};
 use rehab_core::routine::{BlockSource, DailyPlan, PlannedBlock};
 use rehab_core::session::SessionEvent;
 use rehab_core::sim::{impaired_set, ImuStream, Performer, Rng};
-use rehab_core::store::{CheckInTiming, NewCheckIn, NewProfile, Side};
+use rehab_core::store::{CheckInTiming, NewCheckIn, NewProfile};
 use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
@@ -248,7 +248,7 @@ fn an_async_session_call_after_the_core_is_gone_is_a_typed_error() {
     // The pool is gone with the core: a typed error, no panic, no hang.
     let begun = run(session.clone().begin_async());
     assert!(
-        matches!(begun, Err(rehab_core::ffi::RehabError::Internal(_))),
+        matches!(begun, Err(rehab_core::ffi::RehabError::Internal { .. })),
         "{begun:?}"
     );
     // The synchronous path still works on the caller's thread.

@@ -3,7 +3,8 @@
 
 use rehab_core::clock::FixedClock;
 use rehab_core::ffi::{RehabCore, RehabError};
-use rehab_core::store::{CompletedBlock, CompletedSession, NewProfile, RepRecord, Side};
+use rehab_core::model::Side;
+use rehab_core::store::{CompletedBlock, CompletedSession, NewProfile, RepRecord};
 use std::sync::Arc;
 
 /// 2026-03-02 09:00 UTC.
@@ -107,12 +108,12 @@ fn backups_and_bundles_go_straight_to_files_and_back() {
         .to_string();
     let err = run(core.export_backup_to_file(None, nowhere.clone())).unwrap_err();
     assert!(
-        matches!(&err, RehabError::Storage(m) if m.contains("missing")),
+        matches!(&err, RehabError::Storage { reason: m } if m.contains("missing")),
         "{err:?}"
     );
     let err = run(fresh.import_backup_file(nowhere)).unwrap_err();
     assert!(
-        matches!(&err, RehabError::Storage(m) if m.contains("cannot read")),
+        matches!(&err, RehabError::Storage { reason: m } if m.contains("cannot read")),
         "{err:?}"
     );
 }

@@ -3,8 +3,9 @@
 //! session whose owner went away is resumable.
 
 use rehab_core::ffi::{RehabCore, RehabError};
+use rehab_core::model::Side;
 use rehab_core::routine::{BlockSource, DailyPlan, PlannedBlock};
-use rehab_core::store::{NewProfile, Side};
+use rehab_core::store::NewProfile;
 use std::sync::Arc;
 
 fn core(path: &std::path::Path) -> Arc<RehabCore> {
@@ -53,15 +54,18 @@ fn a_live_session_is_refused_elsewhere_and_resumable_once_its_owner_is_gone() {
 
     let widget = core(&path);
     let second = widget.start_session(ana.id, plan(), 0, "en".into(), None);
-    assert!(matches!(second, Err(RehabError::InvalidState(_))), "start");
+    assert!(
+        matches!(second, Err(RehabError::InvalidState { .. })),
+        "start"
+    );
     let resumed = widget.resume_session(live.session_id(), "en".into(), None);
     assert!(
-        matches!(resumed, Err(RehabError::InvalidState(_))),
+        matches!(resumed, Err(RehabError::InvalidState { .. })),
         "resume"
     );
     let abandoned = rt.block_on(widget.abandon_session(live.session_id()));
     assert!(
-        matches!(&abandoned, Err(RehabError::InvalidState(m)) if m.contains("live")),
+        matches!(&abandoned, Err(RehabError::InvalidState { reason: m, .. }) if m.contains("live")),
         "{abandoned:?}"
     );
 

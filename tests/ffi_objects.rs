@@ -3,7 +3,8 @@
 //! release them on a thread with, or without, an async runtime).
 
 use rehab_core::ffi::{ExerciseSession, RehabCore, RepCounter, Subscription};
-use rehab_core::store::{NewProfile, Side};
+use rehab_core::model::Side;
+use rehab_core::store::NewProfile;
 use std::sync::Arc;
 
 fn assert_send_sync<T: Send + Sync>() {}
@@ -100,7 +101,7 @@ fn session_refusals_reach_the_app_as_typed_errors_and_a_session_can_always_be_st
         let samples = vec![0.0f32; 6 * times.len()];
         let refused = session.push_imu(times.clone(), samples);
         assert!(
-            matches!(refused, Err(RehabError::InvalidInput(_))),
+            matches!(refused, Err(RehabError::InvalidInput { .. })),
             "{times:?}: {refused:?}"
         );
     }
@@ -112,7 +113,7 @@ fn session_refusals_reach_the_app_as_typed_errors_and_a_session_can_always_be_st
     assert_eq!(session.state(), SessionState::Finished);
     let again = session.stop();
     assert!(
-        matches!(&again, Err(RehabError::InvalidState(m)) if m.contains("cannot stop") && m.contains("Finished")),
+        matches!(&again, Err(RehabError::InvalidState { reason: m, .. }) if m.contains("cannot stop") && m.contains("Finished")),
         "{again:?}"
     );
 }

@@ -19,7 +19,10 @@ fn another_programs_file_is_database_unreadable_and_untouched() {
     }
     let before = std::fs::read(&path).unwrap();
     let err = open(&path).err().expect("refused");
-    assert!(matches!(err, RehabError::DatabaseUnreadable(_)), "{err:?}");
+    assert!(
+        matches!(err, RehabError::DatabaseUnreadable { .. }),
+        "{err:?}"
+    );
     assert_eq!(std::fs::read(&path).unwrap(), before);
 }
 
@@ -32,7 +35,7 @@ fn a_damaged_file_is_database_unreadable_with_a_way_out() {
         for i in 0..300 {
             let p = rehab_core::store::NewProfile {
                 name: format!("p{i}"),
-                affected_side: rehab_core::store::Side::Left,
+                affected_side: rehab_core::model::Side::Left,
                 time_zone: "UTC".into(),
             };
             store.create_profile(&p, i).unwrap();
@@ -43,7 +46,10 @@ fn a_damaged_file_is_database_unreadable_with_a_way_out() {
     bytes.truncate(bytes.len() / 2 / 4096 * 4096 + 2048);
     std::fs::write(&path, &bytes).unwrap();
     let err = open(&path).err().expect("refused");
-    let RehabError::DatabaseUnreadable(message) = &err else {
+    let RehabError::DatabaseUnreadable {
+        reason: message, ..
+    } = &err
+    else {
         panic!("{err:?}")
     };
     assert!(message.contains("restore the last backup"), "{message}");
@@ -61,7 +67,7 @@ fn a_read_only_file_is_refused_at_open_as_storage() {
     std::fs::set_permissions(&path, perms).unwrap();
     let err = open(&path).err().expect("refused at open");
     assert!(
-        matches!(&err, RehabError::Storage(m) if m.contains("read-only")),
+        matches!(&err, RehabError::Storage { reason: m, .. } if m.contains("read-only")),
         "{err:?}"
     );
 }

@@ -1,9 +1,8 @@
 //! Upgrades from real files made by earlier schema versions (snapshots under
 //! `tests/fixtures/`), reopened as an app launch would.
 
-use rehab_core::store::{
-    schema, NewBlock, NewProfile, NewSession, RepRecord, Side, Store, StoreError,
-};
+use rehab_core::model::Side;
+use rehab_core::store::{schema, NewBlock, NewProfile, NewSession, RepRecord, Store, StoreError};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 

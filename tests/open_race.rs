@@ -2,7 +2,8 @@
 //! one of them gets a usable database, never "database is locked" (SQLite does not
 //! always wait on its busy handler while a file is being created and switched to WAL).
 
-use rehab_core::store::{NewProfile, Side, Store};
+use rehab_core::model::Side;
+use rehab_core::store::{NewProfile, Store};
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Barrier};

@@ -7,8 +7,8 @@
 //! installs it). Set `REHAB_SKIP_CHROMIUM=1` to skip on a machine without it.
 
 use rehab_core::ffi::RehabCore;
-use rehab_core::progress::{LocalDate, ScheduleSlot, Weekday, WeeklySchedule};
-use rehab_core::store::{CheckInTiming, NewCheckIn, NewProfile, Side, Store};
+use rehab_core::model::{LocalDate, ScheduleSlot, Side, Weekday, WeeklySchedule};
+use rehab_core::store::{CheckInTiming, NewCheckIn, NewProfile, Store};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -7,6 +7,12 @@
 //! excursion the repetition is complete and checked against the floors and durations.
 //! `Returning`: the low point is tracked; going out again in the same direction starts the
 //! next repetition from it, and stillness returns to `Idle`.
+//!
+//! A movement into a new posture (raising the arm to where the exercise starts, picking a
+//! weight up) goes out and never comes back: the repetitions then swing about the new
+//! posture. Two swings at the far side (back by `hysteresis` and out again, with no new
+//! extreme beyond them) make the far side the new rest: the swings are repetitions, and the
+//! movement into the posture is not.
 
 /// Per-sample thresholds, computed by the front end from the floors and recent amplitudes.
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +72,16 @@ pub(crate) struct Detector {
     still_s: f32,
     last_end_t: f64,
     primed: bool,
+    /// Far-side swings during `Out` (see the module doc): the highest point since the last
+    /// swing and the lowest since it, the fastest speed since it, the swings so far, the
+    /// first swing, and a second one to report on the next step.
+    local: f64,
+    local_t: f64,
+    dip: f64,
+    swing_speed: f32,
+    swings: u8,
+    first_swing: Option<Excursion>,
+    queued: Option<Excursion>,
 }
 
 impl Default for Detector {
@@ -87,6 +103,13 @@ impl Default for Detector {
             still_s: 0.0,
             last_end_t: f64::NEG_INFINITY,
             primed: false,
+            local: 0.0,
+            local_t: 0.0,
+            dip: 0.0,
+            swing_speed: 0.0,
+            swings: 0,
+            first_swing: None,
+            queued: None,
         }
     }
 }
@@ -119,6 +142,70 @@ impl Detector {
         self.peak = p;
         self.peak_t = start_t;
         self.peak_speed = 0.0;
+        self.far_side_at(start_t, p);
+        self.swings = 0;
+        self.first_swing = None;
+    }
+
+    fn far_side_at(&mut self, t: f64, p: f64) {
+        self.local = p;
+        self.local_t = t;
+        self.dip = p;
+        self.swing_speed = 0.0;
+    }
+
+    /// `Out`: follow swings at the far side; on the second, the far side becomes the rest
+    /// and the first swing is returned (the second is queued for the next step).
+    fn swing(&mut self, t: f64, p: f64, v: f32, th: &Thresholds) -> Option<Excursion> {
+        let d = self.dir;
+        if d * (p - self.peak) >= 0.0 {
+            // A new extreme: still going out, not swinging about a posture.
+            self.swings = 0;
+            self.first_swing = None;
+            self.far_side_at(t, p);
+            return None;
+        }
+        self.swing_speed = self.swing_speed.max(v.abs());
+        if d * (p - self.local) > 0.0 {
+            self.far_side_at(t, p);
+        } else if d * (self.dip - p) > 0.0 {
+            self.dip = p;
+        }
+        let back = d * (self.local - self.dip);
+        if back < th.hysteresis || d * (p - self.dip) < th.hysteresis {
+            return None;
+        }
+        // Back from the far side and out again: one swing, a movement the other way.
+        let e = Excursion {
+            start_s: self.local_t,
+            end_s: t,
+            amplitude: back,
+            peak_speed: self.swing_speed,
+            dir: -d,
+        };
+        let valid = e.amplitude >= th.floor_amplitude
+            && e.peak_speed >= th.floor_speed
+            && e.end_s - e.start_s >= th.min_rep_s;
+        self.far_side_at(t, p);
+        self.swings += 1;
+        if self.swings < 2 {
+            self.first_swing = valid.then_some(e);
+            return None;
+        }
+        // The far side is the new rest: what went out to it was a change of posture. The
+        // signal is on its way back there from the swing, as after any repetition.
+        self.phase = Phase::Returning;
+        self.dir = -d;
+        self.trough = p;
+        self.trough_t = t;
+        self.last_end_t = t;
+        match self.first_swing.take() {
+            Some(first) => {
+                self.queued = valid.then_some(e);
+                Some(first)
+            }
+            None => valid.then_some(e),
+        }
     }
 
     /// Complete the excursion if the signal has come back by `fraction` of it.
@@ -169,7 +256,9 @@ impl Detector {
 
     /// End of the set: an excursion that has come back by `fraction` counts; then rest.
     pub fn finish(&mut self, t: f64, p: f64, fraction: f64, th: &Thresholds) -> Option<Excursion> {
-        let e = if self.phase == Phase::Out {
+        let e = if let Some(e) = self.queued.take() {
+            Some(e)
+        } else if self.phase == Phase::Out {
             self.complete(t, p, fraction, th)
         } else {
             None
@@ -194,6 +283,9 @@ impl Detector {
             self.anchor(t, p);
         }
         self.still_s = if still { self.still_s + dt } else { 0.0 };
+        if let Some(e) = self.queued.take() {
+            return Some(e);
+        }
         match self.phase {
             Phase::Idle => {
                 // The anchors' times are the last moment the signal was still near them: a
@@ -238,7 +330,11 @@ impl Detector {
                     self.rest_at(t, p);
                     return None;
                 }
-                self.complete(t, p, th.return_fraction, th)
+                let done = self.complete(t, p, th.return_fraction, th);
+                if done.is_some() || self.phase != Phase::Out {
+                    return done;
+                }
+                self.swing(t, p, v, th)
             }
             Phase::Returning => {
                 if self.dir * (p - self.trough) < 0.0 {

@@ -239,6 +239,41 @@ fn a_stir_while_the_rest_is_learned_does_not_raise_the_speed_floor_above_slow_re
 }
 
 #[test]
+fn repetitions_about_a_new_posture_are_counted_and_the_move_into_it_is_not() {
+    // The arm is raised by 1.4 rad into the exercise's starting posture, then swings 0.4 rad
+    // down and back about it ten times (1.3 s each, no pause), and is lowered at the end.
+    // The raise never comes back while the set goes on: the swings are the repetitions.
+    let pi = std::f64::consts::PI;
+    let f = move |t: f64| {
+        let raise = 1.4 * ease((t - 1.0) / 1.0) * (1.0 - ease((t - 17.0) / 1.5));
+        let u = (t - 3.0) / 1.3;
+        let swing = if (0.0..10.0).contains(&u) {
+            0.4 * 0.5 * (1.0 - (2.0 * pi * u.fract()).cos())
+        } else {
+            0.0
+        };
+        raise - swing
+    };
+    for rate_hz in [10.0, 25.0, 50.0, 100.0] {
+        let rec = Imu {
+            rate_hz,
+            ..Imu::default()
+        }
+        .record(21.0, f);
+        let out = count_imu(&rec);
+        assert_eq!(out.len(), 10, "{rate_hz} Hz: {out:?}");
+        // The first reported movement is the first swing (from 3 s), not the raise.
+        assert!(out[0].start_s > 2.5, "{rate_hz} Hz: {:?}", out[0]);
+    }
+}
+
+/// Smooth 0 -> 1 over `u` in [0, 1], 0 before and 1 after.
+fn ease(u: f64) -> f64 {
+    let u = u.clamp(0.0, 1.0);
+    u * u * (3.0 - 2.0 * u)
+}
+
+#[test]
 fn tremor_on_top_of_motion_does_not_add_reps() {
     for &hz in &[4.0f32, 6.0, 9.0] {
         let imu = Imu {

@@ -655,7 +655,7 @@ pub fn validate(backup: &Backup) -> Result<(), BackupError> {
             )?;
             if let Some(s) = &k.spasticity {
                 ensure(
-                    crate::store::Spasticity::parse(s).is_some(),
+                    crate::model::Spasticity::parse(s).is_some(),
                     at,
                     "spasticity is a Modified Ashworth grade",
                 )?;
@@ -725,11 +725,12 @@ pub fn validate(backup: &Backup) -> Result<(), BackupError> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::progress::{DailyGoal, ScheduleSlot, Weekday, WeeklySchedule};
+    use crate::model::{DailyGoal, ScheduleSlot, Weekday, WeeklySchedule};
+    use crate::model::{Side, Spasticity};
     use crate::store::export_queries::*;
     use crate::store::{
         CheckInTiming, CompletedBlock, CompletedSession, NewBlock, NewCalibration, NewCheckIn,
-        NewProfile, NewSession, RepRecord, Side, Spasticity,
+        NewProfile, NewSession, RepRecord,
     };
     use proptest::prelude::*;
     use std::collections::HashMap;
@@ -836,7 +837,6 @@ pub(crate) mod tests {
                 recorded_at_ms: T0 - 1_000,
                 rest_noise: 0.01,
                 full_range: 0.9,
-                params_json: "{}".into(),
             })
             .unwrap();
         let d = |s: &str| s.parse().unwrap();

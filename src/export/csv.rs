@@ -48,7 +48,7 @@
 //! `utc_offset_min`, `pain_0_10` (numeric rating scale), `spasticity_mas`
 //! (Modified Ashworth: 0, 1, 1+, 2, 3, 4), `effort_0_10` (Borg CR10), `note`.
 
-use crate::progress::{self, DateRange};
+use crate::progress::DateRange;
 use crate::store::export_queries::{HistoryWindow, ProfileHistory};
 use crate::store::{Result, Store};
 use chrono::{DateTime, FixedOffset};
@@ -86,12 +86,12 @@ pub fn history_in_range(
         })?;
     h.sessions.retain(|s| {
         range
-            .index(progress::local_date(s.started_at_ms, s.utc_offset_min))
+            .index(crate::model::local_date(s.started_at_ms, s.utc_offset_min))
             .is_some()
     });
     h.check_ins.retain(|c| {
         range
-            .index(progress::local_date(c.recorded_at_ms, c.utc_offset_min))
+            .index(crate::model::local_date(c.recorded_at_ms, c.utc_offset_min))
             .is_some()
     });
     Ok(h)

@@ -33,10 +33,19 @@ const LOINC: &str = "http://loinc.org";
 const UCUM: &str = "http://unitsofmeasure.org";
 const CATEGORY: &str = "http://terminology.hl7.org/CodeSystem/observation-category";
 
-/// A name-based UUID (version 8, RFC 9562 "custom") from two FNV-1a hashes of
-/// `parts`: stable across runs and machines, no randomness.
+/// The namespace of RehabCore's FHIR ids: UUID v5 of the URL
+/// `https://rehabcore.org/fhir` in the RFC 9562 URL namespace.
+pub const ID_NAMESPACE: uuid::Uuid = uuid::uuid!("d41f4f06-1935-5ea3-8b8c-a79545b4495f");
+
+/// A name-based UUID (version 5, RFC 9562) of `parts` (each followed by a NUL) in
+/// [`ID_NAMESPACE`]: the same data gives the same id on every run and machine.
 pub fn uuid(parts: &[&str]) -> String {
-    crate::store::name_uuid(parts)
+    let mut name = Vec::new();
+    for p in parts {
+        name.extend_from_slice(p.as_bytes());
+        name.push(0);
+    }
+    uuid::Uuid::new_v5(&ID_NAMESPACE, &name).to_string()
 }
 
 fn coding(system: &str, code: &str, display: &str) -> Value {
@@ -282,6 +291,17 @@ mod tests {
         assert_eq!(make(), make(), "same data, same bundle");
         assert_ne!(uuid(&["set", "1:0", "12"]), uuid(&["set", "1:01", "2"]));
         assert!(is_uuid(&uuid(&["x"])));
-        assert_eq!(&uuid(&["x"])[14..15], "8", "version 8");
+        assert_eq!(&uuid(&["x"])[14..15], "5", "version 5");
+        // Golden values (Python: uuid.uuid5(ns, "patient\x001:1772409600000\x00")): an
+        // id must never change between releases, or a clinic's system sees new records.
+        assert_eq!(
+            uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, b"https://rehabcore.org/fhir"),
+            ID_NAMESPACE
+        );
+        assert_eq!(uuid(&["x"]), "0d34da19-f628-5c84-8a08-4637c482c617");
+        assert_eq!(
+            uuid(&["patient", "1:1772409600000"]),
+            "8951a976-dd7a-5fdb-95f4-c8fe8c1e66dd"
+        );
     }
 }

@@ -6,12 +6,13 @@
 //! opens offline in any browser and prints well. Every user text is escaped.
 //! Key numbers carry `data-test` attributes so tests can find them.
 
-use crate::progress::{
-    self, local_date, Adherence, BlockFact, CheckInFact, DailyGoal, DateRange, LocalDate,
-    SessionFact, Weekday, WeeklySchedule,
+use crate::model::{
+    local_date, BlockFact, CheckInFact, DailyGoal, LocalDate, SessionFact, Weekday, WeeklySchedule,
 };
+use crate::model::{Side, Spasticity};
+use crate::progress::{self, Adherence, DateRange};
 use crate::routine::{Catalog, Signal};
-use crate::store::{self, CheckIn, CheckInTiming, Profile, Side, Spasticity, Store};
+use crate::store::{self, CheckIn, CheckInTiming, Profile, Store};
 use std::fmt::Write as _;
 
 /// Everything the report reads from the store for one profile and range.
@@ -1310,7 +1311,7 @@ pub fn therapist_report(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::progress::ScheduleSlot;
+    use crate::model::ScheduleSlot;
 
     /// 2026-03-02 00:00 UTC, a Monday.
     const MONDAY_0H_UTC: i64 = 1_772_409_600_000;

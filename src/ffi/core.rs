@@ -3,7 +3,7 @@
 use super::listener::{Listeners, SharedListeners};
 use super::{DataChange, DataListener, RehabError, Subscription};
 use crate::clock::{Clock, SystemClock};
-use crate::store::{self, NewProfile, Profile, Store};
+use crate::store::{NewProfile, Profile, Store};
 use std::sync::Arc;
 use tokio::runtime::Runtime;
 
@@ -30,7 +30,7 @@ impl RehabCore {
             .max_blocking_threads(4)
             .thread_name("rehab-core")
             .build()
-            .map_err(|e| RehabError::Internal(format!("cannot start worker threads: {e}")))?;
+            .map_err(|e| RehabError::internal(format!("cannot start worker threads: {e}")))?;
         Ok(RehabCore {
             store: Arc::new(store),
             clock,
@@ -39,17 +39,9 @@ impl RehabCore {
         })
     }
 
-    /// Runs blocking store work on the core's pool and awaits it.
-    pub(super) async fn blocking<T, F>(&self, f: F) -> Result<T, RehabError>
-    where
-        T: Send + 'static,
-        F: FnOnce(&Store) -> store::Result<T> + Send + 'static,
-    {
-        self.blocking_with(f).await
-    }
-
-    /// [`RehabCore::blocking`] for work whose own error maps to [`RehabError`].
-    pub(super) async fn blocking_with<T, E, F>(&self, f: F) -> Result<T, RehabError>
+    /// Runs blocking store work on the core's pool and awaits it; the work's own
+    /// error (a store, session, backup or progress error) maps to [`RehabError`].
+    pub(super) async fn blocking<T, E, F>(&self, f: F) -> Result<T, RehabError>
     where
         T: Send + 'static,
         E: Into<RehabError> + Send + 'static,
@@ -68,7 +60,7 @@ impl RehabCore {
         self.listeners.clone()
     }
 
-    /// [`RehabCore::blocking_with`] for a write: the changes it returns are told
+    /// [`RehabCore::blocking`] for a write: the changes it returns are told
     /// to the data listeners on the pool thread, once it is stored.
     pub(super) async fn write_and_tell<T, E, F>(&self, f: F) -> Result<T, RehabError>
     where
@@ -77,7 +69,7 @@ impl RehabCore {
         F: FnOnce(&Store) -> Result<(T, Vec<DataChange>), E> + Send + 'static,
     {
         let listeners = self.listeners.clone();
-        self.blocking_with(move |s| {
+        self.blocking(move |s| {
             let (value, changes) = f(s)?;
             for change in &changes {
                 Listeners::notify(&listeners, change);
@@ -133,7 +125,7 @@ impl RehabCore {
             let change = DataChange::ProfileAdded {
                 profile: created.clone(),
             };
-            Ok::<_, store::StoreError>((created, vec![change]))
+            Ok::<_, crate::store::StoreError>((created, vec![change]))
         })
         .await
     }

@@ -1,7 +1,8 @@
 //! The rep counter on its own, for shells that count outside a stored session
 //! (a live gauge, a calibration screen, a device test).
 
-use super::fast::Parked;
+use super::fast::fast_push;
+use super::parked::Parked;
 use super::RehabError;
 use crate::counting::{self, CounterConfig, CountingError, RepKind};
 use std::sync::{Mutex, MutexGuard};
@@ -55,12 +56,6 @@ impl From<&counting::RepEvent> for CountedRep {
     }
 }
 
-impl From<CountingError> for RehabError {
-    fn from(e: CountingError) -> Self {
-        RehabError::InvalidInput(e.to_string())
-    }
-}
-
 /// A streaming repetition counter. Push batches of samples (about 100 ms
 /// each); each call returns the movements it completed.
 #[derive(uniffi::Object)]
@@ -72,7 +67,7 @@ pub struct RepCounter {
 
 impl RepCounter {
     fn lock(&self) -> MutexGuard<'_, (counting::RepCounter, Vec<counting::RepEvent>)> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        crate::sync::lock(&self.inner)
     }
 
     fn run(
@@ -207,3 +202,12 @@ impl RepCounter {
         self.lock().0.counts_travel()
     }
 }
+
+fast_push!(
+    /// `RepCounter.pushImu` for the Kotlin/Swift `CounterFeed` (the sample fast path, `fast.rs`).
+    rehab_core_counter_push_imu => RepCounter, push_imu_slices
+);
+fast_push!(
+    /// `RepCounter.pushScalar` for the Kotlin/Swift `CounterFeed` (the sample fast path, `fast.rs`).
+    rehab_core_counter_push_scalar => RepCounter, push_scalar_slices
+);

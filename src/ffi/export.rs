@@ -1,9 +1,10 @@
 //! Data out and back in: backup and restore, spreadsheet CSV and FHIR R4.
 
 use super::{DataChange, RehabCore, RehabError};
-use crate::export::backup::{self, BackupError};
+use crate::export::backup;
 use crate::export::{csv, fhir};
-use crate::progress::{DateRange, LocalDate};
+use crate::model::LocalDate;
+use crate::progress::DateRange;
 
 /// What a restored backup added.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -34,26 +35,14 @@ pub struct CsvExport {
     pub check_ins: String,
 }
 
-impl From<BackupError> for RehabError {
-    fn from(e: BackupError) -> Self {
-        match e {
-            BackupError::Store(e) => e.into(),
-            BackupError::Write(_) => RehabError::Internal(e.to_string()),
-            BackupError::File(_) => RehabError::Storage(e.to_string()),
-            _ => RehabError::ImportRejected(e.to_string()),
-        }
-    }
-}
-
 #[uniffi::export]
 impl RehabCore {
     /// A backup (versioned JSON) of one profile's whole history, or of every
     /// profile when `profile_id` is null. Restore it with `import_backup`.
     pub async fn export_backup(&self, profile_id: Option<i64>) -> Result<String, RehabError> {
         let now = self.clock.now_ms();
-        self.blocking(move |s| Ok(backup::export(s, profile_id, now)))
-            .await?
-            .map_err(RehabError::from)
+        self.blocking(move |s| backup::export(s, profile_id, now))
+            .await
     }
 
     /// Writes the backup of one profile (or of every profile when `profile_id`
@@ -66,7 +55,7 @@ impl RehabCore {
         path: String,
     ) -> Result<u64, RehabError> {
         let now = self.clock.now_ms();
-        self.blocking_with(move |s| {
+        self.blocking(move |s| {
             backup::export_to_file(s, profile_id, now, std::path::Path::new(&path))
         })
         .await
@@ -107,7 +96,7 @@ impl RehabCore {
     /// the app never holds the file's text.
     pub async fn import_backup_file(&self, path: String) -> Result<ImportSummary, RehabError> {
         let json = self
-            .blocking_with(move |_| backup::read_file(std::path::Path::new(&path)))
+            .blocking(move |_| backup::read_file(std::path::Path::new(&path)))
             .await?;
         self.import_backup(json).await
     }
@@ -122,7 +111,7 @@ impl RehabCore {
     ) -> Result<CsvExport, RehabError> {
         let range = DateRange::new(from, to)?;
         let files = self
-            .blocking(move |s| Ok(csv::export(&csv::history_in_range(s, profile_id, range)?)))
+            .blocking(move |s| csv::history_in_range(s, profile_id, range).map(|h| csv::export(&h)))
             .await?;
         Ok(CsvExport {
             sessions: files.sessions,
@@ -143,7 +132,7 @@ impl RehabCore {
     ) -> Result<u64, RehabError> {
         let range = DateRange::new(from, to)?;
         let now = self.clock.now_ms();
-        self.blocking_with(move |s| {
+        self.blocking(move |s| {
             let bundle = fhir::bundle(&csv::history_in_range(s, profile_id, range)?, now);
             backup::write_file_atomically(std::path::Path::new(&path), |out| {
                 backup::write_json(out, &bundle)
@@ -163,8 +152,7 @@ impl RehabCore {
         let range = DateRange::new(from, to)?;
         let now = self.clock.now_ms();
         self.blocking(move |s| {
-            let bundle = fhir::bundle(&csv::history_in_range(s, profile_id, range)?, now);
-            Ok(bundle.to_string())
+            csv::history_in_range(s, profile_id, range).map(|h| fhir::bundle(&h, now).to_string())
         })
         .await
     }

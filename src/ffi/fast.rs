@@ -26,52 +26,12 @@
 //! [`RehabError::Internal`]; one while writing the events out returns -2, which the wrappers
 //! throw as `Internal`.
 
-use super::counter::RepCounter;
-use super::session::ExerciseSession;
+use super::parked::Parked;
 use super::RehabError;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Mutex, MutexGuard};
 
 /// Returned instead of a byte count: call `take_pushed_events` for the events or the error.
 pub const PARKED: i32 = -1;
-
-/// What a fast-path call left for `take_pushed_events`: events that did not fit the
-/// caller's buffer, or the error of a rejected batch.
-pub(crate) struct Parked<E> {
-    slot: Mutex<Option<Result<Vec<E>, RehabError>>>,
-}
-
-impl<E> Default for Parked<E> {
-    fn default() -> Self {
-        Parked {
-            slot: Mutex::new(None),
-        }
-    }
-}
-
-impl<E> Parked<E> {
-    fn lock(&self) -> MutexGuard<'_, Option<Result<Vec<E>, RehabError>>> {
-        self.slot.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Keep `result` for the next `take`; events parked earlier and not yet taken come
-    /// first (an error replaces them: it is what the caller must see).
-    fn park(&self, result: Result<Vec<E>, RehabError>) {
-        let mut slot = self.lock();
-        *slot = match (slot.take(), result) {
-            (Some(Ok(mut old)), Ok(new)) => {
-                old.extend(new);
-                Some(Ok(old))
-            }
-            (_, r) => Some(r),
-        };
-    }
-
-    /// What was parked (nothing: an empty list), and forget it.
-    pub(crate) fn take(&self) -> Result<Vec<E>, RehabError> {
-        self.lock().take().unwrap_or_else(|| Ok(Vec::new()))
-    }
-}
 
 /// Builds the slices of the contract; a length that is negative, or a non-null/null
 /// mismatch, is refused as invalid input.
@@ -86,12 +46,12 @@ unsafe fn slices<'a>(
 ) -> Result<(&'a [f64], &'a [f32]), RehabError> {
     fn slice<'a, T>(p: *const T, n: i32, what: &str) -> Result<&'a [T], RehabError> {
         let n = usize::try_from(n)
-            .map_err(|_| RehabError::InvalidInput(format!("negative {what} length {n}")))?;
+            .map_err(|_| RehabError::invalid_input(format!("negative {what} length {n}")))?;
         if n == 0 {
             return Ok(&[]);
         }
         if p.is_null() || !p.is_aligned() {
-            return Err(RehabError::InvalidInput(format!(
+            return Err(RehabError::invalid_input(format!(
                 "{what}: no readable array for {n} values"
             )));
         }
@@ -127,7 +87,7 @@ where
         // Rare (dozens of events in one batch): read them back for the generated call.
         _ => {
             let events = <Vec<E> as uniffi::Lift<crate::UniFfiTag>>::try_read(&mut buf.as_slice())
-                .map_err(|e| RehabError::Internal(format!("events did not read back: {e}")));
+                .map_err(|e| RehabError::internal(format!("events did not read back: {e}")));
             parked.park(events);
             PARKED
         }
@@ -139,7 +99,7 @@ where
 /// # Safety
 /// As in the module contract.
 #[allow(clippy::too_many_arguments)]
-unsafe fn push<O, E>(
+pub(super) unsafe fn push<O, E>(
     handle: u64,
     t: *const f64,
     n_t: i32,
@@ -166,7 +126,7 @@ where
         let (t, x) = unsafe { slices(t, n_t, x, n_x) }?;
         call(object, t, x)
     }))
-    .unwrap_or_else(|_| Err(RehabError::Internal("panic in a sample push".into())));
+    .unwrap_or_else(|_| Err(RehabError::internal("panic in a sample push")));
     let parked = parked(object);
     match result {
         // SAFETY: `out` as in the module contract.
@@ -182,7 +142,8 @@ where
 }
 
 /// Defines one C entry point: `$name(handle, t, n_t, x, n_x, out, out_cap) -> i32` calling
-/// `$method` on the `$object` behind the handle.
+/// `$method` on the `$object` behind the handle. Used beside each object (`counter.rs`,
+/// `session.rs`), so this module names none of them.
 macro_rules! fast_push {
     ($(#[$doc:meta])* $name:ident => $object:ty, $method:ident) => {
         $(#[$doc])*
@@ -202,7 +163,7 @@ macro_rules! fast_push {
         ) -> i32 {
             // SAFETY: forwarded contract.
             unsafe {
-                push(
+                $crate::ffi::fast::push(
                     handle,
                     t,
                     n_t,
@@ -218,22 +179,7 @@ macro_rules! fast_push {
     };
 }
 
-fast_push!(
-    /// `ExerciseSession.pushImu` for the Kotlin/Swift `SessionFeed`.
-    rehab_core_session_push_imu => ExerciseSession, push_imu_slices
-);
-fast_push!(
-    /// `ExerciseSession.pushScalar` for the Kotlin/Swift `SessionFeed`.
-    rehab_core_session_push_scalar => ExerciseSession, push_scalar_slices
-);
-fast_push!(
-    /// `RepCounter.pushImu` for the Kotlin/Swift `CounterFeed`.
-    rehab_core_counter_push_imu => RepCounter, push_imu_slices
-);
-fast_push!(
-    /// `RepCounter.pushScalar` for the Kotlin/Swift `CounterFeed`.
-    rehab_core_counter_push_scalar => RepCounter, push_scalar_slices
-);
+pub(super) use fast_push;
 
 /// The handle a foreign `uniffiCloneHandle()` would give for `object` (tests only).
 #[cfg(test)]
@@ -244,9 +190,10 @@ fn handle_of<T>(object: &std::sync::Arc<T>) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::counter::{CountedRep, CounterSignal};
+    use crate::ffi::counter::{rehab_core_counter_push_imu, CountedRep, CounterSignal, RepCounter};
+    use crate::ffi::session::{rehab_core_session_push_imu, ExerciseSession};
     use crate::session::SessionEvent;
-    use std::sync::Arc;
+    use std::sync::{Arc, Mutex};
 
     /// A slow out-and-back rotation about x (4 s a rep) at 50 Hz, after 2 s of rest.
     fn batch(start: usize, n: usize) -> (Vec<f64>, Vec<f32>) {
@@ -329,7 +276,7 @@ mod tests {
         let call = |t: &[f64], x: &[f32], out: &mut [u8]| push_counter(h, t, x, out);
         assert_eq!(call(&t, &x, &mut out), PARKED);
         match c.take_pushed_events() {
-            Err(RehabError::InvalidInput(m)) => assert!(m.contains("finite"), "{m}"),
+            Err(RehabError::InvalidInput { reason: m, .. }) => assert!(m.contains("finite"), "{m}"),
             other => panic!("expected InvalidInput, got {other:?}"),
         }
         // Taken once: the next take is empty.
@@ -338,7 +285,7 @@ mod tests {
         assert_eq!(call(&t, &x[..59], &mut out), PARKED);
         assert!(matches!(
             c.take_pushed_events(),
-            Err(RehabError::InvalidInput(_))
+            Err(RehabError::InvalidInput { .. })
         ));
         let n = unsafe {
             rehab_core_counter_push_imu(h, t.as_ptr(), -1, x.as_ptr(), 60, out.as_mut_ptr(), 0)
@@ -346,7 +293,7 @@ mod tests {
         assert_eq!(n, PARKED);
         assert!(matches!(
             c.take_pushed_events(),
-            Err(RehabError::InvalidInput(_))
+            Err(RehabError::InvalidInput { .. })
         ));
         // Nothing was consumed: the same timestamps are still accepted.
         let (t, x) = batch(0, 10);
@@ -383,8 +330,9 @@ mod tests {
     #[test]
     fn session_events_that_do_not_fit_are_parked_intact() {
         use crate::ffi::{ListenerError, RehabCore, SessionListener};
+        use crate::model::Side;
         use crate::routine::{BlockSource, DailyPlan, PlannedBlock};
-        use crate::store::{NewProfile, Side};
+        use crate::store::NewProfile;
 
         #[derive(Default)]
         struct Collect(Mutex<Vec<SessionEvent>>);

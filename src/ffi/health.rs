@@ -3,7 +3,8 @@
 use super::{RehabCore, RehabError};
 use crate::export::csv::history_in_range;
 use crate::export::health::{self, HealthConnectExerciseSession, HealthKitWorkout};
-use crate::progress::{DateRange, LocalDate};
+use crate::model::LocalDate;
+use crate::progress::DateRange;
 
 #[uniffi::export]
 impl RehabCore {
@@ -18,9 +19,7 @@ impl RehabCore {
     ) -> Result<Vec<HealthConnectExerciseSession>, RehabError> {
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
-            Ok(health::health_connect_sessions(&history_in_range(
-                s, profile_id, range,
-            )?))
+            history_in_range(s, profile_id, range).map(|h| health::health_connect_sessions(&h))
         })
         .await
     }
@@ -35,9 +34,7 @@ impl RehabCore {
     ) -> Result<Vec<HealthKitWorkout>, RehabError> {
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
-            Ok(health::healthkit_workouts(&history_in_range(
-                s, profile_id, range,
-            )?))
+            history_in_range(s, profile_id, range).map(|h| health::healthkit_workouts(&h))
         })
         .await
     }

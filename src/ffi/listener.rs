@@ -2,9 +2,10 @@
 
 use super::export::ImportSummary;
 use super::ListenerError;
-use crate::progress::{DailyGoal, WeeklySchedule};
+use crate::model::{DailyGoal, WeeklySchedule};
 use crate::session::{ExerciseResult, SessionEvent, SessionSummary};
 use crate::store::{CheckIn, Profile};
+use crate::sync::lock;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};
 
@@ -146,7 +147,7 @@ impl SessionChanges {
     pub(crate) fn after(&self, events: &[SessionEvent]) {
         let (profile_id, session_id) = (self.profile_id, self.session_id);
         let mut changes = Vec::new();
-        let mut gate = self.reps.lock().unwrap_or_else(|e| e.into_inner());
+        let mut gate = lock(&self.reps);
         for event in events {
             match event {
                 SessionEvent::Rep {
@@ -248,10 +249,6 @@ impl Listeners {
             listeners: Arc::downgrade(shared),
         }
     }
-}
-
-fn lock(m: &Mutex<Listeners>) -> std::sync::MutexGuard<'_, Listeners> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A live subscription. `cancel()` stops deliveries; dropping it does too.

@@ -1,13 +1,16 @@
 //! The exported surface: thin wrappers that convert, run blocking work off the
 //! caller's thread, and map errors. No domain logic lives here.
+//!
+//! Layer 4, the top: it may use every domain module; none of them uses it.
 
 mod core;
 mod counter;
 mod error;
 mod export;
-pub mod fast;
+mod fast;
 mod health;
 mod listener;
+mod parked;
 mod progress;
 mod records;
 mod report;

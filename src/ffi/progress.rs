@@ -4,11 +4,11 @@
 //! functions of [`crate::progress`], on the core's worker threads.
 
 use super::{DataChange, RehabCore, RehabError};
+use crate::model::{DailyGoal, LocalDate, Weekday, WeeklySchedule};
 use crate::progress::{
-    self, Adherence, DailyGoal, DateRange, DayTotal, ExerciseTrend, LocalDate, Streaks, WeekTotal,
-    Weekday, WeeklySchedule, WellbeingDay,
+    self, Adherence, DateRange, DayTotal, ExerciseTrend, Streaks, WeekTotal, WellbeingDay,
 };
-use crate::store::{CheckIn, CompletedSession, NewCheckIn, Session, StoreError};
+use crate::store::{self, CheckIn, CompletedSession, NewCheckIn, Session, StoreError};
 
 #[uniffi::export]
 impl RehabCore {
@@ -33,11 +33,12 @@ impl RehabCore {
         to: LocalDate,
     ) -> Result<Vec<CheckIn>, RehabError> {
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
             let mut all = s.check_ins(profile_id, start, end)?;
             all.retain(|c| {
-                let day = progress::local_date(c.values.recorded_at_ms, c.values.utc_offset_min);
+                let day =
+                    crate::model::local_date(c.values.recorded_at_ms, c.values.utc_offset_min);
                 range.index(day).is_some()
             });
             Ok(all)
@@ -91,7 +92,7 @@ impl RehabCore {
         to: LocalDate,
     ) -> Result<Vec<DayTotal>, RehabError> {
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
             let facts = s.session_facts(profile_id, start, end)?;
             Ok(progress::daily_totals(&facts, range))
@@ -109,7 +110,7 @@ impl RehabCore {
         first_day_of_week: Weekday,
     ) -> Result<Vec<WeekTotal>, RehabError> {
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.whole_weeks(first_day_of_week).utc_window();
             let facts = s.session_facts(profile_id, start, end)?;
             Ok(progress::weekly_totals(&facts, range, first_day_of_week))
@@ -119,7 +120,7 @@ impl RehabCore {
 
     /// Current and longest practice streak as of the local date `today`.
     pub async fn streaks(&self, profile_id: i64, today: LocalDate) -> Result<Streaks, RehabError> {
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let facts = s.session_facts(profile_id, i64::MIN, i64::MAX)?;
             Ok(progress::streaks(&facts, today))
         })
@@ -135,7 +136,7 @@ impl RehabCore {
         to: LocalDate,
     ) -> Result<Vec<ExerciseTrend>, RehabError> {
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
             let facts = s.block_facts(profile_id, start, end)?;
             Ok(progress::exercise_trends(&facts, range))
@@ -152,7 +153,7 @@ impl RehabCore {
         to: LocalDate,
     ) -> Result<Vec<WellbeingDay>, RehabError> {
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
             let sessions = s.session_facts(profile_id, start, end)?;
             let check_ins = s.check_in_facts(profile_id, start, end)?;
@@ -171,7 +172,7 @@ impl RehabCore {
         today: LocalDate,
     ) -> Result<Adherence, RehabError> {
         let range = DateRange::new(from, to)?;
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
             let sessions = s.session_facts(profile_id, start, end)?;
             let goals = s.daily_goals(profile_id)?;
@@ -204,7 +205,7 @@ impl RehabCore {
         profile_id: i64,
         on: LocalDate,
     ) -> Result<Option<DailyGoal>, RehabError> {
-        self.blocking(move |s| {
+        self.blocking(move |s| -> store::Result<_> {
             let goals = s.daily_goals(profile_id)?;
             Ok(goals
                 .into_iter()
@@ -246,14 +247,14 @@ impl RehabCore {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
-    use crate::progress::ScheduleSlot;
-    use crate::store::{CheckInTiming, CompletedBlock, NewProfile, RepRecord, Side, Spasticity};
+    use crate::model::{ScheduleSlot, Side, Spasticity};
+    use crate::store::{CheckInTiming, CompletedBlock, NewProfile, RepRecord};
     use std::sync::Arc;
 
     /// 2026-03-02 09:00 UTC, 10:00 in Madrid.
     const MONDAY_9H: i64 = 1_772_442_000_000;
 
-    fn d(s: &str) -> crate::progress::LocalDate {
+    fn d(s: &str) -> crate::model::LocalDate {
         s.parse().unwrap()
     }
 
@@ -415,7 +416,7 @@ mod tests {
                 .daily_totals(p, d("2026-03-03"), d("2026-03-01"))
                 .await
                 .unwrap_err();
-            assert!(matches!(err, RehabError::InvalidInput(_)), "{err}");
+            assert!(matches!(err, RehabError::InvalidInput { .. }), "{err}");
             assert_eq!(core.unfinished_session(p).await.unwrap(), None);
         });
     }

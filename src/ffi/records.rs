@@ -2,7 +2,7 @@
 //! ("YYYY-MM-DD") and are `java.time.LocalDate` in Kotlin and `RehabDate` in Swift
 //! (`uniffi.toml`).
 
-use crate::progress::LocalDate;
+use crate::model::LocalDate;
 
 // A malformed date inside a record (e.g. `DailyGoal.effectiveFrom`) fails the lift with a
 // `RehabError`: uniffi hands that to the caller as the typed `InvalidInput` of any method
@@ -17,7 +17,7 @@ uniffi::custom_type!(LocalDate, String, {
 /// naming the argument.
 pub(super) fn parse_date(text: &str, what: &str) -> Result<LocalDate, super::RehabError> {
     LocalDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| {
-        super::RehabError::InvalidInput(format!(
+        super::RehabError::invalid_input(format!(
             "{what}: {text:?} is not a date like 2026-03-29 ({e})"
         ))
     })

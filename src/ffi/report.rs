@@ -2,7 +2,8 @@
 
 use super::{RehabCore, RehabError};
 use crate::export::report::{self, ReportLanguage};
-use crate::progress::{DateRange, LocalDate};
+use crate::model::LocalDate;
+use crate::progress::DateRange;
 
 #[uniffi::export]
 impl RehabCore {

@@ -1,9 +1,10 @@
 //! The live session and the catalog, exported.
 
-use super::fast::Parked;
+use super::fast::fast_push;
 use super::listener::SessionChanges;
+use super::parked::Parked;
 use super::{ListenerError, RehabCore, RehabError};
-use crate::progress::LocalDate;
+use crate::model::LocalDate;
 use crate::routine::{Catalog, DailyPlan, Exercise, ExerciseText, PlanRequest, Routine};
 use crate::session::{LiveSession, SessionError, SessionEvent, SessionState, SessionSummary};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -51,27 +52,6 @@ pub struct CatalogEntry {
     pub text: ExerciseText,
 }
 
-impl From<SessionError> for RehabError {
-    fn from(e: SessionError) -> Self {
-        let msg = e.to_string();
-        match e {
-            SessionError::Store(e) => e.into(),
-            SessionError::Counting(_)
-            | SessionError::Routine(_)
-            | SessionError::Progress(_)
-            | SessionError::UnknownExercise { .. }
-            | SessionError::ImplausibleTime { .. }
-            | SessionError::BatchTooLong { .. } => RehabError::InvalidInput(msg),
-            SessionError::WrongState { .. }
-            | SessionError::EmptyPlan
-            | SessionError::UnreadablePlan { .. }
-            | SessionError::SessionOver { .. }
-            | SessionError::WrongInput { .. }
-            | SessionError::TapBackwards { .. } => RehabError::InvalidState(msg),
-        }
-    }
-}
-
 impl ExerciseSession {
     fn new(
         live: LiveSession,
@@ -98,7 +78,7 @@ impl ExerciseSession {
     }
 
     fn lock(&self) -> MutexGuard<'_, LiveSession> {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        crate::sync::lock(&self.inner)
     }
 
     /// Runs one engine call and tells the listener what happened.
@@ -262,7 +242,7 @@ impl RehabCore {
                     exercise: e.clone(),
                     text: catalog
                         .exercise_text(&e.id, &lang)
-                        .map_err(|e| RehabError::Internal(e.to_string()))?,
+                        .map_err(|e| RehabError::internal(e.to_string()))?,
                 })
             })
             .collect()
@@ -276,7 +256,7 @@ impl RehabCore {
         today: LocalDate,
         request: PlanRequest,
     ) -> Result<DailyPlan, RehabError> {
-        self.blocking_with(move |s| {
+        self.blocking(move |s| {
             crate::session::plan_for_day(s, Catalog::embedded(), profile_id, today, &request)
         })
         .await
@@ -292,7 +272,7 @@ impl RehabCore {
         level: u8,
     ) -> Result<DailyPlan, RehabError> {
         let now = self.clock.now_ms();
-        self.blocking_with(move |s| {
+        self.blocking(move |s| {
             let catalog = Catalog::embedded();
             let profile = s.profile(profile_id)?;
             let since = now - crate::session::ADAPT_WINDOW_DAYS * 86_400_000;
@@ -424,3 +404,12 @@ impl RehabCore {
         }
     }
 }
+
+fast_push!(
+    /// `ExerciseSession.pushImu` for the Kotlin/Swift `SessionFeed` (the sample fast path, `fast.rs`).
+    rehab_core_session_push_imu => ExerciseSession, push_imu_slices
+);
+fast_push!(
+    /// `ExerciseSession.pushScalar` for the Kotlin/Swift `SessionFeed` (the sample fast path, `fast.rs`).
+    rehab_core_session_push_scalar => ExerciseSession, push_scalar_slices
+);

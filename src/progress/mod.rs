@@ -1,5 +1,7 @@
 //! Progress: what the progress screens show, computed from stored facts.
 //!
+//! Layer 2: uses `model` only; nothing above.
+//!
 //! Pure functions: they take plain slices of facts (loaded by [`crate::store`])
 //! and the local dates to cover, and never touch SQL or a clock. Local days come
 //! from each fact's own UTC offset (the one the phone reported at that moment),
@@ -12,17 +14,14 @@ mod totals;
 mod trends;
 mod wellbeing;
 
-pub use adherence::{adherence, Adherence, AdherenceDay, DailyGoal, ScheduleSlot, WeeklySchedule};
+pub use adherence::{adherence, Adherence, AdherenceDay};
 pub use streaks::{streaks, Streaks};
 pub use totals::{daily_totals, weekly_totals, DayTotal, WeekTotal};
 pub use trends::{exercise_trends, ExerciseTrend, TrendPoint};
 pub use wellbeing::{pain_vs_reps, WellbeingDay};
 
-use crate::store::Spasticity;
-use chrono::{DateTime, Datelike, Duration};
-
-/// A date in the person's local calendar (exported as an ISO `YYYY-MM-DD` string).
-pub type LocalDate = chrono::NaiveDate;
+use crate::model::{local_date, BlockFact, CheckInFact, LocalDate, SessionFact, Weekday};
+use chrono::{Datelike, Duration};
 
 /// The longest span one query covers (about ten years).
 pub const MAX_RANGE_DAYS: i64 = 3_700;
@@ -37,128 +36,6 @@ pub enum ProgressError {
         to: LocalDate,
         reason: &'static str,
     },
-}
-
-/// A day of the week (ISO numbering: Monday is 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, uniffi::Enum)]
-pub enum Weekday {
-    /// Monday.
-    Monday,
-    /// Tuesday.
-    Tuesday,
-    /// Wednesday.
-    Wednesday,
-    /// Thursday.
-    Thursday,
-    /// Friday.
-    Friday,
-    /// Saturday.
-    Saturday,
-    /// Sunday.
-    Sunday,
-}
-
-impl Weekday {
-    /// ISO number, Monday = 1 ... Sunday = 7.
-    pub fn number(self) -> u8 {
-        self.to_chrono().number_from_monday() as u8
-    }
-
-    /// From the ISO number (1-7).
-    pub fn from_number(n: u8) -> Option<Weekday> {
-        use Weekday::*;
-        [
-            Monday, Tuesday, Wednesday, Thursday, Friday, Saturday, Sunday,
-        ]
-        .get(usize::from(n).checked_sub(1)?)
-        .copied()
-    }
-
-    /// The weekday of a date.
-    pub fn of(date: LocalDate) -> Weekday {
-        Weekday::from_number(date.weekday().number_from_monday() as u8).expect("1..=7")
-    }
-
-    fn to_chrono(self) -> chrono::Weekday {
-        match self {
-            Weekday::Monday => chrono::Weekday::Mon,
-            Weekday::Tuesday => chrono::Weekday::Tue,
-            Weekday::Wednesday => chrono::Weekday::Wed,
-            Weekday::Thursday => chrono::Weekday::Thu,
-            Weekday::Friday => chrono::Weekday::Fri,
-            Weekday::Saturday => chrono::Weekday::Sat,
-            Weekday::Sunday => chrono::Weekday::Sun,
-        }
-    }
-}
-
-/// One practice session, as progress needs it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SessionFact {
-    /// Start, UTC milliseconds.
-    pub started_at_ms: i64,
-    /// UTC offset at the start, minutes; the session counts on that local day.
-    pub utc_offset_min: i32,
-    /// Time spent moving, milliseconds.
-    pub active_ms: i64,
-    /// Reps counted.
-    pub reps: u32,
-    /// Attempts (movements that did not count as a rep).
-    pub attempts: u32,
-}
-
-impl SessionFact {
-    /// The local day the session counts on.
-    pub fn local_date(&self) -> LocalDate {
-        local_date(self.started_at_ms, self.utc_offset_min)
-    }
-
-    /// Whether the session is practice (a rep, or time spent moving).
-    pub fn is_practice(&self) -> bool {
-        self.reps > 0 || self.active_ms > 0
-    }
-}
-
-/// One exercise block (set), as the trends need it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct BlockFact {
-    /// Catalog id of the exercise, e.g. "wrist_flexion".
-    pub exercise_id: String,
-    /// Start, UTC milliseconds.
-    pub started_at_ms: i64,
-    /// UTC offset of the session, minutes.
-    pub utc_offset_min: i32,
-    /// Time spent moving in the block, milliseconds.
-    pub active_ms: i64,
-    /// Reps counted.
-    pub reps: u32,
-    /// Sum of the reps' amplitudes (range of motion proxy).
-    pub amplitude_sum: f64,
-    /// Largest amplitude of a rep.
-    pub amplitude_max: f64,
-}
-
-/// One check-in, as progress needs it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CheckInFact {
-    /// When it was recorded, UTC milliseconds.
-    pub recorded_at_ms: i64,
-    /// UTC offset at that moment, minutes.
-    pub utc_offset_min: i32,
-    /// Pain, 0-10.
-    pub pain: Option<u8>,
-    /// Stiffness, Modified Ashworth grade.
-    pub spasticity: Option<Spasticity>,
-    /// Perceived effort, 0-10.
-    pub effort: Option<u8>,
-}
-
-/// The local date of a UTC instant seen with a UTC offset in minutes.
-pub fn local_date(utc_ms: i64, utc_offset_min: i32) -> LocalDate {
-    let local_ms = utc_ms.saturating_add(i64::from(utc_offset_min) * 60_000);
-    DateTime::from_timestamp_millis(local_ms)
-        .unwrap_or(DateTime::UNIX_EPOCH)
-        .date_naive()
 }
 
 /// An inclusive range of local dates, checked once.

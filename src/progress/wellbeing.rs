@@ -1,7 +1,7 @@
 //! Pain and stiffness over time, next to the day's practice.
 
 use super::{daily_totals, local_date, CheckInFact, DateRange, LocalDate, SessionFact};
-use crate::store::Spasticity;
+use crate::model::Spasticity;
 
 /// One local day: practice and how the person felt.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]

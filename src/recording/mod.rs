@@ -4,6 +4,8 @@
 //! with every line bounded ([`MAX_LINE_BYTES`]) and only regular files opened, so a
 //! device, a pipe or a file of one endless line cannot exhaust memory or hang.
 //! Every fault is a typed [`RecordingError`] with the line it was found on.
+//!
+//! Layer 0 (a leaf, beside `model`): imports nothing of ours.
 
 use std::fs::File;
 use std::io::{self, Read};

@@ -4,7 +4,7 @@
 use super::adapt::Targets;
 use super::plan::{block, finish, sides, BlockSource, DailyPlan};
 use super::{Catalog, RoutineError};
-use crate::store::Side;
+use crate::model::Side;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 

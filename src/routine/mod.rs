@@ -1,6 +1,8 @@
 //! Routines: the exercise catalog, daily plans, therapist prescriptions,
 //! routines a person builds, and target adaptation across sessions.
 //!
+//! Layer 2: uses `model` only; nothing above.
+//!
 //! Pure functions over plain values: no SQL, no clock, no I/O except the
 //! catalog data embedded at build time (`catalog/` at the repository top).
 //! "Today" and the history are passed in, so every result is reproducible.

@@ -9,7 +9,7 @@ use super::adapt::Targets;
 use super::catalog::{BodyRegion, Catalog, Exercise, Laterality, Placement};
 use super::prescription::{PastExercise, PrescribedAmount, Prescription};
 use super::RoutineError;
-use crate::store::Side;
+use crate::model::Side;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;

@@ -2,7 +2,7 @@
 //! Due prescriptions come first in a plan and are never cut by the budget.
 
 use super::{Catalog, RoutineError};
-use crate::store::Side;
+use crate::model::Side;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 

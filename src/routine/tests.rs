@@ -2,7 +2,7 @@
 //! user routines and adaptation.
 
 use super::*;
-use crate::store::Side;
+use crate::model::Side;
 use chrono::{Datelike, NaiveDate};
 use std::collections::{HashMap, HashSet};
 

@@ -1,7 +1,7 @@
 //! The session state machine.
 
 use super::counter_hint;
-use super::error::{Action, Input, SessionError};
+use super::error::{Input, SessionAction, SessionError};
 use super::events::{ExerciseResult, SessionEvent, SessionState, SessionSummary};
 use super::stage::{check_times, ActiveBlock, Closing, Paused, Stage};
 use super::targets::{next_targets, ADAPT_WINDOW_DAYS};
@@ -222,7 +222,7 @@ impl LiveSession {
             Stage::Planned => s.start_next_block(events),
             Stage::Resting { .. } => s.end_rest(events),
             Stage::Ending => s.finish_session(events),
-            _ => Err(s.wrong_state(Action::Begin)),
+            _ => Err(s.wrong_state(SessionAction::Begin)),
         })
     }
 
@@ -249,7 +249,7 @@ impl LiveSession {
         self.run(|s, events| {
             s.settle(events)?;
             let now = s.clock.now_ms();
-            let Some(block) = s.stage.input_block(Action::PushSamples)? else {
+            let Some(block) = s.stage.input_block(SessionAction::PushSamples)? else {
                 return Ok(()); // resting or paused
             };
             let Some(counter) = block.counter.as_mut() else {
@@ -278,7 +278,7 @@ impl LiveSession {
         self.run(|s, events| {
             s.settle(events)?;
             let now = s.clock.now_ms();
-            let Some(block) = s.stage.input_block(Action::Tap)? else {
+            let Some(block) = s.stage.input_block(SessionAction::Tap)? else {
                 return Ok(()); // resting or paused
             };
             if block.counter.is_some() {
@@ -323,7 +323,7 @@ impl LiveSession {
     pub fn pause(&mut self) -> Result<Vec<SessionEvent>> {
         match self.stage {
             Stage::Block(_) | Stage::Closing(_) | Stage::Resting { .. } | Stage::Ending => {}
-            _ => return Err(self.wrong_state(Action::Pause)),
+            _ => return Err(self.wrong_state(SessionAction::Pause)),
         }
         let at_ms = self.clock.now_ms();
         let mut from = std::mem::replace(&mut self.stage, Stage::Planned);
@@ -354,7 +354,7 @@ impl LiveSession {
             }
             other => {
                 self.stage = other;
-                Err(self.wrong_state(Action::Resume))
+                Err(self.wrong_state(SessionAction::Resume))
             }
         }
     }
@@ -365,7 +365,7 @@ impl LiveSession {
             Stage::Block(_) => s.end_block_early(events),
             Stage::Closing(_) | Stage::Ending => s.settle(events),
             Stage::Resting { .. } => s.end_rest(events),
-            _ => Err(s.wrong_state(Action::Skip)),
+            _ => Err(s.wrong_state(SessionAction::Skip)),
         })
     }
 
@@ -387,7 +387,7 @@ impl LiveSession {
     pub fn stop(&mut self) -> Result<Vec<SessionEvent>> {
         self.run(|s, events| {
             if let Stage::Finished = s.stage {
-                return Err(s.wrong_state(Action::Stop));
+                return Err(s.wrong_state(SessionAction::Stop));
             }
             s.stopping = true;
             if let Stage::Paused(_) = s.stage {
@@ -446,7 +446,7 @@ impl LiveSession {
         }
     }
 
-    fn wrong_state(&self, action: Action) -> SessionError {
+    fn wrong_state(&self, action: SessionAction) -> SessionError {
         SessionError::WrongState {
             action,
             state: self.stage.state(),
@@ -671,7 +671,6 @@ impl LiveSession {
                     recorded_at_ms: now,
                     rest_noise: f64::from(counter.floor()),
                     full_range: f64::from(reference),
-                    params_json: "{}".into(),
                 };
                 let target = counter.target_range().unwrap_or(reference);
                 block.unstored_calibration = Some((calibration, reference, target));

@@ -28,7 +28,7 @@ pub enum SessionError {
     #[error("cannot {action} while the session is {state:?}")]
     WrongState {
         /// What was asked.
-        action: Action,
+        action: SessionAction,
         /// The state the session was in.
         state: SessionState,
     },
@@ -102,9 +102,10 @@ impl From<RoutineError> for SessionError {
     }
 }
 
-/// What a call asked the session to do (named in [`SessionError::WrongState`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+/// What a call asked the session to do (named in [`SessionError::WrongState`], and
+/// carried by `RehabError::InvalidState` so a screen can branch on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum SessionAction {
     /// `begin`.
     Begin,
     /// `push_imu` or `push_scalar`.
@@ -121,16 +122,16 @@ pub enum Action {
     Stop,
 }
 
-impl std::fmt::Display for Action {
+impl std::fmt::Display for SessionAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
-            Action::Begin => "begin",
-            Action::PushSamples => "push samples",
-            Action::Tap => "tap",
-            Action::Pause => "pause",
-            Action::Resume => "resume",
-            Action::Skip => "skip",
-            Action::Stop => "stop",
+            SessionAction::Begin => "begin",
+            SessionAction::PushSamples => "push samples",
+            SessionAction::Tap => "tap",
+            SessionAction::Pause => "pause",
+            SessionAction::Resume => "resume",
+            SessionAction::Skip => "skip",
+            SessionAction::Stop => "stop",
         })
     }
 }

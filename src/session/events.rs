@@ -1,7 +1,7 @@
 //! What a session reports: its state, events, and the final summary.
 
+use crate::model::Side;
 use crate::routine::TargetChange;
-use crate::store::Side;
 
 /// Where the live session stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]

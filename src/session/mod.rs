@@ -2,6 +2,9 @@
 //! taps, pause, resume, skip, stop, tick) that returns what happened and stores
 //! every rep as it is counted. It owns no threads.
 //!
+//! Layer 3: drives `counting`, plans with `routine`, stores through `store`; only
+//! `ffi` and the CLI use it.
+//!
 //! ```text
 //! Planned -> [Calibrating] -> Exercising -> Resting -> ... -> Finished
 //!                  \______________\____________/
@@ -27,7 +30,7 @@ mod stage;
 mod targets;
 
 pub use engine::LiveSession;
-pub use error::{Action, Input, SessionError};
+pub use error::{Input, SessionAction, SessionError};
 pub use events::{ExerciseResult, SessionEvent, SessionState, SessionSummary};
 pub use hint::counter_hint;
 pub use planning::plan_for_day;

@@ -1,7 +1,7 @@
 //! Today's plan from the stored history.
 
 use super::SessionError;
-use crate::progress::{local_date, LocalDate};
+use crate::model::{local_date, LocalDate};
 use crate::routine::{generate_plan, Catalog, DailyPlan, PastExercise, PlanRequest};
 use crate::store::Store;
 

@@ -1,7 +1,7 @@
 //! Where a live session stands, as one value: each stage carries what it needs,
 //! so a block cannot be missing while reps are counted.
 
-use super::error::{Action, SessionError};
+use super::error::{SessionAction, SessionError};
 use super::events::SessionState;
 use crate::counting::{RepCounter, RepEvent};
 use crate::routine::PlannedBlock;
@@ -87,7 +87,7 @@ impl Stage {
     /// once the session is over.
     pub fn input_block(
         &mut self,
-        action: Action,
+        action: SessionAction,
     ) -> Result<Option<&mut ActiveBlock>, SessionError> {
         let state = self.state();
         match self {

@@ -1,8 +1,9 @@
 use super::*;
 use crate::clock::ManualClock;
+use crate::model::Side;
 use crate::routine::{BlockSource, Catalog, DailyPlan, PlannedBlock};
 use crate::sim::{impaired_set, ImuStream, Movement, Performer, Rng};
-use crate::store::{NewProfile, Side, Store};
+use crate::store::{NewProfile, Store};
 use std::sync::Arc;
 
 const T0: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -443,7 +444,7 @@ fn bad_calls_get_typed_errors_and_store_nothing() {
         matches!(
             s.push_imu(&[0.0], &[0.0; 6]),
             Err(SessionError::WrongState {
-                action: Action::PushSamples,
+                action: SessionAction::PushSamples,
                 state: SessionState::Planned
             })
         ),
@@ -505,7 +506,7 @@ fn each_refusal_is_its_own_typed_error_with_a_readable_message() {
         matches!(
             e,
             SessionError::WrongState {
-                action: Action::Pause,
+                action: SessionAction::Pause,
                 state: SessionState::Planned
             }
         ),

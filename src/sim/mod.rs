@@ -3,6 +3,8 @@
 //! fatigue, with tremor, sensor noise, gyroscope bias and jittery timestamps.
 //! Deterministic for a seed. The truth (how many movements were made, and how
 //! large) is known, so what the counter reports can be checked against it.
+//!
+//! Layer 0 (a leaf, beside `model`): imports nothing of ours.
 
 pub mod body;
 

@@ -1,7 +1,8 @@
 //! Calibrations per profile and exercise; every calibration is kept as history.
 
 use super::sessions::{ensure_profile, invalid};
-use super::{Result, Side, Store};
+use super::{Result, Store};
+use crate::model::Side;
 use rusqlite::{params, OptionalExtension, Row};
 
 /// What a calibration measured for one exercise and side.
@@ -19,8 +20,6 @@ pub struct NewCalibration {
     pub rest_noise: f64,
     /// Amplitude of a full comfortable movement, in the exercise's unit.
     pub full_range: f64,
-    /// Counter-specific parameters, as JSON ("{}" if none).
-    pub params_json: String,
 }
 
 /// A stored calibration.
@@ -48,21 +47,18 @@ impl NewCalibration {
     }
 }
 
-const COLUMNS: &str =
-    "id, profile_id, exercise_id, side, recorded_at_ms, rest_noise, full_range, params_json";
+const COLUMNS: &str = "id, profile_id, exercise_id, side, recorded_at_ms, rest_noise, full_range";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Calibration> {
-    let side: String = row.get(3)?;
     Ok(Calibration {
-        id: row.get(0)?,
+        id: row.get("id")?,
         values: NewCalibration {
-            profile_id: row.get(1)?,
-            exercise_id: row.get(2)?,
-            side: Side::parse(&side).unwrap_or(Side::None),
-            recorded_at_ms: row.get(4)?,
-            rest_noise: row.get(5)?,
-            full_range: row.get(6)?,
-            params_json: row.get(7)?,
+            profile_id: row.get("profile_id")?,
+            exercise_id: row.get("exercise_id")?,
+            side: row.get("side")?,
+            recorded_at_ms: row.get("recorded_at_ms")?,
+            rest_noise: row.get("rest_noise")?,
+            full_range: row.get("full_range")?,
         },
     })
 }
@@ -75,8 +71,8 @@ impl Store {
             ensure_profile(tx, new.profile_id)?;
             tx.prepare_cached(
                 "INSERT INTO calibrations (profile_id, exercise_id, side, recorded_at_ms,
-                                           rest_noise, full_range, params_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                           rest_noise, full_range)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?
             .execute(params![
                 new.profile_id,
@@ -85,7 +81,6 @@ impl Store {
                 new.recorded_at_ms,
                 new.rest_noise,
                 new.full_range,
-                new.params_json,
             ])?;
             Ok(Calibration {
                 id: tx.last_insert_rowid(),

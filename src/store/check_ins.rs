@@ -2,53 +2,8 @@
 
 use super::sessions::{check_offset, ensure_profile, invalid};
 use super::{Result, Store, StoreError};
-use crate::progress::CheckInFact;
+use crate::model::{CheckInFact, Spasticity};
 use rusqlite::{params, OptionalExtension, Row};
-
-/// Spasticity on the Modified Ashworth Scale (0, 1, 1+, 2, 3, 4), ordered from
-/// no increase in tone to rigid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, uniffi::Enum)]
-pub enum Spasticity {
-    /// 0: no increase in muscle tone.
-    Zero,
-    /// 1: slight increase, a catch and release at the end of the range.
-    One,
-    /// 1+: slight increase, a catch then minimal resistance through less than half the range.
-    OnePlus,
-    /// 2: more marked increase through most of the range, still easily moved.
-    Two,
-    /// 3: considerable increase, passive movement difficult.
-    Three,
-    /// 4: rigid in flexion or extension.
-    Four,
-}
-
-impl Spasticity {
-    /// The grade as clinicians write it ("0", "1", "1+", "2", "3", "4").
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Spasticity::Zero => "0",
-            Spasticity::One => "1",
-            Spasticity::OnePlus => "1+",
-            Spasticity::Two => "2",
-            Spasticity::Three => "3",
-            Spasticity::Four => "4",
-        }
-    }
-
-    /// Parses a grade as clinicians write it.
-    pub fn parse(s: &str) -> Option<Spasticity> {
-        Some(match s {
-            "0" => Spasticity::Zero,
-            "1" => Spasticity::One,
-            "1+" => Spasticity::OnePlus,
-            "2" => Spasticity::Two,
-            "3" => Spasticity::Three,
-            "4" => Spasticity::Four,
-            _ => return None,
-        })
-    }
-}
 
 /// When a check-in was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
@@ -142,19 +97,18 @@ const COLUMNS: &str = "id, profile_id, timing, session_id, recorded_at_ms, utc_o
                        pain, spasticity, effort, note";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<CheckIn> {
-    let timing: String = row.get(2)?;
-    let spasticity: Option<String> = row.get(7)?;
+    let timing: String = row.get("timing")?;
     Ok(CheckIn {
-        id: row.get(0)?,
+        id: row.get("id")?,
         values: NewCheckIn {
-            profile_id: row.get(1)?,
-            timing: CheckInTiming::from_parts(&timing, row.get(3)?),
-            recorded_at_ms: row.get(4)?,
-            utc_offset_min: row.get(5)?,
-            pain: row.get(6)?,
-            spasticity: spasticity.as_deref().and_then(Spasticity::parse),
-            effort: row.get(8)?,
-            note: row.get(9)?,
+            profile_id: row.get("profile_id")?,
+            timing: CheckInTiming::from_parts(&timing, row.get("session_id")?),
+            recorded_at_ms: row.get("recorded_at_ms")?,
+            utc_offset_min: row.get("utc_offset_min")?,
+            pain: row.get("pain")?,
+            spasticity: row.get("spasticity")?,
+            effort: row.get("effort")?,
+            note: row.get("note")?,
         },
     })
 }
@@ -244,13 +198,12 @@ impl Store {
                   WHERE profile_id = ?1 AND recorded_at_ms >= ?2 AND recorded_at_ms < ?3",
             )?;
             let rows = stmt.query_map(params![profile_id, from_ms, to_ms], |r| {
-                let spasticity: Option<String> = r.get(3)?;
                 Ok(CheckInFact {
-                    recorded_at_ms: r.get(0)?,
-                    utc_offset_min: r.get(1)?,
-                    pain: r.get(2)?,
-                    spasticity: spasticity.as_deref().and_then(Spasticity::parse),
-                    effort: r.get(4)?,
+                    recorded_at_ms: r.get("recorded_at_ms")?,
+                    utc_offset_min: r.get("utc_offset_min")?,
+                    pain: r.get("pain")?,
+                    spasticity: r.get("spasticity")?,
+                    effort: r.get("effort")?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -1,3 +1,4 @@
+use super::values::UnknownValue;
 use std::path::PathBuf;
 
 /// What the app can do with a damaged database file (part of the message).
@@ -44,6 +45,12 @@ pub enum StoreError {
     /// A value was rejected before it reached the database.
     #[error("invalid {field}: {reason}")]
     Invalid { field: &'static str, reason: String },
+    /// A stored value this version does not know (a session status, a side, a
+    /// stiffness grade): written by another program, or damage. Nothing is guessed.
+    #[error(
+        "the database holds an {0}, which this app version does not know; it was left untouched"
+    )]
+    UnknownValue(UnknownValue),
     /// Any other SQLite failure.
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
@@ -56,6 +63,11 @@ impl From<rusqlite::Error> for StoreError {
     /// Damage SQLite finds at any time (`SQLITE_CORRUPT`, `SQLITE_NOTADB`) is
     /// [`StoreError::Corrupt`]; everything else stays an SQLite error.
     fn from(e: rusqlite::Error) -> Self {
+        if let rusqlite::Error::FromSqlConversionFailure(_, _, inner) = &e {
+            if let Some(unknown) = inner.downcast_ref::<UnknownValue>() {
+                return StoreError::UnknownValue(unknown.clone());
+            }
+        }
         match e.sqlite_error_code() {
             Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase) => {
                 StoreError::Corrupt {

@@ -7,7 +7,11 @@
 //! `crate::export::backup`) is exactly these rows: a change here is a change of
 //! the backup format and needs a new version there.
 
-use super::{Result, Side, Store};
+use super::sessions::{
+    insert_attempt, insert_rep, inserted, AttemptRecord, Destination, RepRecord,
+};
+use super::{Result, Store};
+use crate::model::Side;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 
@@ -155,7 +159,8 @@ pub struct CalibrationRow {
     pub rest_noise: f64,
     /// Amplitude of a full comfortable movement.
     pub full_range: f64,
-    /// Counter parameters, JSON text (opaque).
+    /// Counter parameters, JSON text (opaque). Nothing in this version sets them
+    /// (new rows get the column's default `{}`); a backup carries what the file holds.
     pub params_json: String,
 }
 
@@ -230,10 +235,6 @@ impl HistoryWindow {
     };
 }
 
-fn side(text: String) -> Side {
-    Side::parse(&text).unwrap_or(Side::None)
-}
-
 fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<ProfileHistory> {
     let mut sessions = conn
         .prepare_cached(
@@ -244,14 +245,14 @@ fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<Pr
         )?
         .query_map(params![p.id, w.from_ms, w.to_ms], |r| {
             Ok(SessionRow {
-                id: r.get(0)?,
-                uuid: r.get(7)?,
-                started_at_ms: r.get(1)?,
-                utc_offset_min: r.get(2)?,
-                ended_at_ms: r.get(3)?,
-                active_ms: r.get(4)?,
-                status: r.get(5)?,
-                plan_json: r.get(6)?,
+                id: r.get("id")?,
+                uuid: r.get("uuid")?,
+                started_at_ms: r.get("started_at_ms")?,
+                utc_offset_min: r.get("utc_offset_min")?,
+                ended_at_ms: r.get("ended_at_ms")?,
+                active_ms: r.get("active_ms")?,
+                status: r.get("status")?,
+                plan_json: r.get("plan_json")?,
                 blocks: Vec::new(),
             })
         })?
@@ -273,15 +274,15 @@ fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<Pr
         s.blocks = blocks
             .query_map([s.id], |r| {
                 Ok(BlockRow {
-                    id: r.get(0)?,
-                    position: r.get(1)?,
-                    exercise_id: r.get(2)?,
-                    side: side(r.get(3)?),
-                    target_reps: r.get(4)?,
-                    target_range: r.get(5)?,
-                    started_at_ms: r.get(6)?,
-                    ended_at_ms: r.get(7)?,
-                    active_ms: r.get(8)?,
+                    id: r.get("id")?,
+                    position: r.get("position")?,
+                    exercise_id: r.get("exercise_id")?,
+                    side: r.get("side")?,
+                    target_reps: r.get("target_reps")?,
+                    target_range: r.get("target_range")?,
+                    started_at_ms: r.get("started_at_ms")?,
+                    ended_at_ms: r.get("ended_at_ms")?,
+                    active_ms: r.get("active_ms")?,
                     reps: Vec::new(),
                     attempts: Vec::new(),
                 })
@@ -291,23 +292,23 @@ fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<Pr
             b.reps = reps
                 .query_map([b.id], |r| {
                     Ok(RepRow {
-                        id: r.get(0)?,
-                        started_at_ms: r.get(1)?,
-                        ended_at_ms: r.get(2)?,
-                        amplitude: r.get(3)?,
-                        peak_speed: r.get(4)?,
-                        target_reached: r.get(5)?,
+                        id: r.get("id")?,
+                        started_at_ms: r.get("started_at_ms")?,
+                        ended_at_ms: r.get("ended_at_ms")?,
+                        amplitude: r.get("amplitude")?,
+                        peak_speed: r.get("peak_speed")?,
+                        target_reached: r.get("target_reached")?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             b.attempts = attempts
                 .query_map([b.id], |r| {
                     Ok(AttemptRow {
-                        id: r.get(0)?,
-                        started_at_ms: r.get(1)?,
-                        ended_at_ms: r.get(2)?,
-                        amplitude: r.get(3)?,
-                        peak_speed: r.get(4)?,
+                        id: r.get("id")?,
+                        started_at_ms: r.get("started_at_ms")?,
+                        ended_at_ms: r.get("ended_at_ms")?,
+                        amplitude: r.get("amplitude")?,
+                        peak_speed: r.get("peak_speed")?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -323,15 +324,15 @@ fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<Pr
         )?
         .query_map(params![p.id, w.from_ms, w.to_ms], |r| {
             Ok(CheckInRow {
-                id: r.get(0)?,
-                session_id: r.get(1)?,
-                timing: r.get(2)?,
-                recorded_at_ms: r.get(3)?,
-                utc_offset_min: r.get(4)?,
-                pain: r.get(5)?,
-                spasticity: r.get(6)?,
-                effort: r.get(7)?,
-                note: r.get(8)?,
+                id: r.get("id")?,
+                session_id: r.get("session_id")?,
+                timing: r.get("timing")?,
+                recorded_at_ms: r.get("recorded_at_ms")?,
+                utc_offset_min: r.get("utc_offset_min")?,
+                pain: r.get("pain")?,
+                spasticity: r.get("spasticity")?,
+                effort: r.get("effort")?,
+                note: r.get("note")?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -342,13 +343,13 @@ fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<Pr
         )?
         .query_map([p.id], |r| {
             Ok(CalibrationRow {
-                id: r.get(0)?,
-                exercise_id: r.get(1)?,
-                side: side(r.get(2)?),
-                recorded_at_ms: r.get(3)?,
-                rest_noise: r.get(4)?,
-                full_range: r.get(5)?,
-                params_json: r.get(6)?,
+                id: r.get("id")?,
+                exercise_id: r.get("exercise_id")?,
+                side: r.get("side")?,
+                recorded_at_ms: r.get("recorded_at_ms")?,
+                rest_noise: r.get("rest_noise")?,
+                full_range: r.get("full_range")?,
+                params_json: r.get("params_json")?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -359,10 +360,10 @@ fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<Pr
         )?
         .query_map([p.id], |r| {
             Ok(GoalRow {
-                effective_from: r.get(0)?,
-                reps: r.get(1)?,
-                active_minutes: r.get(2)?,
-                set_at_ms: r.get(3)?,
+                effective_from: r.get("effective_from")?,
+                reps: r.get("reps")?,
+                active_minutes: r.get("active_minutes")?,
+                set_at_ms: r.get("set_at_ms")?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -370,8 +371,8 @@ fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<Pr
         .prepare_cached("SELECT effective_from, set_at_ms FROM schedules WHERE profile_id = ?1")?
         .query_row([p.id], |r| {
             Ok(ScheduleRow {
-                effective_from: r.get(0)?,
-                set_at_ms: r.get(1)?,
+                effective_from: r.get("effective_from")?,
+                set_at_ms: r.get("set_at_ms")?,
                 slots: Vec::new(),
             })
         })
@@ -386,8 +387,8 @@ fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<Pr
                 )?
                 .query_map([p.id], |r| {
                     Ok(SlotRow {
-                        weekday: r.get(0)?,
-                        reminder_minute: r.get(1)?,
+                        weekday: r.get("weekday")?,
+                        reminder_minute: r.get("reminder_minute")?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -450,15 +451,6 @@ fn insert_history(tx: &Transaction<'_>, h: &ProfileHistory) -> Result<i64> {
                              started_at_ms, ended_at_ms, active_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?;
-    let mut rep = tx.prepare_cached(
-        "INSERT INTO reps (block_id, started_at_ms, ended_at_ms, amplitude, peak_speed,
-                           target_reached)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    let mut attempt = tx.prepare_cached(
-        "INSERT INTO attempts (block_id, started_at_ms, ended_at_ms, amplitude, peak_speed)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
     for s in &h.sessions {
         session.execute(params![
             profile_id,
@@ -486,23 +478,29 @@ fn insert_history(tx: &Transaction<'_>, h: &ProfileHistory) -> Result<i64> {
             ])?;
             let block_id = tx.last_insert_rowid();
             for r in &b.reps {
-                rep.execute(params![
+                let rep = RepRecord {
+                    started_at_ms: r.started_at_ms,
+                    ended_at_ms: r.ended_at_ms,
+                    amplitude: r.amplitude,
+                    peak_speed: r.peak_speed,
+                    target_reached: r.target_reached,
+                };
+                inserted(
+                    insert_rep(tx, block_id, &rep, Destination::AnyBlock)?,
                     block_id,
-                    r.started_at_ms,
-                    r.ended_at_ms,
-                    r.amplitude,
-                    r.peak_speed,
-                    r.target_reached
-                ])?;
+                )?;
             }
             for a in &b.attempts {
-                attempt.execute(params![
+                let attempt = AttemptRecord {
+                    started_at_ms: a.started_at_ms,
+                    ended_at_ms: a.ended_at_ms,
+                    amplitude: a.amplitude,
+                    peak_speed: a.peak_speed,
+                };
+                inserted(
+                    insert_attempt(tx, block_id, &attempt, Destination::AnyBlock)?,
                     block_id,
-                    a.started_at_ms,
-                    a.ended_at_ms,
-                    a.amplitude,
-                    a.peak_speed
-                ])?;
+                )?;
             }
         }
     }
@@ -595,11 +593,11 @@ impl Store {
                 )?
                 .query_map([profile_id], |r| {
                     Ok(ProfileRow {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        affected_side: side(r.get(2)?),
-                        time_zone: r.get(3)?,
-                        created_at_ms: r.get(4)?,
+                        id: r.get("id")?,
+                        name: r.get("name")?,
+                        affected_side: r.get("affected_side")?,
+                        time_zone: r.get("time_zone")?,
+                        created_at_ms: r.get("created_at_ms")?,
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<_>>>()?;

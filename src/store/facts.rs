@@ -1,7 +1,7 @@
 //! The facts progress computes from, loaded in one query each.
 
 use super::{Result, Store};
-use crate::progress::{BlockFact, SessionFact};
+use crate::model::{BlockFact, SessionFact};
 use rusqlite::params;
 
 impl Store {
@@ -19,18 +19,18 @@ impl Store {
                         CASE WHEN status = 'active'
                              THEN (SELECT coalesce(sum(active_ms), 0) FROM blocks
                                     WHERE session_id = sessions.id)
-                             ELSE active_ms END,
+                             ELSE active_ms END AS active_ms,
                         rep_count, attempt_count
                    FROM sessions
                   WHERE profile_id = ?1 AND started_at_ms >= ?2 AND started_at_ms < ?3",
             )?;
             let rows = stmt.query_map(params![profile_id, from_ms, to_ms], |r| {
                 Ok(SessionFact {
-                    started_at_ms: r.get(0)?,
-                    utc_offset_min: r.get(1)?,
-                    active_ms: r.get(2)?,
-                    reps: r.get(3)?,
-                    attempts: r.get(4)?,
+                    started_at_ms: r.get("started_at_ms")?,
+                    utc_offset_min: r.get("utc_offset_min")?,
+                    active_ms: r.get("active_ms")?,
+                    reps: r.get("rep_count")?,
+                    attempts: r.get("attempt_count")?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
@@ -48,13 +48,13 @@ impl Store {
             )?;
             let rows = stmt.query_map(params![profile_id, from_ms, to_ms], |r| {
                 Ok(BlockFact {
-                    exercise_id: r.get(0)?,
-                    started_at_ms: r.get(1)?,
-                    utc_offset_min: r.get(2)?,
-                    active_ms: r.get(3)?,
-                    reps: r.get(4)?,
-                    amplitude_sum: r.get(5)?,
-                    amplitude_max: r.get(6)?,
+                    exercise_id: r.get("exercise_id")?,
+                    started_at_ms: r.get("started_at_ms")?,
+                    utc_offset_min: r.get("utc_offset_min")?,
+                    active_ms: r.get("active_ms")?,
+                    reps: r.get("rep_count")?,
+                    amplitude_sum: r.get("amplitude_sum")?,
+                    amplitude_max: r.get("amplitude_max")?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

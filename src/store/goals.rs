@@ -2,7 +2,7 @@
 
 use super::sessions::{ensure_profile, invalid};
 use super::{Result, Store, StoreError};
-use crate::progress::{DailyGoal, LocalDate, ScheduleSlot, Weekday, WeeklySchedule};
+use crate::model::{DailyGoal, LocalDate, ScheduleSlot, Weekday, WeeklySchedule};
 use rusqlite::{params, OptionalExtension};
 
 fn parse_date(s: &str) -> rusqlite::Result<LocalDate> {
@@ -46,9 +46,9 @@ impl Store {
             )?;
             let rows = stmt.query_map([profile_id], |r| {
                 Ok(DailyGoal {
-                    effective_from: parse_date(&r.get::<_, String>(0)?)?,
-                    reps: r.get(1)?,
-                    active_minutes: r.get(2)?,
+                    effective_from: parse_date(&r.get::<_, String>("effective_from")?)?,
+                    reps: r.get("reps")?,
+                    active_minutes: r.get("active_minutes")?,
                 })
             })?;
             Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

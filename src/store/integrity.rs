@@ -3,6 +3,7 @@
 //! [`StoreError::Corrupt`] if it did not), so a damaged file is never written to.
 
 use super::{open, Result, StoreError};
+use crate::sync::lock;
 use rusqlite::InterruptHandle;
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex};
@@ -87,8 +88,4 @@ impl Integrity {
             handle.interrupt();
         }
     }
-}
-
-fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }

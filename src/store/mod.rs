@@ -1,5 +1,8 @@
 //! Durable storage: one SQLite file per device, the only module that speaks SQL.
 //!
+//! Layer 1 (above `model` only): it imports nothing from progress, routine, export,
+//! session or ffi (`tests/layers.rs` checks this).
+//!
 //! Opening follows one path (see [`open`]): checks that only read (a regular,
 //! writable file; ours; not newer; `PRAGMA quick_check`), pragmas outside any
 //! transaction, then creation or step-by-step upgrade inside one IMMEDIATE
@@ -22,21 +25,24 @@ mod open;
 mod profiles;
 pub mod schema;
 mod sessions;
+mod values;
 
 pub use calibrations::{Calibration, NewCalibration};
-pub use check_ins::{CheckIn, CheckInTiming, NewCheckIn, Spasticity};
+pub use check_ins::{CheckIn, CheckInTiming, NewCheckIn};
 pub use error::StoreError;
 pub use ids::{is_uuid, legacy_session_uuid, name_uuid};
 pub use open::side_file;
-pub use profiles::{NewProfile, Profile, Side};
+pub use profiles::{NewProfile, Profile};
 pub use sessions::{
     AttemptRecord, Block, CompletedBlock, CompletedSession, NewBlock, NewSession, Rep, RepRecord,
     Session, SessionEnd, SessionStatus,
 };
+pub use values::UnknownValue;
 
+use crate::sync::lock;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 /// Result of store operations.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -191,12 +197,6 @@ impl Drop for Store {
             let _ = lock(&self.reader).set_db_config(no_checkpoint, true);
         }
     }
-}
-
-/// A poisoned lock only means another thread panicked mid-call; SQLite's own
-/// transaction rollback keeps the data consistent, so carry on with the connection.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]

@@ -1,44 +1,8 @@
 //! Profiles: several survivors may share one device.
 
 use super::{Result, Store, StoreError};
+use crate::model::Side;
 use rusqlite::{params, Row};
-
-/// The side of the body the stroke affected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, uniffi::Enum)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    /// Left side affected.
-    Left,
-    /// Right side affected.
-    Right,
-    /// Both sides affected.
-    Both,
-    /// No side in particular.
-    None,
-}
-
-impl Side {
-    /// The value stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Side::Left => "left",
-            Side::Right => "right",
-            Side::Both => "both",
-            Side::None => "none",
-        }
-    }
-
-    /// Parses the stored value.
-    pub fn parse(s: &str) -> Option<Side> {
-        Some(match s {
-            "left" => Side::Left,
-            "right" => Side::Right,
-            "both" => Side::Both,
-            "none" => Side::None,
-            _ => return None,
-        })
-    }
-}
 
 /// What the shell supplies to create a profile.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
@@ -87,13 +51,12 @@ impl NewProfile {
 }
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Profile> {
-    let side: String = row.get(2)?;
     Ok(Profile {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        affected_side: Side::parse(&side).unwrap_or(Side::None),
-        time_zone: row.get(3)?,
-        created_at_ms: row.get(4)?,
+        id: row.get("id")?,
+        name: row.get("name")?,
+        affected_side: row.get("affected_side")?,
+        time_zone: row.get("time_zone")?,
+        created_at_ms: row.get("created_at_ms")?,
     })
 }
 

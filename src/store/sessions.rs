@@ -7,7 +7,8 @@
 //! crash, [`Store::unfinished_session`] finds the session to resume or
 //! [`Store::abandon_session`].
 
-use super::{Result, Side, Store, StoreError};
+use super::{Result, Store, StoreError};
+use crate::model::Side;
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 
 /// Where a session stands.
@@ -30,12 +31,14 @@ impl SessionStatus {
         }
     }
 
-    fn parse(s: &str) -> SessionStatus {
-        match s {
+    /// The stored value's status; None for a value this version does not know.
+    pub(super) fn parse(s: &str) -> Option<SessionStatus> {
+        Some(match s {
+            "active" => SessionStatus::Active,
             "finished" => SessionStatus::Finished,
             "abandoned" => SessionStatus::Abandoned,
-            _ => SessionStatus::Active,
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -312,19 +315,18 @@ pub(super) const SESSION_COLUMNS: &str =
                                active_ms, status, plan_json, rep_count, attempt_count, uuid";
 
 pub(super) fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
-    let status: String = row.get(6)?;
     Ok(Session {
-        id: row.get(0)?,
-        profile_id: row.get(1)?,
-        started_at_ms: row.get(2)?,
-        utc_offset_min: row.get(3)?,
-        ended_at_ms: row.get(4)?,
-        active_ms: row.get(5)?,
-        status: SessionStatus::parse(&status),
-        plan_json: row.get(7)?,
-        reps: row.get(8)?,
-        attempts: row.get(9)?,
-        uuid: row.get::<_, Option<String>>(10)?.unwrap_or_default(),
+        id: row.get("id")?,
+        profile_id: row.get("profile_id")?,
+        started_at_ms: row.get("started_at_ms")?,
+        utc_offset_min: row.get("utc_offset_min")?,
+        ended_at_ms: row.get("ended_at_ms")?,
+        active_ms: row.get("active_ms")?,
+        status: row.get("status")?,
+        plan_json: row.get("plan_json")?,
+        reps: row.get("rep_count")?,
+        attempts: row.get("attempt_count")?,
+        uuid: row.get::<_, Option<String>>("uuid")?.unwrap_or_default(),
     })
 }
 
@@ -333,23 +335,22 @@ pub(super) const BLOCK_COLUMNS: &str = "id, session_id, position, exercise_id, s
     attempt_count, amplitude_sum";
 
 pub(super) fn block_from_row(row: &Row<'_>) -> rusqlite::Result<Block> {
-    let side: String = row.get(4)?;
-    let reps: u32 = row.get(10)?;
-    let amplitude_sum: f64 = row.get(13)?;
+    let reps: u32 = row.get("rep_count")?;
+    let amplitude_sum: f64 = row.get("amplitude_sum")?;
     Ok(Block {
-        id: row.get(0)?,
-        session_id: row.get(1)?,
-        position: row.get(2)?,
-        exercise_id: row.get(3)?,
-        side: Side::parse(&side).unwrap_or(Side::None),
-        target_reps: row.get(5)?,
-        target_range: row.get(6)?,
-        started_at_ms: row.get(7)?,
-        ended_at_ms: row.get(8)?,
-        active_ms: row.get(9)?,
+        id: row.get("id")?,
+        session_id: row.get("session_id")?,
+        position: row.get("position")?,
+        exercise_id: row.get("exercise_id")?,
+        side: row.get("side")?,
+        target_reps: row.get("target_reps")?,
+        target_range: row.get("target_range")?,
+        started_at_ms: row.get("started_at_ms")?,
+        ended_at_ms: row.get("ended_at_ms")?,
+        active_ms: row.get("active_ms")?,
         reps,
-        reps_reached: row.get(11)?,
-        attempts: row.get(12)?,
+        reps_reached: row.get("reached_count")?,
+        attempts: row.get("attempt_count")?,
         mean_range: (reps > 0).then(|| amplitude_sum / f64::from(reps)),
     })
 }
@@ -440,14 +441,28 @@ fn insert_block(tx: &Transaction<'_>, session_id: i64, block: &NewBlock) -> Resu
     Ok(tx.last_insert_rowid())
 }
 
-/// Inserts a rep if its block is open in an active session; Ok(None) otherwise.
-fn insert_rep(tx: &Transaction<'_>, block_id: i64, rep: &RepRecord) -> Result<Option<i64>> {
+/// Which blocks a rep or attempt may go into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Destination {
+    /// Only a block still open in an active session (the live path).
+    OpenBlock,
+    /// Any existing block (a completed session or an import, written whole).
+    AnyBlock,
+}
+
+/// The one INSERT of a rep: into `block_id` if `into` allows it; Ok(None) otherwise.
+pub(super) fn insert_rep(
+    tx: &Transaction<'_>,
+    block_id: i64,
+    rep: &RepRecord,
+    into: Destination,
+) -> Result<Option<i64>> {
     let n = tx
         .prepare_cached(
             "INSERT INTO reps (block_id, started_at_ms, ended_at_ms, amplitude, peak_speed,
                                target_reached)
              SELECT b.id, ?2, ?3, ?4, ?5, ?6 FROM blocks b JOIN sessions s ON s.id = b.session_id
-              WHERE b.id = ?1 AND b.ended_at_ms IS NULL AND s.status = 'active'",
+              WHERE b.id = ?1 AND (?7 OR (b.ended_at_ms IS NULL AND s.status = 'active'))",
         )?
         .execute(params![
             block_id,
@@ -456,16 +471,23 @@ fn insert_rep(tx: &Transaction<'_>, block_id: i64, rep: &RepRecord) -> Result<Op
             rep.amplitude,
             rep.peak_speed,
             rep.target_reached,
+            into == Destination::AnyBlock,
         ])?;
     Ok((n == 1).then(|| tx.last_insert_rowid()))
 }
 
-fn insert_attempt(tx: &Transaction<'_>, block_id: i64, a: &AttemptRecord) -> Result<Option<i64>> {
+/// The one INSERT of an attempt: into `block_id` if `into` allows it; Ok(None) otherwise.
+pub(super) fn insert_attempt(
+    tx: &Transaction<'_>,
+    block_id: i64,
+    a: &AttemptRecord,
+    into: Destination,
+) -> Result<Option<i64>> {
     let n = tx
         .prepare_cached(
             "INSERT INTO attempts (block_id, started_at_ms, ended_at_ms, amplitude, peak_speed)
              SELECT b.id, ?2, ?3, ?4, ?5 FROM blocks b JOIN sessions s ON s.id = b.session_id
-              WHERE b.id = ?1 AND b.ended_at_ms IS NULL AND s.status = 'active'",
+              WHERE b.id = ?1 AND (?6 OR (b.ended_at_ms IS NULL AND s.status = 'active'))",
         )?
         .execute(params![
             block_id,
@@ -473,8 +495,17 @@ fn insert_attempt(tx: &Transaction<'_>, block_id: i64, a: &AttemptRecord) -> Res
             a.ended_at_ms,
             a.amplitude,
             a.peak_speed,
+            into == Destination::AnyBlock,
         ])?;
     Ok((n == 1).then(|| tx.last_insert_rowid()))
+}
+
+/// [`insert_rep`]/[`insert_attempt`] into a block the caller just wrote: it exists.
+pub(super) fn inserted(id: Option<i64>, block_id: i64) -> Result<i64> {
+    id.ok_or(StoreError::NotFound {
+        what: "block",
+        id: block_id,
+    })
 }
 
 fn close_block(
@@ -568,19 +599,23 @@ impl Store {
     /// [`Durability`](super::Durability) for power loss.
     pub fn record_rep(&self, block_id: i64, rep: &RepRecord) -> Result<i64> {
         rep.validate()?;
-        self.write_rep(|tx| match insert_rep(tx, block_id, rep)? {
-            Some(id) => Ok(id),
-            None => Err(closed_block_error(tx, block_id)),
-        })
+        self.write_rep(
+            |tx| match insert_rep(tx, block_id, rep, Destination::OpenBlock)? {
+                Some(id) => Ok(id),
+                None => Err(closed_block_error(tx, block_id)),
+            },
+        )
     }
 
     /// Stores one attempt (a movement that did not count) in its own transaction.
     pub fn record_attempt(&self, block_id: i64, attempt: &AttemptRecord) -> Result<i64> {
         attempt.validate()?;
-        self.write_rep(|tx| match insert_attempt(tx, block_id, attempt)? {
-            Some(id) => Ok(id),
-            None => Err(closed_block_error(tx, block_id)),
-        })
+        self.write_rep(
+            |tx| match insert_attempt(tx, block_id, attempt, Destination::OpenBlock)? {
+                Some(id) => Ok(id),
+                None => Err(closed_block_error(tx, block_id)),
+            },
+        )
     }
 
     /// Closes a block; no reps can be added to it afterwards.
@@ -712,34 +747,17 @@ impl Store {
             for (b, new_block) in s.blocks.iter().zip(&blocks) {
                 let block_id = insert_block(tx, session_id, new_block)?;
                 close_block(tx, block_id, b.ended_at_ms, b.active_ms)?;
-                let mut rep = tx.prepare_cached(
-                    "INSERT INTO reps (block_id, started_at_ms, ended_at_ms, amplitude,
-                                       peak_speed, target_reached)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?;
                 for r in &b.reps {
-                    rep.execute(params![
+                    inserted(
+                        insert_rep(tx, block_id, r, Destination::AnyBlock)?,
                         block_id,
-                        r.started_at_ms,
-                        r.ended_at_ms,
-                        r.amplitude,
-                        r.peak_speed,
-                        r.target_reached,
-                    ])?;
+                    )?;
                 }
-                let mut attempt = tx.prepare_cached(
-                    "INSERT INTO attempts (block_id, started_at_ms, ended_at_ms, amplitude,
-                                           peak_speed)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                )?;
                 for a in &b.attempts {
-                    attempt.execute(params![
+                    inserted(
+                        insert_attempt(tx, block_id, a, Destination::AnyBlock)?,
                         block_id,
-                        a.started_at_ms,
-                        a.ended_at_ms,
-                        a.amplitude,
-                        a.peak_speed,
-                    ])?;
+                    )?;
                 }
             }
             session_in(tx, session_id)
@@ -767,14 +785,14 @@ impl Store {
             )?;
             let rows = stmt.query_map([block_id], |r| {
                 Ok(Rep {
-                    id: r.get(0)?,
-                    block_id: r.get(1)?,
+                    id: r.get("id")?,
+                    block_id: r.get("block_id")?,
                     record: RepRecord {
-                        started_at_ms: r.get(2)?,
-                        ended_at_ms: r.get(3)?,
-                        amplitude: r.get(4)?,
-                        peak_speed: r.get(5)?,
-                        target_reached: r.get(6)?,
+                        started_at_ms: r.get("started_at_ms")?,
+                        ended_at_ms: r.get("ended_at_ms")?,
+                        amplitude: r.get("amplitude")?,
+                        peak_speed: r.get("peak_speed")?,
+                        target_reached: r.get("target_reached")?,
                     },
                 })
             })?;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::{Side, Spasticity};
 use std::fs;
 use std::path::Path;
 
@@ -715,7 +716,6 @@ fn calibrations_keep_their_history() {
         recorded_at_ms: at,
         rest_noise: 0.5,
         full_range: range,
-        params_json: "{}".into(),
     };
     assert_eq!(
         store
@@ -757,7 +757,7 @@ fn calibrations_keep_their_history() {
 
 #[test]
 fn goals_keep_history_and_schedules_are_replaced() {
-    use crate::progress::{DailyGoal, ScheduleSlot, Weekday, WeeklySchedule};
+    use crate::model::{DailyGoal, ScheduleSlot, Weekday, WeeklySchedule};
     let (_d, store, p) = with_profile();
     let day = |s: &str| s.parse().unwrap();
     let goal = |from: &str, reps| DailyGoal {
@@ -838,4 +838,99 @@ fn reps_skip_the_fsync_only_between_milestones() {
     store.record_rep(b, &rep(T0 + 7_000, 30.0, true)).unwrap();
     assert!(full_sync(&store));
     assert_eq!(store.reps(b).unwrap().len(), 1);
+}
+
+/// Writes `sql` through a second connection with CHECK constraints off, as
+/// another program (or damage) could.
+fn write_unchecked(path: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(&format!("PRAGMA ignore_check_constraints = ON; {sql}"))
+        .unwrap();
+}
+
+#[test]
+fn an_unknown_session_status_is_a_typed_error_not_active() {
+    let (dir, store, p) = with_profile();
+    let session = store.create_session(&new_session(p, T0)).unwrap();
+    write_unchecked(
+        &dir.path().join("rehab.db"),
+        &format!(
+            "UPDATE sessions SET status = 'paused' WHERE id = {}",
+            session.id
+        ),
+    );
+    let err = store.session(session.id).unwrap_err();
+    match &err {
+        StoreError::UnknownValue(v) => {
+            assert_eq!((v.kind, v.value.as_str()), ("session status", "paused"));
+        }
+        other => panic!("expected UnknownValue, got {other:?}"),
+    }
+    assert!(
+        err.to_string()
+            .contains("unknown session status \"paused\""),
+        "{err}"
+    );
+    assert!(
+        store.unfinished_session(p).unwrap().is_none(),
+        "not taken for the active session"
+    );
+}
+
+#[test]
+fn an_unknown_side_is_a_typed_error_not_none() {
+    let (dir, store, p) = with_profile();
+    let session = store.create_session(&new_session(p, T0)).unwrap();
+    let b = store.start_block(session.id, &wrist(T0)).unwrap();
+    let path = dir.path().join("rehab.db");
+    write_unchecked(
+        &path,
+        &format!("UPDATE profiles SET affected_side = 'up' WHERE id = {p}"),
+    );
+    write_unchecked(
+        &path,
+        &format!("UPDATE blocks SET side = 'sideways' WHERE id = {b}"),
+    );
+    let unknown = |e: StoreError| match e {
+        StoreError::UnknownValue(v) => (v.kind, v.value),
+        other => panic!("expected UnknownValue, got {other:?}"),
+    };
+    assert_eq!(
+        unknown(store.profile(p).unwrap_err()),
+        ("side", "up".to_string())
+    );
+    assert_eq!(
+        unknown(store.blocks(session.id).unwrap_err()),
+        ("side", "sideways".to_string())
+    );
+    assert!(store
+        .profile_histories(None, crate::store::export_queries::HistoryWindow::ALL)
+        .is_err());
+}
+
+#[test]
+fn an_unknown_spasticity_grade_is_a_typed_error_not_missing() {
+    let (dir, store, p) = with_profile();
+    store
+        .record_check_in(&NewCheckIn {
+            profile_id: p,
+            timing: CheckInTiming::Standalone,
+            recorded_at_ms: T0,
+            utc_offset_min: 60,
+            pain: None,
+            spasticity: Some(Spasticity::Two),
+            effort: None,
+            note: String::new(),
+        })
+        .unwrap();
+    write_unchecked(
+        &dir.path().join("rehab.db"),
+        "UPDATE check_ins SET spasticity = '9'",
+    );
+    let err = store.check_ins(p, 0, i64::MAX).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::UnknownValue(v) if v.kind == "spasticity grade"),
+        "{err:?}"
+    );
+    assert!(store.check_in_facts(p, 0, i64::MAX).is_err());
 }

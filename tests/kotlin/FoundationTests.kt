@@ -57,6 +57,9 @@ fun foundationTests(): Unit = runBlocking {
         runBlocking { core.profile(9999) }
     }
     T.check("NotFound message is readable", notFound?.message?.contains("no profile with id 9999") == true) { "(${notFound?.message})" }
+    T.equal("the exception message is the readable sentence alone", notFound?.message, "not found: no profile with id 9999")
+    T.equal("NotFound carries what was looked for", notFound?.what, "profile")
+    T.equal("NotFound carries the id", notFound?.id, 9999L)
     T.throws<RehabException.InvalidInput>("empty name throws RehabException.InvalidInput") {
         runBlocking { core.createProfile(NewProfile("", Side.NONE, "UTC")) }
     }
@@ -66,12 +69,15 @@ fun foundationTests(): Unit = runBlocking {
 
     // A database from a newer app version is refused and untouched.
     val future = java.io.File(dir, "future.db")
-    RehabCore(future.path).close()
+    val supported = RehabCore(future.path).use { it.schemaVersion() }
     val bytes = future.readBytes()
     bytes[60] = 0; bytes[61] = 0; bytes[62] = 0x03; bytes[63] = 0xE7.toByte() // user_version = 999 (big-endian at offset 60)
     future.writeBytes(bytes)
     val tooNew = T.throws<RehabException.DatabaseTooNew>("a newer database throws DatabaseTooNew") { RehabCore(future.path) }
     T.check("DatabaseTooNew message says newer", tooNew?.message?.contains("newer") == true) { "(${tooNew?.message})" }
+    T.check("DatabaseTooNew message is a sentence, not a field list", tooNew?.message?.startsWith("the database has schema version 999") == true) { "(${tooNew?.message})" }
+    T.equal("DatabaseTooNew carries the version found", tooNew?.found, 999u)
+    T.equal("DatabaseTooNew carries the version supported", tooNew?.supported, supported)
     T.check("the newer file is left byte-for-byte untouched", future.readBytes().contentEquals(bytes))
 
     val junk = java.io.File(dir, "notes.txt").apply { writeText("not a database\n".repeat(50)) }

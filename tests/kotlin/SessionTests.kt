@@ -94,6 +94,8 @@ fun sessionTests(): Unit = runBlocking {
         session.pushImu(listOf(0.0), listOf(0f, 0f, 9.8f, 0f, 0f, 0f))
     }
     T.check("the InvalidState message is readable", err?.message?.contains("Finished") == true) { "(${err?.message})" }
+    T.equal("InvalidState names the action refused", err?.action, SessionAction.PUSH_SAMPLES)
+    T.equal("InvalidState names the session's state", err?.state, SessionState.FINISHED)
 
     // Bad batches are typed errors, not crashes.
     val counter = RepCounter(CounterSignal.IMU)

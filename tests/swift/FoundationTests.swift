@@ -51,9 +51,16 @@ func foundationTests() async throws {
     do {
         _ = try await core!.profile(id: 9999)
         T.check("unknown profile id throws RehabError.NotFound", false, "(nothing thrown)")
-    } catch let RehabError.NotFound(message) {
+    } catch let error as RehabError {
+        guard case let .NotFound(message, what, id) = error else {
+            throw error
+        }
         T.check("unknown profile id throws RehabError.NotFound", true)
         T.check("NotFound message is readable", message.contains("no profile with id 9999"), "(\(message))")
+        T.equal("NotFound carries what was looked for", what, "profile")
+        T.equal("NotFound carries the id", id, 9999)
+        T.equal("errorDescription is the readable sentence", error.errorDescription, "not found: no profile with id 9999")
+        T.equal("localizedDescription is the readable sentence", (error as Error).localizedDescription, "not found: no profile with id 9999")
     }
     do {
         _ = try await core!.createProfile(profile: NewProfile(name: "", affectedSide: .none, timeZone: "UTC"))
@@ -69,16 +76,18 @@ func foundationTests() async throws {
 
     // A database from a newer app version is refused and untouched.
     let future = dir.appendingPathComponent("future.db")
-    _ = try RehabCore(path: future.path)
+    let supported = try RehabCore(path: future.path).schemaVersion()
     var bytes = try Data(contentsOf: future)
     bytes.replaceSubrange(60..<64, with: [0, 0, 0x03, 0xE7]) // user_version = 999
     try bytes.write(to: future)
     do {
         _ = try RehabCore(path: future.path)
         T.check("a newer database throws DatabaseTooNew", false, "(nothing thrown)")
-    } catch let RehabError.DatabaseTooNew(message) {
+    } catch let RehabError.DatabaseTooNew(message, found, supportedVersion) {
         T.check("a newer database throws DatabaseTooNew", true)
         T.check("DatabaseTooNew message says newer", message.contains("newer"), "(\(message))")
+        T.equal("DatabaseTooNew carries the version found", found, 999)
+        T.equal("DatabaseTooNew carries the version supported", supportedVersion, supported)
     }
     T.check("the newer file is left byte-for-byte untouched", (try Data(contentsOf: future)) == bytes)
 

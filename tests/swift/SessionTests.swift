@@ -86,8 +86,11 @@ func sessionTests() async throws {
     do {
         _ = try session.pushImu(timestamps: [0], samples: [0, 0, 9.8, 0, 0, 0])
         T.check("a finished session refuses samples", false, "(nothing thrown)")
-    } catch RehabError.InvalidState {
+    } catch let RehabError.InvalidState(message, action, state) {
         T.check("a finished session refuses samples", true)
+        T.equal("InvalidState names the action refused", action, .pushSamples)
+        T.equal("InvalidState names the session's state", state, .finished)
+        T.check("the InvalidState message is readable", message.contains("Finished"), "(\(message))")
     }
 
     let counter = RepCounter(signal: .imu)

@@ -3,13 +3,15 @@
 //! check-ins) into the local database, much faster than real time, then prints
 //! the summary and the last 14 days. Each run adds the next day.
 
-use rehab_core::clock::ManualClock;
+use crate::progress::Progress;
+use rehab_core::clock::{Clock, ManualClock};
 use rehab_core::counting::CounterConfig;
-use rehab_core::progress::{self, local_date, DateRange};
+use rehab_core::model::{local_date, Side, Spasticity};
+use rehab_core::progress::{self, DateRange};
 use rehab_core::routine::{BodyRegion, Catalog, Motion, PlanGoal, PlanRequest, Signal};
 use rehab_core::session::{plan_for_day, LiveSession, SessionEvent, SessionState};
 use rehab_core::sim::{impaired_set_paced, ImuStream, Performer, Rng};
-use rehab_core::store::{CheckInTiming, NewCheckIn, NewProfile, Side, Spasticity, Store};
+use rehab_core::store::{CheckInTiming, NewCheckIn, NewProfile, Store};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,13 +35,15 @@ pub struct DemoArgs {
     trace_reps: bool,
 }
 
-/// The default database: `$XDG_DATA_HOME/rehab_core/rehab.db`, else `~/.local/share/...`.
+/// The default database: `rehab.db` in the platform's data folder for the app, from
+/// `directories` (Linux: `$XDG_DATA_HOME/rehab_core/`, else `~/.local/share/rehab_core/`;
+/// macOS: `~/Library/Application Support/org.rehabcore.rehab_core/`); `./rehab_core/`
+/// when there is no home folder.
 pub fn default_db_path() -> PathBuf {
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    base.join("rehab_core").join("rehab.db")
+    directories::ProjectDirs::from("org", "rehabcore", "rehab_core")
+        .map(|dirs| dirs.data_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("rehab_core"))
+        .join("rehab.db")
 }
 
 pub fn run(args: DemoArgs) -> ExitCode {
@@ -148,7 +152,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
         timing: CheckInTiming::BeforeSession {
             session_id: live.session_id(),
         },
-        recorded_at_ms: clock.now(),
+        recorded_at_ms: clock.now_ms(),
         utc_offset_min: OFFSET_MIN,
         pain: Some(pain_before),
         spasticity: Some(Spasticity::OnePlus),
@@ -163,10 +167,11 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
     };
     tally.add(&events);
     let mut sensor_s = 0.0f64; // the phone's monotonic sensor clock
+    let mut progress = Progress::new(plan.blocks.len(), args.quiet);
     while live.state() != SessionState::Finished {
         match live.state() {
             SessionState::Resting => {
-                let until = live.rest_until_ms().unwrap_or(clock.now());
+                let until = live.rest_until_ms().unwrap_or(clock.now_ms());
                 clock.set(until);
                 sensor_s += 30.0;
                 events = live.tick()?;
@@ -178,7 +183,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
                 let index = live.block_index() as usize;
                 // A few more movements than the target: the block ends at its target.
                 let n = block.target_reps as usize + 6;
-                events = match exercise.hint.signal {
+                match exercise.hint.signal {
                     Signal::Touch => {
                         play_taps(&mut live, &clock, &mut rng, n, &mut sensor_s, &mut tally)?
                     }
@@ -228,14 +233,14 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
                             &mut tally,
                         )?
                     }
-                };
-                if matches!(
-                    live.state(),
-                    SessionState::Calibrating | SessionState::Exercising
-                ) {
-                    // The person stopped before the target: move on.
-                    events.extend(live.skip()?);
                 }
+                // What the plays returned is tallied as it happened; the person
+                // who stopped before the target moves on.
+                events = if counting(&live) {
+                    live.skip()?
+                } else {
+                    Vec::new()
+                };
                 tally.played_per_block.resize(index + 1, 0);
                 tally.played_per_block[index] = tally.movements_played - played_before;
             }
@@ -244,19 +249,15 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
             SessionState::Finished => break,
         }
         tally.add(&events);
-        if !args.quiet {
-            progress_bar(&live, &plan, &tally);
-        }
+        progress.update(live.block_index() as usize, tally.reps, tally.attempts);
     }
-    if !args.quiet {
-        eprintln!();
-    }
+    progress.finish();
     store.record_check_in(&NewCheckIn {
         profile_id: profile.id,
         timing: CheckInTiming::AfterSession {
             session_id: live.session_id(),
         },
-        recorded_at_ms: clock.now(),
+        recorded_at_ms: clock.now_ms(),
         utc_offset_min: OFFSET_MIN,
         pain: Some(pain_before.saturating_sub(1)),
         spasticity: Some(Spasticity::One),
@@ -383,16 +384,6 @@ impl Tally {
     }
 }
 
-trait Now {
-    fn now(&self) -> i64;
-}
-
-impl Now for ManualClock {
-    fn now(&self) -> i64 {
-        rehab_core::clock::Clock::now_ms(self)
-    }
-}
-
 fn advance_to(clock: &ManualClock, sensor_s: &mut f64, t: f64) {
     let dt = t - *sensor_s;
     if dt > 0.0 {
@@ -401,7 +392,8 @@ fn advance_to(clock: &ManualClock, sensor_s: &mut f64, t: f64) {
     }
 }
 
-/// Plays an IMU stream in 100 ms batches until the block ends or the stream does.
+/// Plays an IMU stream in 100 ms batches until the block ends or the stream does;
+/// the events each batch returns are tallied as they come.
 fn play_imu(
     live: &mut LiveSession,
     clock: &ManualClock,
@@ -409,10 +401,9 @@ fn play_imu(
     sensor_s: &mut f64,
     tally: &mut Tally,
     floor: f64,
-) -> Result<Vec<SessionEvent>, DynError> {
+) -> Result<(), DynError> {
     let block = live.block_index();
     let offset = *sensor_s;
-    let mut events = Vec::new();
     let played = stream.movements().to_vec();
     let (mut t, mut x) = (Vec::with_capacity(32), Vec::with_capacity(192));
     while stream.next_batch(0.1, &mut t, &mut x) {
@@ -443,8 +434,7 @@ fn play_imu(
         start += m.duration_s + m.pause_s;
     }
     *sensor_s += 0.5;
-    events.clear();
-    Ok(events)
+    Ok(())
 }
 
 /// Plays grip squeezes (or a joint angle) as a scalar signal at 50 Hz.
@@ -456,7 +446,7 @@ fn play_scalar(
     peak: f64,
     sensor_s: &mut f64,
     tally: &mut Tally,
-) -> Result<Vec<SessionEvent>, DynError> {
+) -> Result<(), DynError> {
     let block = live.block_index();
     let (mut t, mut v) = (Vec::new(), Vec::new());
     let mut time = *sensor_s + 1.0;
@@ -504,7 +494,7 @@ fn play_scalar(
         s += 0.02 * (1.0 + 0.1 * rng.range(-1.0, 1.0));
     }
     *sensor_s = s + 0.5;
-    Ok(Vec::new())
+    Ok(())
 }
 
 /// Taps at an uneven pace.
@@ -515,7 +505,7 @@ fn play_taps(
     n: usize,
     sensor_s: &mut f64,
     tally: &mut Tally,
-) -> Result<Vec<SessionEvent>, DynError> {
+) -> Result<(), DynError> {
     let block = live.block_index();
     for _ in 0..n {
         let t = *sensor_s + rng.range(0.5, 2.0);
@@ -527,7 +517,7 @@ fn play_taps(
             break;
         }
     }
-    Ok(Vec::new())
+    Ok(())
 }
 
 fn counting(live: &LiveSession) -> bool {
@@ -535,21 +525,4 @@ fn counting(live: &LiveSession) -> bool {
         live.state(),
         SessionState::Calibrating | SessionState::Exercising
     )
-}
-
-fn progress_bar(live: &LiveSession, plan: &rehab_core::routine::DailyPlan, tally: &Tally) {
-    let done = live.block_index() as usize;
-    let total = plan.blocks.len();
-    let width = 30;
-    let filled = (done * width).div_ceil(total.max(1)).min(width);
-    eprint!(
-        "\r  [{}{}] block {}/{} {:>4} reps {:>3} attempts",
-        "#".repeat(filled),
-        " ".repeat(width - filled),
-        done.min(total),
-        total,
-        tally.reps,
-        tally.attempts
-    );
-    let _ = std::io::stderr().flush();
 }

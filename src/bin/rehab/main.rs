@@ -16,6 +16,7 @@ macro_rules! outln {
 mod count;
 mod demo;
 mod output;
+mod progress;
 mod report;
 mod transfer;
 

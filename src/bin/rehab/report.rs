@@ -5,7 +5,8 @@ use crate::output;
 use rehab_core::export::report::{
     build_report, render_html, report_today, ReportFacts, ReportLanguage,
 };
-use rehab_core::progress::{DateRange, LocalDate};
+use rehab_core::model::LocalDate;
+use rehab_core::progress::DateRange;
 use rehab_core::store::Store;
 use std::path::PathBuf;
 use std::process::ExitCode;

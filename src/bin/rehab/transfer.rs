@@ -5,7 +5,8 @@ use crate::demo::default_db_path;
 use crate::output;
 use rehab_core::export::backup::{self, write_file_atomically, BackupError};
 use rehab_core::export::{csv, fhir, health};
-use rehab_core::progress::{self, DateRange, LocalDate};
+use rehab_core::model::{local_date, LocalDate};
+use rehab_core::progress::DateRange;
 use rehab_core::store::{Profile, Store};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -164,7 +165,7 @@ fn range(
 ) -> Result<DateRange, Failure> {
     let facts = store.session_facts(profile.id, i64::MIN, i64::MAX)?;
     let days = || facts.iter().map(|s| s.local_date());
-    let today = progress::local_date(now_ms, 0);
+    let today = local_date(now_ms, 0);
     let to = to.unwrap_or_else(|| days().max().map_or(today, |last| last.max(today)));
     let from = from.unwrap_or_else(|| days().min().map_or(to, |first| first.min(to)));
     Ok(DateRange::new(from, to)?)

@@ -8846,7 +8846,7 @@ public func FfiConverterTypeLaterality_lower(_ value: Laterality) -> RustBuffer 
  * An error a listener implemented in Kotlin or Swift may report back.
  */
 public 
-enum ListenerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+enum ListenerError: Swift.Error, Equatable, Hashable {
 
     
     
@@ -8863,10 +8863,6 @@ enum ListenerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError 
 
     
 
-    
-    public var errorDescription: String? {
-        String(reflecting: self)
-    }
     
 }
 
@@ -9412,66 +9408,106 @@ public func FfiConverterTypePrescribedAmount_lower(_ value: PrescribedAmount) ->
 
 
 /**
- * An error the core reports to the app. Each variant carries a readable message
- * (Kotlin: `RehabException.<Variant>`, Swift: `RehabError.<variant>`).
+ * An error the core reports to the app. Every variant carries `reason`, one readable
+ * sentence without health data (Kotlin: the exception's `message`; Swift: its
+ * `errorDescription`); variants a screen branches on also carry their data.
+ * Kotlin: `RehabException.<Variant>`, Swift: `RehabError.<variant>`.
  */
 public 
-enum RehabError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+enum RehabError: Swift.Error, Equatable, Hashable {
 
     
     
     /**
      * A value passed in was rejected (bad sample batch, empty name, ...).
      */
-    case InvalidInput(message: String)
-    
+    case InvalidInput(
+        /**
+         * What was wrong, readable.
+         */reason: String
+    )
     /**
      * An id did not name anything stored.
      */
-    case NotFound(message: String)
-    
+    case NotFound(
+        /**
+         * What was looked for, readable.
+         */reason: String, 
+        /**
+         * The kind of thing looked for: "profile", "session", "block", ...
+         */what: String, 
+        /**
+         * The id that named nothing.
+         */id: Int64
+    )
     /**
      * The database was written by a newer app version; it was not modified.
      */
-    case DatabaseTooNew(message: String)
-    
+    case DatabaseTooNew(
+        /**
+         * Readable: says to update the app.
+         */reason: String, 
+        /**
+         * The file's schema version.
+         */found: UInt32, 
+        /**
+         * The newest schema version this build reads.
+         */supported: UInt32
+    )
     /**
      * The file is not a RehabCore database (another program's, not SQLite, not a
      * regular file), or is damaged; it was not modified. For a damaged file the
-     * message says how to recover: move it aside and restore the last backup.
+     * reason says how to recover: move it aside and restore the last backup.
      */
-    case DatabaseUnreadable(message: String)
-    
+    case DatabaseUnreadable(
+        /**
+         * What is wrong with the file, readable.
+         */reason: String
+    )
     /**
      * Reading or writing the database failed.
      */
-    case Storage(message: String)
-    
+    case Storage(
+        /**
+         * What failed, readable.
+         */reason: String
+    )
     /**
      * The call does not fit the current state (e.g. pushing samples to a finished session).
      */
-    case InvalidState(message: String)
-    
+    case InvalidState(
+        /**
+         * What does not fit, readable.
+         */reason: String, 
+        /**
+         * What the call asked the live session to do, when a session refused it.
+         */action: SessionAction?, 
+        /**
+         * The state the live session was in, when a session refused the call.
+         */state: SessionState?
+    )
     /**
      * A backup file was refused (malformed, truncated, hostile, changed or
      * damaged after it was written, or from a newer app); nothing was imported.
      */
-    case ImportRejected(message: String)
-    
+    case ImportRejected(
+        /**
+         * Why, readable.
+         */reason: String
+    )
     /**
-     * A bug in the core; the message says where. Nothing was half-written.
+     * A bug in the core; the reason says where. Nothing was half-written.
      */
-    case Internal(message: String)
-    
+    case Internal(
+        /**
+         * Where, readable.
+         */reason: String
+    )
 
     
 
     
 
-    
-    public var errorDescription: String? {
-        String(reflecting: self)
-    }
     
 }
 
@@ -9493,39 +9529,37 @@ public struct FfiConverterTypeRehabError: FfiConverterRustBuffer {
 
         
         case 1: return .InvalidInput(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
+            reason: try FfiConverterString.read(from: &buf)
+            )
         case 2: return .NotFound(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
+            reason: try FfiConverterString.read(from: &buf), 
+            what: try FfiConverterString.read(from: &buf), 
+            id: try FfiConverterInt64.read(from: &buf)
+            )
         case 3: return .DatabaseTooNew(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
+            reason: try FfiConverterString.read(from: &buf), 
+            found: try FfiConverterUInt32.read(from: &buf), 
+            supported: try FfiConverterUInt32.read(from: &buf)
+            )
         case 4: return .DatabaseUnreadable(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
+            reason: try FfiConverterString.read(from: &buf)
+            )
         case 5: return .Storage(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
+            reason: try FfiConverterString.read(from: &buf)
+            )
         case 6: return .InvalidState(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
+            reason: try FfiConverterString.read(from: &buf), 
+            action: try FfiConverterOptionTypeSessionAction.read(from: &buf), 
+            state: try FfiConverterOptionTypeSessionState.read(from: &buf)
+            )
         case 7: return .ImportRejected(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
+            reason: try FfiConverterString.read(from: &buf)
+            )
         case 8: return .Internal(
-            message: try FfiConverterString.read(from: &buf)
-        )
-        
+            reason: try FfiConverterString.read(from: &buf)
+            )
 
-        default: throw UniffiInternalError.unexpectedEnumCase
+         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
 
@@ -9535,24 +9569,52 @@ public struct FfiConverterTypeRehabError: FfiConverterRustBuffer {
         
 
         
-        case .InvalidInput(_ /* message is ignored*/):
-            writeInt(&buf, Int32(1))
-        case .NotFound(_ /* message is ignored*/):
-            writeInt(&buf, Int32(2))
-        case .DatabaseTooNew(_ /* message is ignored*/):
-            writeInt(&buf, Int32(3))
-        case .DatabaseUnreadable(_ /* message is ignored*/):
-            writeInt(&buf, Int32(4))
-        case .Storage(_ /* message is ignored*/):
-            writeInt(&buf, Int32(5))
-        case .InvalidState(_ /* message is ignored*/):
-            writeInt(&buf, Int32(6))
-        case .ImportRejected(_ /* message is ignored*/):
-            writeInt(&buf, Int32(7))
-        case .Internal(_ /* message is ignored*/):
-            writeInt(&buf, Int32(8))
-
         
+        case let .InvalidInput(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .NotFound(reason,what,id):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterString.write(what, into: &buf)
+            FfiConverterInt64.write(id, into: &buf)
+            
+        
+        case let .DatabaseTooNew(reason,found,supported):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterUInt32.write(found, into: &buf)
+            FfiConverterUInt32.write(supported, into: &buf)
+            
+        
+        case let .DatabaseUnreadable(reason):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Storage(reason):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .InvalidState(reason,action,state):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionTypeSessionAction.write(action, into: &buf)
+            FfiConverterOptionTypeSessionState.write(state, into: &buf)
+            
+        
+        case let .ImportRejected(reason):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Internal(reason):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(reason, into: &buf)
+            
         }
     }
 }
@@ -9571,6 +9633,132 @@ public func FfiConverterTypeRehabError_lift(_ buf: RustBuffer) throws -> RehabEr
 public func FfiConverterTypeRehabError_lower(_ value: RehabError) -> RustBuffer {
     return FfiConverterTypeRehabError.lower(value)
 }
+
+
+/**
+ * What a call asked the session to do (named in [`SessionError::WrongState`], and
+ * carried by `RehabError::InvalidState` so a screen can branch on it).
+ */
+
+public enum SessionAction: Equatable, Hashable {
+    
+    /**
+     * `begin`.
+     */
+    case begin
+    /**
+     * `push_imu` or `push_scalar`.
+     */
+    case pushSamples
+    /**
+     * `tap`.
+     */
+    case tap
+    /**
+     * `pause`.
+     */
+    case pause
+    /**
+     * `resume`.
+     */
+    case resume
+    /**
+     * `skip`.
+     */
+    case skip
+    /**
+     * `stop`.
+     */
+    case stop
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SessionAction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSessionAction: FfiConverterRustBuffer {
+    typealias SwiftType = SessionAction
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SessionAction {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .begin
+        
+        case 2: return .pushSamples
+        
+        case 3: return .tap
+        
+        case 4: return .pause
+        
+        case 5: return .resume
+        
+        case 6: return .skip
+        
+        case 7: return .stop
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SessionAction, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .begin:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .pushSamples:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .tap:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .pause:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .resume:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .skip:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .stop:
+            writeInt(&buf, Int32(7))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionAction_lift(_ buf: RustBuffer) throws -> SessionAction {
+    return try FfiConverterTypeSessionAction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionAction_lower(_ value: SessionAction) -> RustBuffer {
+    return FfiConverterTypeSessionAction.lower(value)
+}
+
 
 
 /**
@@ -10809,6 +10997,54 @@ fileprivate struct FfiConverterOptionTypeMotion: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSessionAction: FfiConverterRustBuffer {
+    typealias SwiftType = SessionAction?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSessionAction.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSessionAction.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSessionState: FfiConverterRustBuffer {
+    typealias SwiftType = SessionState?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSessionState.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSessionState.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSide: FfiConverterRustBuffer {
     typealias SwiftType = Side?
 
@@ -11797,7 +12033,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_check_ins() != 58038) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_daily_goal() != 20750) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_daily_goal() != 30641) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_daily_totals() != 11438) {
@@ -11812,10 +12048,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_record_check_in() != 28696) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_set_daily_goal() != 5518) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_set_daily_goal() != 45878) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() != 47316) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() != 57701) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() != 37319) {
@@ -11827,10 +12063,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() != 31887) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() != 14481) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() != 60781) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() != 11360) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() != 58158) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_therapist_report() != 64141) {

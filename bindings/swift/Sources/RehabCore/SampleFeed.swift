@@ -52,7 +52,7 @@ private final class FeedCore: @unchecked Sendable {
                     case 0: return []
                     case -1: return try take()
                     case 1...Int32(clamping: o.count): return try read(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(o)[0..<Int(n)]))
-                    default: throw RehabError.Internal(message: "internal error: sample fast path returned \(n)")
+                    default: throw RehabError.Internal(reason: "internal error: sample fast path returned \(n)")
                     }
                 }
             }
@@ -73,7 +73,7 @@ private struct WireReader {
     private mutating func load<T: FixedWidthInteger>(_: T.Type) throws -> T {
         let size = MemoryLayout<T>.size
         guard offset + size <= bytes.count else {
-            throw RehabError.Internal(message: "internal error: event bytes end early")
+            throw RehabError.Internal(reason: "internal error: event bytes end early")
         }
         let value = T(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
         offset += size

@@ -80,8 +80,13 @@ final class FoundationXCTests: XCTestCase {
         do {
             _ = try await core.profile(id: 9999)
             XCTFail("unknown profile id: nothing thrown")
-        } catch let RehabError.NotFound(message) {
+        } catch let error as RehabError {
+            guard case let .NotFound(message, what, id) = error else { return XCTFail("expected NotFound, got \(error)") }
             XCTAssertTrue(message.contains("no profile with id 9999"), message)
+            XCTAssertEqual(what, "profile")
+            XCTAssertEqual(id, 9999)
+            XCTAssertEqual(error.errorDescription, "not found: no profile with id 9999")
+            XCTAssertEqual((error as Error).localizedDescription, "not found: no profile with id 9999")
         }
         do {
             _ = try await core.createProfile(profile: NewProfile(name: "", affectedSide: .none, timeZone: "UTC"))
@@ -101,15 +106,17 @@ final class FoundationXCTests: XCTestCase {
 
     func testNewerDatabaseIsRefusedAndUntouched() throws {
         let future = dir.appendingPathComponent("future.db")
-        _ = try RehabCore(path: future.path)
+        let supported = try RehabCore(path: future.path).schemaVersion()
         var bytes = try Data(contentsOf: future)
         bytes.replaceSubrange(60..<64, with: [0, 0, 0x03, 0xE7]) // user_version = 999
         try bytes.write(to: future)
         XCTAssertThrowsError(try RehabCore(path: future.path)) { error in
-            guard case let RehabError.DatabaseTooNew(message) = error else {
+            guard case let RehabError.DatabaseTooNew(message, found, supportedVersion) = error else {
                 return XCTFail("expected DatabaseTooNew, got \(error)")
             }
             XCTAssertTrue(message.contains("newer"), message)
+            XCTAssertEqual(found, 999)
+            XCTAssertEqual(supportedVersion, supported)
         }
         XCTAssertEqual(try Data(contentsOf: future), bytes)
     }

@@ -96,7 +96,9 @@ final class SessionXCTests: XCTestCase {
         XCTAssertEqual(summary.reps, UInt32(reps))
         XCTAssertGreaterThan(summary.activeMinutes, 0)
         XCTAssertThrowsError(try session.pushImu(timestamps: [0], samples: [0, 0, 9.8, 0, 0, 0])) { error in
-            guard case RehabError.InvalidState = error else { return XCTFail("expected InvalidState, got \(error)") }
+            guard case let RehabError.InvalidState(_, action, state) = error else { return XCTFail("expected InvalidState, got \(error)") }
+            XCTAssertEqual(action, .pushSamples)
+            XCTAssertEqual(state, .finished)
         }
     }
 

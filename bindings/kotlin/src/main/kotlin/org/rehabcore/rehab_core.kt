@@ -1249,7 +1249,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_check_ins() and 0xFFFF) != 58038) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_goal() and 0xFFFF) != 20750) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_goal() and 0xFFFF) != 30641) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_totals() and 0xFFFF) != 11438) {
@@ -1264,10 +1264,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_record_check_in() and 0xFFFF) != 28696) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_daily_goal() and 0xFFFF) != 5518) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_daily_goal() and 0xFFFF) != 45878) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() and 0xFFFF) != 47316) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() and 0xFFFF) != 57701) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() and 0xFFFF) != 37319) {
@@ -1279,10 +1279,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() and 0xFFFF) != 31887) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() and 0xFFFF) != 14481) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() and 0xFFFF) != 60781) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() and 0xFFFF) != 11360) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() and 0xFFFF) != 58158) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_therapist_report() and 0xFFFF) != 64141) {
@@ -9896,7 +9896,7 @@ sealed class ListenerException: kotlin.Exception() {
         val `reason`: kotlin.String
         ) : ListenerException() {
         override val message
-            get() = "reason=${ `reason` }"
+            get() = `reason`
     }
     
 
@@ -10315,58 +10315,167 @@ public object FfiConverterTypePrescribedAmount : FfiConverterRustBuffer<Prescrib
 
 
 /**
- * An error the core reports to the app. Each variant carries a readable message
- * (Kotlin: `RehabException.<Variant>`, Swift: `RehabError.<variant>`).
+ * An error the core reports to the app. Every variant carries `reason`, one readable
+ * sentence without health data (Kotlin: the exception's `message`; Swift: its
+ * `errorDescription`); variants a screen branches on also carry their data.
+ * Kotlin: `RehabException.<Variant>`, Swift: `RehabError.<variant>`.
  */
-sealed class RehabException(message: String): kotlin.Exception(message) {
-        
+sealed class RehabException: kotlin.Exception() {
+    
     /**
      * A value passed in was rejected (bad sample batch, empty name, ...).
      */
-        class InvalidInput(message: String) : RehabException(message)
+    class InvalidInput(
         
+        /**
+         * What was wrong, readable.
+         */
+        val `reason`: kotlin.String
+        ) : RehabException() {
+        override val message
+            get() = `reason`
+    }
+    
     /**
      * An id did not name anything stored.
      */
-        class NotFound(message: String) : RehabException(message)
+    class NotFound(
         
+        /**
+         * What was looked for, readable.
+         */
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The kind of thing looked for: "profile", "session", "block", ...
+         */
+        val `what`: kotlin.String, 
+        
+        /**
+         * The id that named nothing.
+         */
+        val `id`: kotlin.Long
+        ) : RehabException() {
+        override val message
+            get() = `reason`
+    }
+    
     /**
      * The database was written by a newer app version; it was not modified.
      */
-        class DatabaseTooNew(message: String) : RehabException(message)
+    class DatabaseTooNew(
         
+        /**
+         * Readable: says to update the app.
+         */
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The file's schema version.
+         */
+        val `found`: kotlin.UInt, 
+        
+        /**
+         * The newest schema version this build reads.
+         */
+        val `supported`: kotlin.UInt
+        ) : RehabException() {
+        override val message
+            get() = `reason`
+    }
+    
     /**
      * The file is not a RehabCore database (another program's, not SQLite, not a
      * regular file), or is damaged; it was not modified. For a damaged file the
-     * message says how to recover: move it aside and restore the last backup.
+     * reason says how to recover: move it aside and restore the last backup.
      */
-        class DatabaseUnreadable(message: String) : RehabException(message)
+    class DatabaseUnreadable(
         
+        /**
+         * What is wrong with the file, readable.
+         */
+        val `reason`: kotlin.String
+        ) : RehabException() {
+        override val message
+            get() = `reason`
+    }
+    
     /**
      * Reading or writing the database failed.
      */
-        class Storage(message: String) : RehabException(message)
+    class Storage(
         
+        /**
+         * What failed, readable.
+         */
+        val `reason`: kotlin.String
+        ) : RehabException() {
+        override val message
+            get() = `reason`
+    }
+    
     /**
      * The call does not fit the current state (e.g. pushing samples to a finished session).
      */
-        class InvalidState(message: String) : RehabException(message)
+    class InvalidState(
         
+        /**
+         * What does not fit, readable.
+         */
+        val `reason`: kotlin.String, 
+        
+        /**
+         * What the call asked the live session to do, when a session refused it.
+         */
+        val `action`: SessionAction?, 
+        
+        /**
+         * The state the live session was in, when a session refused the call.
+         */
+        val `state`: SessionState?
+        ) : RehabException() {
+        override val message
+            get() = `reason`
+    }
+    
     /**
      * A backup file was refused (malformed, truncated, hostile, changed or
      * damaged after it was written, or from a newer app); nothing was imported.
      */
-        class ImportRejected(message: String) : RehabException(message)
+    class ImportRejected(
         
+        /**
+         * Why, readable.
+         */
+        val `reason`: kotlin.String
+        ) : RehabException() {
+        override val message
+            get() = `reason`
+    }
+    
     /**
-     * A bug in the core; the message says where. Nothing was half-written.
+     * A bug in the core; the reason says where. Nothing was half-written.
      */
-        class Internal(message: String) : RehabException(message)
+    class Internal(
         
+        /**
+         * Where, readable.
+         */
+        val `reason`: kotlin.String
+        ) : RehabException() {
+        override val message
+            get() = `reason`
+    }
+    
+
+    
+
 
     companion object ErrorHandler : UniffiRustCallStatusErrorHandler<RehabException> {
         override fun lift(error_buf: RustBuffer.ByValue): RehabException = FfiConverterTypeRehabError.lift(error_buf)
     }
+
+    
 }
 
 /**
@@ -10375,62 +10484,209 @@ sealed class RehabException(message: String): kotlin.Exception(message) {
 public object FfiConverterTypeRehabError : FfiConverterRustBuffer<RehabException> {
     override fun read(buf: ByteBuffer): RehabException {
         
-            return when(buf.getInt()) {
-            1 -> RehabException.InvalidInput(FfiConverterString.read(buf))
-            2 -> RehabException.NotFound(FfiConverterString.read(buf))
-            3 -> RehabException.DatabaseTooNew(FfiConverterString.read(buf))
-            4 -> RehabException.DatabaseUnreadable(FfiConverterString.read(buf))
-            5 -> RehabException.Storage(FfiConverterString.read(buf))
-            6 -> RehabException.InvalidState(FfiConverterString.read(buf))
-            7 -> RehabException.ImportRejected(FfiConverterString.read(buf))
-            8 -> RehabException.Internal(FfiConverterString.read(buf))
+
+        return when(buf.getInt()) {
+            1 -> RehabException.InvalidInput(
+                FfiConverterString.read(buf),
+                )
+            2 -> RehabException.NotFound(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterLong.read(buf),
+                )
+            3 -> RehabException.DatabaseTooNew(
+                FfiConverterString.read(buf),
+                FfiConverterUInt.read(buf),
+                FfiConverterUInt.read(buf),
+                )
+            4 -> RehabException.DatabaseUnreadable(
+                FfiConverterString.read(buf),
+                )
+            5 -> RehabException.Storage(
+                FfiConverterString.read(buf),
+                )
+            6 -> RehabException.InvalidState(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalTypeSessionAction.read(buf),
+                FfiConverterOptionalTypeSessionState.read(buf),
+                )
+            7 -> RehabException.ImportRejected(
+                FfiConverterString.read(buf),
+                )
+            8 -> RehabException.Internal(
+                FfiConverterString.read(buf),
+                )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
-        
     }
 
     override fun allocationSize(value: RehabException): ULong {
-        return 4UL
+        return when(value) {
+            is RehabException.InvalidInput -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is RehabException.NotFound -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterString.allocationSize(value.`what`)
+                + FfiConverterLong.allocationSize(value.`id`)
+            )
+            is RehabException.DatabaseTooNew -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterUInt.allocationSize(value.`found`)
+                + FfiConverterUInt.allocationSize(value.`supported`)
+            )
+            is RehabException.DatabaseUnreadable -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is RehabException.Storage -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is RehabException.InvalidState -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalTypeSessionAction.allocationSize(value.`action`)
+                + FfiConverterOptionalTypeSessionState.allocationSize(value.`state`)
+            )
+            is RehabException.ImportRejected -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is RehabException.Internal -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
     }
 
     override fun write(value: RehabException, buf: ByteBuffer) {
         when(value) {
             is RehabException.InvalidInput -> {
                 buf.putInt(1)
+                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is RehabException.NotFound -> {
                 buf.putInt(2)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterString.write(value.`what`, buf)
+                FfiConverterLong.write(value.`id`, buf)
                 Unit
             }
             is RehabException.DatabaseTooNew -> {
                 buf.putInt(3)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterUInt.write(value.`found`, buf)
+                FfiConverterUInt.write(value.`supported`, buf)
                 Unit
             }
             is RehabException.DatabaseUnreadable -> {
                 buf.putInt(4)
+                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is RehabException.Storage -> {
                 buf.putInt(5)
+                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is RehabException.InvalidState -> {
                 buf.putInt(6)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalTypeSessionAction.write(value.`action`, buf)
+                FfiConverterOptionalTypeSessionState.write(value.`state`, buf)
                 Unit
             }
             is RehabException.ImportRejected -> {
                 buf.putInt(7)
+                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is RehabException.Internal -> {
                 buf.putInt(8)
+                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 
 }
+
+
+
+/**
+ * What a call asked the session to do (named in [`SessionError::WrongState`], and
+ * carried by `RehabError::InvalidState` so a screen can branch on it).
+ */
+
+enum class SessionAction {
+    
+    /**
+     * `begin`.
+     */
+    BEGIN,
+    /**
+     * `push_imu` or `push_scalar`.
+     */
+    PUSH_SAMPLES,
+    /**
+     * `tap`.
+     */
+    TAP,
+    /**
+     * `pause`.
+     */
+    PAUSE,
+    /**
+     * `resume`.
+     */
+    RESUME,
+    /**
+     * `skip`.
+     */
+    SKIP,
+    /**
+     * `stop`.
+     */
+    STOP;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSessionAction: FfiConverterRustBuffer<SessionAction> {
+    override fun read(buf: ByteBuffer) = try {
+        SessionAction.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: SessionAction) = 4UL
+
+    override fun write(value: SessionAction, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -11651,6 +11907,70 @@ public object FfiConverterOptionalTypeMotion: FfiConverterRustBuffer<Motion?> {
         } else {
             buf.put(1)
             FfiConverterTypeMotion.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSessionAction: FfiConverterRustBuffer<SessionAction?> {
+    override fun read(buf: ByteBuffer): SessionAction? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSessionAction.read(buf)
+    }
+
+    override fun allocationSize(value: SessionAction?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSessionAction.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SessionAction?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSessionAction.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSessionState: FfiConverterRustBuffer<SessionState?> {
+    override fun read(buf: ByteBuffer): SessionState? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSessionState.read(buf)
+    }
+
+    override fun allocationSize(value: SessionState?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSessionState.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SessionState?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSessionState.write(value, buf)
         }
     }
 }
