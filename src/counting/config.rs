@@ -71,86 +71,55 @@ impl CountingHint {
     }
 }
 
-/// Counter parameters. The defaults are meant for everyone (never tuned per person or file);
-/// the catalog's [`CountingHint`] and the calibration step personalise the counter instead.
+/// What a caller may set on a counter: the target. Everything else is one constant for
+/// every person, exercise and device (below; never tuned per person or file): the catalog's
+/// [`CountingHint`] and the calibration step personalise the counter instead.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CounterConfig {
-    /// Low-pass cut-off (Hz) applied before counting: below tremor, above voluntary movement.
-    pub lowpass_hz: f32,
-    /// Absolute floor for IMU signals: a repetition rotates the sensor by at least this (rad).
-    pub min_amplitude_rad: f32,
-    /// Absolute floor for IMU signals: a repetition reaches at least this angular speed (rad/s).
-    pub min_peak_speed_rad_s: f32,
-    /// Scalar signals: a repetition is at least this many noise standard deviations.
-    pub scalar_noise_factor: f32,
-    /// Seconds at the start used to learn the rest floor (sensor noise or resting tremor).
-    pub learn_rest_s: f32,
-    /// Detection hysteresis as a fraction of the recent repetitions' amplitude.
-    pub detect_fraction: f32,
-    /// A repetition ends when the movement has come back by this fraction of its excursion.
-    pub return_fraction: f32,
-    /// Weight of the newest repetition in the running amplitude used by `detect_fraction`.
-    pub amplitude_smoothing: f32,
-    /// While the sensor is still, the running amplitude relaxes toward the floor with this
-    /// time constant (s), so smaller repetitions after a pause are not missed.
-    pub amplitude_relax_s: f32,
-    /// Shortest repetition (s); also the refractory time between two repetitions.
-    pub min_rep_s: f32,
-    /// Longest repetition (s); a longer excursion (a phone put down, a long pause) is dropped.
-    pub max_rep_s: f32,
-    /// Target as a fraction of the calibrated reference range.
+    /// Target as a fraction of the calibrated reference range (a session sets the planned
+    /// one).
     pub target_fraction: f32,
-    /// The adapted target never falls below this fraction of the reference range.
-    pub min_target_fraction: f32,
-    /// How much the target fraction moves per adaptation step.
-    pub target_step: f32,
-    /// The target adapts after this many consecutive repetitions all below (or all above) it.
-    pub adapt_after: u32,
-    /// Largest batch accepted by one push call.
-    pub max_batch_samples: usize,
-    /// Plausible mean sample rates of a batch (Hz).
-    pub min_rate_hz: f32,
-    pub max_rate_hz: f32,
-    /// For one-way exercises only: hold back every lone movement against the direction of
-    /// the counted reps until the next one shows whether the direction really changed (a
-    /// reach for something between reps is then dropped). Off by default: exercises done
-    /// alternately both ways (side bends, weight shifts, wrist side to side) would lose
-    /// every other rep, and a held movement is reported one movement late.
-    pub hold_opposite_direction: bool,
-    /// For every exercise: hold back a lone movement against the direction of a steady run
-    /// of repetitions (several in a row one way, in rhythm) when it is also out of that
-    /// rhythm (after a pause, or straight after a repetition). The next movement decides:
-    /// the same way again means the direction really changed and both count; back the
-    /// run's way means it was a stray movement (a reach, shifting position during a rest)
-    /// and it is dropped. At the end of the set a held movement counts if it was as large
-    /// and as fast as the run's repetitions. Alternating exercises never build a one-way
-    /// run, so they are unaffected. Only a held movement is reported one movement late.
-    pub hold_stray_opposite: bool,
 }
 
 impl Default for CounterConfig {
     fn default() -> Self {
         Self {
-            lowpass_hz: 2.0,
-            min_amplitude_rad: 0.10,
-            min_peak_speed_rad_s: 0.08,
-            scalar_noise_factor: 8.0,
-            learn_rest_s: 2.0,
-            detect_fraction: 0.3,
-            return_fraction: 0.4,
-            amplitude_smoothing: 0.35,
-            amplitude_relax_s: 10.0,
-            min_rep_s: 0.2,
-            max_rep_s: 15.0,
             target_fraction: 0.8,
-            min_target_fraction: 0.5,
-            target_step: 0.05,
-            adapt_after: 3,
-            max_batch_samples: 100_000,
-            min_rate_hz: 1.0,
-            max_rate_hz: 2000.0,
-            hold_opposite_direction: false,
-            hold_stray_opposite: true,
         }
     }
 }
+
+/// Low-pass cut-off (Hz) applied before counting: below tremor, above voluntary movement.
+pub(crate) const LOWPASS_HZ: f32 = 2.0;
+/// Absolute floor for IMU signals: a repetition rotates the sensor by at least this (rad).
+pub const MIN_AMPLITUDE_RAD: f32 = 0.10;
+/// Absolute floor for IMU signals: a repetition reaches at least this angular speed (rad/s).
+pub(crate) const MIN_PEAK_SPEED_RAD_S: f32 = 0.08;
+/// Scalar signals: a repetition is at least this many noise standard deviations.
+pub(crate) const SCALAR_NOISE_FACTOR: f32 = 8.0;
+/// Seconds at the start used to learn the rest floor (sensor noise or resting tremor).
+pub(crate) const LEARN_REST_S: f32 = 2.0;
+/// Detection hysteresis as a fraction of the recent repetitions' amplitude.
+pub(crate) const DETECT_FRACTION: f32 = 0.3;
+/// A repetition ends when the movement has come back by this fraction of its excursion.
+pub(crate) const RETURN_FRACTION: f32 = 0.4;
+/// Weight of the newest repetition in the running amplitude used by `DETECT_FRACTION`.
+pub(crate) const AMPLITUDE_SMOOTHING: f32 = 0.35;
+/// While the sensor is still, the running amplitude relaxes toward the floor with this
+/// time constant (s), so smaller repetitions after a pause are not missed.
+pub(crate) const AMPLITUDE_RELAX_S: f32 = 10.0;
+/// Shortest repetition (s); also the refractory time between two repetitions.
+pub(crate) const MIN_REP_S: f32 = 0.2;
+/// Longest repetition (s); a longer excursion (a phone put down, a long pause) is dropped.
+pub(crate) const MAX_REP_S: f32 = 15.0;
+/// The adapted target never falls below this fraction of the reference range.
+pub(crate) const MIN_TARGET_FRACTION: f32 = 0.5;
+/// How much the target fraction moves per adaptation step.
+pub(crate) const TARGET_STEP: f32 = 0.05;
+/// The target adapts after this many consecutive repetitions all below (or all above) it.
+pub(crate) const ADAPT_AFTER: u32 = 3;
+/// Largest batch accepted by one push call.
+pub const MAX_BATCH_SAMPLES: usize = 100_000;
+/// Plausible mean sample rates of a batch (Hz).
+pub(crate) const MIN_RATE_HZ: f32 = 1.0;
+pub(crate) const MAX_RATE_HZ: f32 = 2000.0;

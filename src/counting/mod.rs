@@ -18,7 +18,9 @@ mod detector;
 mod error;
 mod filters;
 
-pub use config::{Axis, CounterConfig, CountingHint, Motion, SignalKind};
+pub use config::{
+    Axis, CounterConfig, CountingHint, Motion, SignalKind, MAX_BATCH_SAMPLES, MIN_AMPLITUDE_RAD,
+};
 pub use counter::{reference_from_best, RepCounter, RepEvent, RepKind};
 pub use error::CountingError;
 

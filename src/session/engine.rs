@@ -482,7 +482,6 @@ impl LiveSession {
         let mut counter = hint.map(|h| {
             let config = CounterConfig {
                 target_fraction: planned.target_range_fraction,
-                ..CounterConfig::default()
             };
             RepCounter::new(config, Some(h))
         });

@@ -5,7 +5,7 @@
 
 use crate::progress::Progress;
 use rehab_core::clock::{Clock, ManualClock};
-use rehab_core::counting::CounterConfig;
+use rehab_core::counting::MIN_AMPLITUDE_RAD;
 use rehab_core::model::{local_date, Side, Spasticity};
 use rehab_core::progress::{self, DateRange};
 use rehab_core::routine::{BodyRegion, Catalog, Motion, PlanGoal, PlanRequest, Signal};
@@ -192,9 +192,7 @@ fn demo(path: &std::path::Path, args: &DemoArgs) -> Result<(), DynError> {
                         // metres of hand travel, so the counter's own rotation floor
                         // stands in for it.
                         let floor = match exercise.hint.motion {
-                            Some(Motion::Travel) => {
-                                f64::from(CounterConfig::default().min_amplitude_rad)
-                            }
+                            Some(Motion::Travel) => f64::from(MIN_AMPLITUDE_RAD),
                             _ => f64::from(exercise.hint.min_range),
                         };
                         let typical = floor * rng.range(2.5, 4.0);

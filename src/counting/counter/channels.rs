@@ -203,7 +203,7 @@ impl RepCounter {
                 return;
             }
             let sh = &mut self.shadow;
-            let s = f64::from(self.config.amplitude_smoothing);
+            let s = f64::from(config::AMPLITUDE_SMOOTHING);
             sh.amplitude = running_amplitude(sh.amplitude, e.amplitude, floor, s);
             sh.excursions += 1;
             sh.split.copy_within(..ACC_SWITCH_WINDOW - 1, 1);

@@ -229,7 +229,7 @@ impl RepCounter {
         let mut prev = match self.last_t {
             Some(prev) => prev,
             None => {
-                self.rest.until = t0 + f64::from(self.config.learn_rest_s);
+                self.rest.until = t0 + f64::from(config::LEARN_REST_S);
                 t0
             }
         };
@@ -283,7 +283,7 @@ impl RepCounter {
             };
             step_dt = 0.0;
             step_angle = [0.0; 3];
-            let alpha = self.alpha.get(dt, self.config.lowpass_hz);
+            let alpha = self.alpha.get(dt, config::LOWPASS_HZ);
             let imu = &mut self.imu;
             let raw = imu.gyro_raw.update(mean, alpha);
             // Rest detection for the gyroscope bias changes over seconds: checked on every

@@ -35,7 +35,7 @@ pub use target::reference_from_best;
 
 use std::f32::consts::PI;
 
-use super::config::{CounterConfig, CountingHint, Motion, SignalKind};
+use super::config::{self, CounterConfig, CountingHint, Motion, SignalKind};
 use super::detector::{Detector, Excursion, Thresholds};
 use super::error::CountingError;
 use super::filters::{lowpass_alpha, slow_alpha, LowPass2, Orientation, PrincipalAxis, StepAlpha};
@@ -570,7 +570,7 @@ impl RepCounter {
     fn advance(&mut self, t: f64) -> (f32, bool) {
         let (dt, gap) = match self.last_t {
             None => {
-                self.rest.until = t + f64::from(self.config.learn_rest_s);
+                self.rest.until = t + f64::from(config::LEARN_REST_S);
                 (0.0, false)
             }
             Some(prev) => time_step(prev, t),
@@ -590,7 +590,7 @@ impl RepCounter {
         if long_gap {
             self.detector.rest_at(t, self.position);
         }
-        let alpha = self.alpha.get(dt, self.config.lowpass_hz);
+        let alpha = self.alpha.get(dt, config::LOWPASS_HZ);
         let s = &mut self.scalar;
         if gap {
             s.lp.reset();
@@ -649,29 +649,35 @@ impl RepCounter {
     }
 
     fn refresh_limits(&mut self) {
-        let c = &self.config;
         let (min_rep, max_rep) = match self.hint.and_then(|h| h.expected_rep_s) {
-            Some((lo, hi)) => (c.min_rep_s.max(0.25 * lo), c.max_rep_s.max(3.0 * hi)),
-            None => (c.min_rep_s, c.max_rep_s),
+            Some((lo, hi)) => (
+                config::MIN_REP_S.max(0.25 * lo),
+                config::MAX_REP_S.max(3.0 * hi),
+            ),
+            None => (config::MIN_REP_S, config::MAX_REP_S),
         };
         let scalar = self.kind == Some(SignalKind::Scalar);
-        let absolute = if scalar { 0.0 } else { c.min_amplitude_rad };
+        let absolute = if scalar {
+            0.0
+        } else {
+            config::MIN_AMPLITUDE_RAD
+        };
         // A travel hint's floor is metres of hand travel (see `channel_floor`).
         let hinted = self
             .hint
             .filter(|h| h.motion != Some(Motion::Travel))
             .and_then(|h| h.min_range)
             .unwrap_or(0.0);
-        let floor_speed = c.min_peak_speed_rad_s.max(self.rest.speed_floor);
+        let floor_speed = config::MIN_PEAK_SPEED_RAD_S.max(self.rest.speed_floor);
         self.limits = Limits {
             floor: f64::from(absolute.max(hinted)).max(self.rest.floor),
             floor_speed: if scalar { 0.0 } else { floor_speed },
             still_speed: 0.5 * floor_speed,
             min_rep_s: f64::from(min_rep),
             max_rep_s: f64::from(max_rep),
-            return_fraction: f64::from(c.return_fraction),
-            detect_fraction: f64::from(c.detect_fraction),
-            relax_rate: 1.0 / c.amplitude_relax_s.max(1e-3),
+            return_fraction: f64::from(config::RETURN_FRACTION),
+            detect_fraction: f64::from(config::DETECT_FRACTION),
+            relax_rate: 1.0 / config::AMPLITUDE_RELAX_S,
             axis: self.hint.and_then(|h| h.axis).map(|a| a.unit()),
         };
     }
@@ -682,7 +688,7 @@ impl RepCounter {
             Some(SignalKind::Scalar) => {
                 let sigma = self.scalar.noise_abs / NOISE_D2_FACTOR;
                 let tiny = 1e-6 * (1.0 + self.position.abs());
-                let noise = f64::from(self.config.scalar_noise_factor * sigma).max(tiny);
+                let noise = f64::from(config::SCALAR_NOISE_FACTOR * sigma).max(tiny);
                 self.limits.floor.max(noise)
             }
             _ => self.channel_floor(self.imu.use_acc),

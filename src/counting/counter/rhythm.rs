@@ -19,7 +19,7 @@ const CUT_SPEED_TOLERANCE: f32 = 2.0;
 /// ... and a movement under way at the end of a steady set is no repetition once it has
 /// lasted this many times as long as the set's repetitions.
 const CUT_OUTLAST_FACTOR: f64 = 2.0;
-/// `hold_stray_opposite`: a movement against the run's direction is held back only after
+/// A stray movement (see `accept`): a movement against the run's direction is held back only after
 /// this many repetitions one way in rhythm (alternating exercises never get there).
 const HOLD_MIN_RUN: u32 = 3;
 

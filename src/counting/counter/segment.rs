@@ -49,12 +49,15 @@ impl RepCounter {
     }
 
     /// A valid excursion: count it, unless it is a lone movement against the direction of
-    /// the repetitions (with `hold_opposite_direction`, any; with `hold_stray_opposite`, one
-    /// against a steady one-way run and out of its rhythm): reaching for something, shifting
-    /// position during a rest, a pause halfway back that makes the rest of the return look
-    /// like a movement of its own. Such a movement is held back; a second one the same way
-    /// means the movement really changed direction, and both count; one back the usual way
-    /// means it was a stray movement, and it is dropped.
+    /// a steady run of repetitions (several in a row one way, in rhythm) and out of that
+    /// rhythm (after a pause, or straight after a repetition): reaching for something,
+    /// shifting position during a rest, a pause halfway back that makes the rest of the
+    /// return look like a movement of its own. Such a movement is held back; a second one
+    /// the same way means the movement really changed direction, and both count; one back
+    /// the usual way means it was a stray movement, and it is dropped. At the end of the set
+    /// a held movement counts if it was as large and as fast as the run's repetitions.
+    /// Alternating exercises never build a one-way run, so they are unaffected. Only a held
+    /// movement is reported one movement late.
     pub(super) fn accept(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {
         if self.settling && self.imu.use_acc && !self.rhythm.sized_like(&e) {
             // The travel channel is band-limited: when the movement stops, its displacement
@@ -83,16 +86,14 @@ impl RepCounter {
 
     /// Whether `accept` holds `e` back (nothing is held yet).
     pub(super) fn holds(&self, e: &Excursion) -> bool {
-        let c = &self.config;
-        (c.hold_opposite_direction && self.rep_dir != 0.0 && e.dir != self.rep_dir)
-            || (c.hold_stray_opposite && self.rhythm.strays(e))
+        self.rhythm.strays(e)
     }
 
     /// A repetition: reported now once the set has begun, else held until it does (see
     /// `onset`).
     pub(super) fn count(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {
         self.rhythm.add(&e);
-        let s = f64::from(self.config.amplitude_smoothing);
+        let s = f64::from(config::AMPLITUDE_SMOOTHING);
         self.running_amplitude = running_amplitude(self.running_amplitude, e.amplitude, floor, s);
         self.shadow.counted_since += 1;
         if self.onset.begun {

@@ -19,15 +19,16 @@ impl RepCounter {
         if reached {
             self.above_streak += 1;
             self.below_streak = 0;
-            if self.above_streak >= c.adapt_after {
-                self.fraction = (self.fraction + c.target_step).min(c.target_fraction);
+            if self.above_streak >= config::ADAPT_AFTER {
+                self.fraction = (self.fraction + config::TARGET_STEP).min(c.target_fraction);
                 self.above_streak = 0;
             }
         } else {
             self.below_streak += 1;
             self.above_streak = 0;
-            if self.below_streak >= c.adapt_after {
-                self.fraction = (self.fraction - c.target_step).max(c.min_target_fraction);
+            if self.below_streak >= config::ADAPT_AFTER {
+                self.fraction =
+                    (self.fraction - config::TARGET_STEP).max(config::MIN_TARGET_FRACTION);
                 self.below_streak = 0;
             }
         }

@@ -23,7 +23,7 @@ impl RepCounter {
         if n == 0 {
             return Err(CountingError::EmptyBatch);
         }
-        let max = self.config.max_batch_samples;
+        let max = config::MAX_BATCH_SAMPLES;
         if n > max {
             return Err(CountingError::BatchTooLarge { len: n, max });
         }
@@ -97,7 +97,7 @@ impl RepCounter {
         }
         if n >= 4 {
             let rate_hz = (n - 1) as f64 / (t_s[n - 1] - t_s[0]);
-            let (min_hz, max_hz) = (self.config.min_rate_hz, self.config.max_rate_hz);
+            let (min_hz, max_hz) = (config::MIN_RATE_HZ, config::MAX_RATE_HZ);
             if !(f64::from(min_hz)..=f64::from(max_hz)).contains(&rate_hz) {
                 return Err(CountingError::AbsurdRate {
                     rate_hz,
