@@ -3,12 +3,13 @@
 //! Each function loads facts from the store and hands them to the pure
 //! functions of [`crate::progress`], on the core's worker threads.
 
+use super::records::Session;
 use super::{DataChange, RehabCore, RehabError};
 use crate::model::{DailyGoal, LocalDate, Weekday, WeeklySchedule};
 use crate::progress::{
     self, Adherence, DateRange, DayTotal, ExerciseTrend, Streaks, WeekTotal, WellbeingDay,
 };
-use crate::store::{self, CheckIn, CompletedSession, NewCheckIn, Session, StoreError};
+use crate::store::{self, CheckIn, CompletedSession, NewCheckIn, StoreError};
 
 #[uniffi::export]
 impl RehabCore {
@@ -58,15 +59,17 @@ impl RehabCore {
                 profile_id: stored.profile_id,
                 session_id: stored.id,
             };
-            Ok::<_, StoreError>((stored, vec![change]))
+            Ok::<_, StoreError>((stored.into(), vec![change]))
         })
         .await
     }
 
     /// The profile's session left active by a crash or kill, if any.
     pub async fn unfinished_session(&self, profile_id: i64) -> Result<Option<Session>, RehabError> {
-        self.blocking(move |s| s.unfinished_session(profile_id))
-            .await
+        let open = self
+            .blocking(move |s| s.unfinished_session(profile_id))
+            .await?;
+        Ok(open.map(Session::from))
     }
 
     /// Closes a session a crash left active, as abandoned, keeping its reps.
@@ -78,7 +81,7 @@ impl RehabCore {
                 profile_id: closed.profile_id,
                 session_id: closed.id,
             };
-            Ok::<_, StoreError>((closed, vec![change]))
+            Ok::<_, StoreError>((closed.into(), vec![change]))
         })
         .await
     }

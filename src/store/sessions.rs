@@ -55,8 +55,9 @@ pub struct NewSession {
     pub plan_json: String,
 }
 
-/// A stored session with its counters.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+/// A stored session with its counters. Exported as `ffi::Session`, without
+/// its plan JSON (a storage detail).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Session {
     /// Database id.
     pub id: i64,

@@ -6579,7 +6579,8 @@ public func FfiConverterTypeScheduleSlot_lower(_ value: ScheduleSlot) -> RustBuf
 
 
 /**
- * A stored session with its counters.
+ * A stored session with its counters, as the app sees it (the plan it
+ * followed stays inside the core).
  */
 public struct Session: Equatable, Hashable {
     /**
@@ -6610,10 +6611,6 @@ public struct Session: Equatable, Hashable {
      * Where the session stands.
      */
     public var status: SessionStatus
-    /**
-     * The plan, as JSON.
-     */
-    public var planJson: String
     /**
      * Reps counted.
      */
@@ -6652,9 +6649,6 @@ public struct Session: Equatable, Hashable {
          * Where the session stands.
          */status: SessionStatus, 
         /**
-         * The plan, as JSON.
-         */planJson: String, 
-        /**
          * Reps counted.
          */reps: UInt32, 
         /**
@@ -6670,7 +6664,6 @@ public struct Session: Equatable, Hashable {
         self.endedAtMs = endedAtMs
         self.activeMs = activeMs
         self.status = status
-        self.planJson = planJson
         self.reps = reps
         self.attempts = attempts
         self.uuid = uuid
@@ -6699,7 +6692,6 @@ public struct FfiConverterTypeSession: FfiConverterRustBuffer {
                 endedAtMs: FfiConverterOptionInt64.read(from: &buf), 
                 activeMs: FfiConverterInt64.read(from: &buf), 
                 status: FfiConverterTypeSessionStatus.read(from: &buf), 
-                planJson: FfiConverterString.read(from: &buf), 
                 reps: FfiConverterUInt32.read(from: &buf), 
                 attempts: FfiConverterUInt32.read(from: &buf), 
                 uuid: FfiConverterString.read(from: &buf)
@@ -6714,7 +6706,6 @@ public struct FfiConverterTypeSession: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.endedAtMs, into: &buf)
         FfiConverterInt64.write(value.activeMs, into: &buf)
         FfiConverterTypeSessionStatus.write(value.status, into: &buf)
-        FfiConverterString.write(value.planJson, into: &buf)
         FfiConverterUInt32.write(value.reps, into: &buf)
         FfiConverterUInt32.write(value.attempts, into: &buf)
         FfiConverterString.write(value.uuid, into: &buf)
@@ -12024,7 +12015,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() != 12311) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_abandon_session() != 49561) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_abandon_session() != 48035) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_adherence() != 20906) {
@@ -12054,13 +12045,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() != 57701) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() != 37319) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() != 2919) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_streaks() != 54518) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() != 31887) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() != 32499) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() != 60781) {

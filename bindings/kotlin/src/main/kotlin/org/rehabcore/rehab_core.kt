@@ -1240,7 +1240,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() and 0xFFFF) != 12311) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_abandon_session() and 0xFFFF) != 49561) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_abandon_session() and 0xFFFF) != 48035) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_adherence() and 0xFFFF) != 20906) {
@@ -1270,13 +1270,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() and 0xFFFF) != 57701) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() and 0xFFFF) != 37319) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() and 0xFFFF) != 2919) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_streaks() and 0xFFFF) != 54518) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() and 0xFFFF) != 31887) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() and 0xFFFF) != 32499) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() and 0xFFFF) != 60781) {
@@ -8042,7 +8042,8 @@ public object FfiConverterTypeScheduleSlot: FfiConverterRustBuffer<ScheduleSlot>
 
 
 /**
- * A stored session with its counters.
+ * A stored session with its counters, as the app sees it (the plan it
+ * followed stays inside the core).
  */
 data class Session (
     /**
@@ -8081,11 +8082,6 @@ data class Session (
     val `status`: SessionStatus
     , 
     /**
-     * The plan, as JSON.
-     */
-    val `planJson`: kotlin.String
-    , 
-    /**
      * Reps counted.
      */
     val `reps`: kotlin.UInt
@@ -8122,7 +8118,6 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
             FfiConverterOptionalLong.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterTypeSessionStatus.read(buf),
-            FfiConverterString.read(buf),
             FfiConverterUInt.read(buf),
             FfiConverterUInt.read(buf),
             FfiConverterString.read(buf),
@@ -8137,7 +8132,6 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
             FfiConverterOptionalLong.allocationSize(value.`endedAtMs`) +
             FfiConverterLong.allocationSize(value.`activeMs`) +
             FfiConverterTypeSessionStatus.allocationSize(value.`status`) +
-            FfiConverterString.allocationSize(value.`planJson`) +
             FfiConverterUInt.allocationSize(value.`reps`) +
             FfiConverterUInt.allocationSize(value.`attempts`) +
             FfiConverterString.allocationSize(value.`uuid`)
@@ -8151,7 +8145,6 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
             FfiConverterOptionalLong.write(value.`endedAtMs`, buf)
             FfiConverterLong.write(value.`activeMs`, buf)
             FfiConverterTypeSessionStatus.write(value.`status`, buf)
-            FfiConverterString.write(value.`planJson`, buf)
             FfiConverterUInt.write(value.`reps`, buf)
             FfiConverterUInt.write(value.`attempts`, buf)
             FfiConverterString.write(value.`uuid`, buf)
