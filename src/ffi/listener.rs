@@ -182,10 +182,11 @@ impl SessionChanges {
         }
         if let Some(reps_in_session) = gate.pending {
             let now = Instant::now();
-            if gate
-                .last_sent
-                .map_or(true, |t| now.duration_since(t) >= REPS_EVERY)
-            {
+            let due = match gate.last_sent {
+                None => true,
+                Some(t) => now.duration_since(t) >= REPS_EVERY,
+            };
+            if due {
                 gate.last_sent = Some(now);
                 gate.pending = None;
                 changes.push(DataChange::RepsStored {
