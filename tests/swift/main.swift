@@ -11,6 +11,7 @@ let suites: [(String, () async throws -> Void)] = [
     ("foundation", foundationTests),
     ("session", sessionTests),
     ("streams", streamTests),
+    ("live data", liveDataTests),
     ("feeds", feedTests),
     ("progress", progressTests),
     ("export", exportTests),
