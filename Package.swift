@@ -61,9 +61,16 @@ let package = Package(
                 .linkedFramework("CoreFoundation"),
             ]
         ),
+        // The one Swift test suite, shared: XCTest runs it here (RehabCoreTests), and
+        // scripts/test-swift.sh runs it as a plain program too (tests/swift/main.swift).
+        .target(
+            name: "RehabCoreTestSupport",
+            dependencies: ["RehabCore"],
+            path: "bindings/swift/Tests/RehabCoreTestSupport"
+        ),
         .testTarget(
             name: "RehabCoreTests",
-            dependencies: ["RehabCore"],
+            dependencies: ["RehabCore", "RehabCoreTestSupport"],
             path: "bindings/swift/Tests/RehabCoreTests"
         ),
     ]

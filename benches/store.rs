@@ -356,83 +356,82 @@ fn main() {
         .build()
         .unwrap();
     let today: LocalDate = last_day();
-    let back = |days| (today - Duration::days(days)).to_string();
-    let today_s = today.to_string();
+    let back = |days| today - Duration::days(days);
+    let today_s = today;
     let p = 1;
     let queries: Vec<Query> = vec![
         (
             "daily totals, 7 days",
             Box::new(|| {
-                rt.block_on(core.daily_totals(p, back(6), today_s.clone()))
-                    .unwrap();
+                rt.block_on(core.daily_totals(p, back(6), today_s)).unwrap();
             }),
         ),
         (
             "daily totals, 30 days",
             Box::new(|| {
-                rt.block_on(core.daily_totals(p, back(29), today_s.clone()))
+                rt.block_on(core.daily_totals(p, back(29), today_s))
                     .unwrap();
             }),
         ),
         (
             "daily totals, 365 days",
             Box::new(|| {
-                rt.block_on(core.daily_totals(p, back(364), today_s.clone()))
+                rt.block_on(core.daily_totals(p, back(364), today_s))
                     .unwrap();
             }),
         ),
         (
             "weekly totals, 12 weeks",
             Box::new(|| {
-                rt.block_on(core.weekly_totals(p, back(83), today_s.clone(), Weekday::Monday))
+                rt.block_on(core.weekly_totals(p, back(83), today_s, Weekday::Monday))
                     .unwrap();
             }),
         ),
         (
             "weekly totals, 52 weeks",
             Box::new(|| {
-                rt.block_on(core.weekly_totals(p, back(363), today_s.clone(), Weekday::Monday))
+                rt.block_on(core.weekly_totals(p, back(363), today_s, Weekday::Monday))
                     .unwrap();
             }),
         ),
         (
             "streaks (all 5 years)",
             Box::new(|| {
-                rt.block_on(core.streaks(p, today_s.clone())).unwrap();
+                rt.block_on(core.streaks(p, today_s)).unwrap();
             }),
         ),
         (
             "exercise trends, 90 days",
             Box::new(|| {
-                rt.block_on(core.exercise_trends(p, back(89), today_s.clone()))
+                rt.block_on(core.exercise_trends(p, back(89), today_s))
                     .unwrap();
             }),
         ),
         (
             "exercise trends, 365 days",
             Box::new(|| {
-                rt.block_on(core.exercise_trends(p, back(364), today_s.clone()))
+                rt.block_on(core.exercise_trends(p, back(364), today_s))
                     .unwrap();
             }),
         ),
         (
             "pain vs reps, 90 days",
             Box::new(|| {
-                rt.block_on(core.pain_vs_reps(p, back(89), today_s.clone()))
+                rt.block_on(core.pain_vs_reps(p, back(89), today_s))
                     .unwrap();
             }),
         ),
         (
             "adherence, 30 days",
             Box::new(|| {
-                rt.block_on(core.adherence(p, back(29), today_s.clone(), today_s.clone()))
+                rt.block_on(core.adherence(p, back(29), today_s, today_s))
                     .unwrap();
             }),
         ),
         (
             "adherence, 365 days",
             Box::new(|| {
-                rt.block_on(core.adherence(p, back(364), today_s.clone(), today_s.clone()))
+                rt.block_on(core.adherence(p, back(364), today_s, today_s))
                     .unwrap();
             }),
         ),

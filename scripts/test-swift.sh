@@ -9,8 +9,12 @@
 #   BINDINGS_DIR  uniffi output, found by extension anywhere below  (bindings/swift)
 #                 it: <Module>.swift, *FFI.h, *FFI.modulemap (a Package.swift
 #                 is ignored); copied with their relative layout kept
-#   TESTS_DIR     test sources, every *.swift below it; main.swift (tests/swift)
+#   TESTS_DIR     test entry, every *.swift below it; main.swift (tests/swift)
 #                 holds the top-level code and does `import <Module>`
+#   SUPPORT_DIR   the shared suites, compiled in with TESTS_DIR in both modes
+#                 (bindings/swift/Tests/RehabCoreTestSupport; a target of its own
+#                 in Package.swift, so the files guard `import RehabCoreTestSupport`
+#                 with canImport)
 #   TEST_DATA_DIR copied on every run to ./data, the tests' cwd   (tests/data)
 #                 (optional; the tests run in $SWIFT_ROOT/work/..., a chroot,
 #                 with a clean environment and an empty TMPDIR=./tmp)
@@ -19,7 +23,7 @@
 #                 .swift files beside it are hand-written parts of the module)
 #   SWIFTC_OPT    optimisation flag for both swiftc steps            (-Onone)
 #   XCTEST        1: run XCTestCase classes instead of a main.swift program;
-#                 TESTS_DIR then defaults to bindings/swift/Tests, the program
+#                 TESTS_DIR then defaults to bindings/swift/Tests/RehabCoreTests, the program
 #                 is linked with -lXCTest and its main.swift is generated:
 #                 XCTMain([testCase(<Class>.allTests), ...]) for every
 #                 `class <Class>: XCTestCase` found (Linux has no discovery)
@@ -40,8 +44,9 @@ LIB_DIR=$(realpath -m "${LIB_DIR:-$repo/target/debug}")
 LIB_NAME="${LIB_NAME:-rehab_core}"
 BINDINGS_DIR=$(realpath -m "${BINDINGS_DIR:-$repo/bindings/swift}")
 XCTEST="${XCTEST:-0}"
-if [[ "$XCTEST" == 1 ]]; then default_tests=$repo/bindings/swift/Tests; else default_tests=$repo/tests/swift; fi
+if [[ "$XCTEST" == 1 ]]; then default_tests=$repo/bindings/swift/Tests/RehabCoreTests; else default_tests=$repo/tests/swift; fi
 TESTS_DIR=$(realpath -m "${TESTS_DIR:-$default_tests}")
+SUPPORT_DIR=$(realpath -m "${SUPPORT_DIR:-$repo/bindings/swift/Tests/RehabCoreTestSupport}")
 TEST_DATA_DIR=$(realpath -m "${TEST_DATA_DIR:-$repo/tests/data}")
 SWIFTC_OPT="${SWIFTC_OPT:--Onone}"
 
@@ -63,6 +68,7 @@ mapfile -t gen_swift < <(gen_files -name '*.swift')
 mapfile -t gen_maps < <(gen_files -name '*.modulemap')
 mapfile -t gen_all < <(gen_files \( -name '*.swift' -o -name '*.h' -o -name '*.modulemap' \))
 mapfile -t tests < <(find "$TESTS_DIR" -name '*.swift' -type f 2>/dev/null | LC_ALL=C sort)
+mapfile -t support < <(find "$SUPPORT_DIR" -name '*.swift' -type f 2>/dev/null | LC_ALL=C sort)
 ((${#gen_swift[@]} > 0 && ${#gen_maps[@]} > 0)) ||
     die "no generated .swift/.modulemap in $BINDINGS_DIR (run uniffi-bindgen)"
 ((${#tests[@]} > 0)) || die "no test .swift under $TESTS_DIR"
@@ -81,6 +87,7 @@ key=$(
         cat "$SWIFT_ROOT/.rehab-root-complete"
         (cd "$BINDINGS_DIR" && sha256sum "${gen_all[@]}")
         (cd "$TESTS_DIR" && find . -name '*.swift' -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+        if ((${#support[@]} > 0)); then sha256sum "${support[@]}"; fi
     } | sha256sum | cut -c1-16
 )
 w="/work/swift-$key"  # absolute path as seen inside the root
@@ -115,8 +122,8 @@ if [[ -f "$host_w/build/.complete" ]]; then
     log "using cached build $host_w/build"
 else
     t_compile=$(now)
-    rm -rf --one-file-system -- "$host_w/bindings" "$host_w/tests" "$host_w/build"
-    mkdir -p "$host_w/bindings" "$host_w/tests" "$host_w/build"
+    rm -rf --one-file-system -- "$host_w/bindings" "$host_w/tests" "$host_w/support" "$host_w/build"
+    mkdir -p "$host_w/bindings" "$host_w/tests" "$host_w/support" "$host_w/build"
     (cd "$BINDINGS_DIR" && cp --parents "${gen_all[@]}" "$host_w/bindings/")
     (cd "$TESTS_DIR" && find . -name '*.swift' -type f -exec cp --parents {} "$host_w/tests/" \;)
     maps=()
@@ -125,6 +132,10 @@ else
     for s in "${gen_swift[@]}"; do srcs+=("$w/bindings/${s#./}"); done
     tsrcs=()
     for t in "${tests[@]}"; do tsrcs+=("$w/tests/${t#"$TESTS_DIR"/}"); done
+    for s in "${support[@]}"; do
+        cp "$s" "$host_w/support/"
+        tsrcs+=("$w/support/$(basename "$s")")
+    done
     xctest_link=()
     if [[ "$XCTEST" == 1 ]]; then
         mapfile -t cases < <(sed -n -E 's/^[[:space:]]*(final[[:space:]]+)?class[[:space:]]+([A-Za-z0-9_]+)[[:space:]]*:[[:space:]]*XCTestCase.*/\2/p' "${tests[@]}" | LC_ALL=C sort -u)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every check, in the order a failure is cheapest to find:
 #   toolchains (installed once, cached), rustfmt, clippy -D warnings, cargo test
-#   (including the headless-Chromium report test), bindings drift, Kotlin binding
+#   (including the headless-Chromium report test), the exported FHIR bundle
+#   validated by PyPI's fhir.resources, bindings drift, Kotlin binding
 #   tests (JVM + JNA), Swift binding tests (swiftc), the Kotlin and Swift example
 #   shells, the JVM artifact published to a Maven-layout folder and used by a
 #   separate consumer project, the Swift package's XCTest cases, and the Rust
@@ -26,6 +27,9 @@ step "cargo test"
 cargo test --quiet 2>&1 | tee target/cargo-test.log
 # Fail loudly if the suite somehow ran nothing.
 grep -q "test result: ok. [1-9]" target/cargo-test.log
+
+step "FHIR bundle checked by fhir.resources (PyPI, cached venv)"
+scripts/validate-fhir.sh
 
 step "bindings drift"
 scripts/bindings.sh --check

@@ -85,7 +85,8 @@ fn session_refusals_reach_the_app_as_typed_errors_and_a_session_can_always_be_st
         prescriptions: vec![],
         targets: Default::default(),
     };
-    let plan = block_on_foreign(core.plan_today(p.id, "2026-12-07".into(), request)).unwrap();
+    let plan =
+        block_on_foreign(core.plan_today(p.id, "2026-12-07".parse().unwrap(), request)).unwrap();
     let session = core
         .start_session(p.id, plan, 0, "en".into(), None)
         .unwrap();

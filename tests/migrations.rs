@@ -199,3 +199,88 @@ fn a_file_one_version_ahead_is_refused_and_left_byte_for_byte() {
     assert_eq!(std::fs::read(&path).unwrap(), before);
     assert!(!dir.path().join("next.db-wal").exists());
 }
+
+const SCHEMA_V2: &str = include_str!("fixtures/schema_v2.sql");
+
+#[test]
+fn the_v2_snapshot_is_the_current_schema_without_session_uuids() {
+    let dir = tempfile::tempdir().unwrap();
+    let v2 = file_from_snapshot(dir.path(), SCHEMA_V2);
+    assert_eq!(user_version(&v2), 2);
+    let old = normalized_schema(&v2);
+    let fresh = fresh_schema(dir.path());
+    // Version 3 added the sessions' uuid column and its index, nothing else.
+    let changed: Vec<_> = fresh
+        .iter()
+        .filter(|e| !old.contains(e))
+        .map(|e| e.1.as_str())
+        .collect();
+    assert_eq!(changed, ["sessions_by_uuid", "sessions"]);
+    assert_eq!(old.len() + 1, fresh.len());
+}
+
+/// The ids of Health Connect records and HealthKit workouts a v2 app wrote
+/// stay the same after the upgrade: the phone's health store sees the same
+/// records, not new ones.
+#[test]
+fn v2_upgrades_keeping_each_sessions_health_record_id() {
+    use rehab_core::export::{csv, health};
+    use rehab_core::progress::DateRange;
+    let dir = tempfile::tempdir().unwrap();
+    let path = file_from_snapshot(dir.path(), SCHEMA_V2);
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "INSERT INTO profiles (id, name, affected_side, time_zone, created_at_ms)
+                  VALUES (7, 'Ana', 'left', 'UTC', 1000);
+             INSERT INTO sessions (id, profile_id, started_at_ms, utc_offset_min, ended_at_ms,
+                                   active_ms, status)
+                  VALUES (41, 7, 1772442000000, 0, 1772442600000, 300000, 'finished'),
+                         (42, 7, 1772528400000, 0, 1772529000000, 300000, 'finished');
+             INSERT INTO blocks (session_id, position, exercise_id, side, started_at_ms,
+                                 ended_at_ms, active_ms)
+                  VALUES (41, 1, 'wrist_flexion', 'left', 1772442000000, 1772442600000, 300000);
+             INSERT INTO reps (block_id, started_at_ms, ended_at_ms, amplitude, peak_speed,
+                               target_reached)
+                  VALUES (1, 1772442001000, 1772442003000, 0.5, 1.0, 1);",
+        )
+        .unwrap();
+    }
+    // What the v2 code used as the record id: the profile's and the session's row ids.
+    let legacy = |sid: i64| rehab_core::store::name_uuid(&["session", "7:1000", &sid.to_string()]);
+
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.schema_version().unwrap(), schema::VERSION);
+    assert_eq!(store.session(41).unwrap().uuid, legacy(41));
+    assert_eq!(store.session(42).unwrap().uuid, legacy(42));
+    let range =
+        DateRange::new("2026-03-01".parse().unwrap(), "2026-03-31".parse().unwrap()).unwrap();
+    let history = csv::history_in_range(&store, 7, range).unwrap();
+    let ids: Vec<String> = health::health_connect_sessions(&history)
+        .into_iter()
+        .map(|r| r.client_record_id)
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            format!("rehabcore.session.{}", legacy(41)),
+            format!("rehabcore.session.{}", legacy(42))
+        ]
+    );
+    // A new session gets a random (v4) uuid of its own.
+    let new = store
+        .create_session(&NewSession {
+            profile_id: 7,
+            started_at_ms: 1_772_600_000_000,
+            utc_offset_min: 0,
+            plan_json: "{}".into(),
+        })
+        .unwrap();
+    assert!(
+        rehab_core::store::is_uuid(&new.uuid) && new.uuid.as_bytes()[14] == b'4',
+        "{}",
+        new.uuid
+    );
+    drop(store);
+    assert_eq!(normalized_schema(&path), fresh_schema(dir.path()));
+}

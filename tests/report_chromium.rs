@@ -287,8 +287,8 @@ fn chromium_shows_user_text_as_text_in_spanish() {
         let html = core
             .therapist_report(
                 profile.id,
-                "2026-03-01".into(),
-                "2026-03-07".into(),
+                "2026-03-01".parse().unwrap(),
+                "2026-03-07".parse().unwrap(),
                 "es-ES".into(),
             )
             .await

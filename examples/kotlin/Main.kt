@@ -37,7 +37,7 @@ suspend fun demo(): Boolean = kotlinx.coroutines.coroutineScope {
         listOf(BodyRegion.HAND, BodyRegion.WRIST, BodyRegion.FOREARM, BodyRegion.ELBOW, BodyRegion.SHOULDER),
         Side.LEFT, PlanGoal.Minutes(30u), listOf(), mapOf(),
     )
-    val plan = core.planToday(profile.id, LocalDate.now().toString(), request)
+    val plan = core.planToday(profile.id, LocalDate.now(), request)
     val catalog = core.catalog("en").associateBy { it.exercise.id }
     println("plan: ${plan.blocks.size} blocks, ${plan.totalReps} reps, ~${plan.estTotalS.toInt() / 60} min")
 

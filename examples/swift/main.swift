@@ -167,15 +167,12 @@ func demo() async throws -> Bool {
     let core = try RehabCore(path: dir.appendingPathComponent("rehab.db").path)
     let profile = try await core.createProfile(profile: NewProfile(name: "Demo", affectedSide: .left, timeZone: "Europe/Madrid"))
     let request = PlanRequest(level: 2, areas: [.hand, .wrist, .forearm, .elbow, .shoulder], affectedSide: .left, goal: .minutes(minutes: 30), prescriptions: [], targets: [:])
-    let dayFormat = DateFormatter()
-    dayFormat.dateFormat = "yyyy-MM-dd"
-    dayFormat.locale = Locale(identifier: "en_US_POSIX")
-    let plan = try await core.planToday(profileId: profile.id, today: dayFormat.string(from: Date()), request: request)
+    let plan = try await core.planToday(profileId: profile.id, today: RehabDate(Date()), request: request)
     let catalog = Dictionary(uniqueKeysWithValues: try core.catalog(language: "en").map { ($0.exercise.id, $0) })
     print("plan: \(plan.blocks.count) blocks, \(plan.totalReps) reps, ~\(plan.estTotalS / 60) min")
 
     let offsetMinutes = Int32(TimeZone.current.secondsFromGMT() / 60)
-    let (session, events) = try core.startSessionStream(profileId: profile.id, plan: plan, utcOffsetMinutes: offsetMinutes, language: "en")
+    let (session, events) = try await core.startSessionStream(profileId: profile.id, plan: plan, utcOffsetMinutes: offsetMinutes, language: "en")
 
     // The "UI": consumes the stream (an app would do this in a @MainActor task).
     let ui = Task.detached { () -> SessionSummary? in

@@ -139,7 +139,7 @@ impl PrincipalAxis {
             *mi += k * (p - *mi);
         }
         self.updates = self.updates.wrapping_add(1);
-        if self.updates % AXIS_REFINE_EVERY != 0 {
+        if !self.updates.is_multiple_of(AXIS_REFINE_EVERY) {
             return;
         }
         let [a, b, c] = self.axis;
@@ -197,7 +197,7 @@ impl Orientation {
         // Each step keeps the norm within ~1e-6 of 1: a Newton step every few samples
         // renormalises it (no square root or division per sample).
         self.steps = self.steps.wrapping_add(1);
-        if self.steps % RENORMALISE_EVERY == 0 {
+        if self.steps.is_multiple_of(RENORMALISE_EVERY) {
             let inv = 1.5 - 0.5 * (w * w + x * x + y * y + z * z);
             self.w = w * inv;
             self.v = [x * inv, y * inv, z * inv];

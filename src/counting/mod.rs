@@ -10,7 +10,12 @@
 //! merges or splits. Scalar signals are low-passed as they are. A repetition is an
 //! excursion away and back whose size adapts to the person's recent repetitions, above an
 //! absolute floor learned at rest; the movements before a set's repetitions are alike are
-//! held, and the set-up before them dropped (`counter/onset.rs`).
+//! held, and the set-up before them dropped (`counter/onset.rs`); a movement into a new
+//! posture that never comes back gives way to the swings about it (`detector.rs`). Counting
+//! moves back to the rotation when the travel loses the movement.
+//!
+//! Layer 1 (above `model` only): it imports nothing from progress, routine, export,
+//! session or ffi (`tests/layers.rs` checks this).
 
 mod config;
 mod counter;

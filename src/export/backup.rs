@@ -59,8 +59,9 @@ use std::fmt::Write as _;
 
 /// The `format` field of every backup file.
 pub const FORMAT: &str = "rehabcore-backup";
-/// The version this code writes and the newest it reads (2: with a checksum).
-pub const VERSION: u32 = 2;
+/// The version this code writes and the newest it reads (2: with a checksum;
+/// 3: each session carries its `uuid`).
+pub const VERSION: u32 = 3;
 /// The oldest version this code reads (1: no checksum).
 pub const OLDEST_VERSION: u32 = 1;
 /// The largest file import accepts (256 MiB; five years of daily use is far below).
@@ -172,6 +173,9 @@ pub enum BackupError {
     /// Writing the JSON failed.
     #[error("cannot write the backup: {0}")]
     Write(String),
+    /// A file could not be read or written (a missing file, a full disk, no permission).
+    #[error("{0}")]
+    File(String),
 }
 
 fn malformed(e: &serde_json::Error) -> BackupError {
@@ -188,44 +192,156 @@ fn malformed(e: &serde_json::Error) -> BackupError {
     }
 }
 
+/// Feeds what is written into a SHA-256, so the canonical form is hashed as it is
+/// serialized, never held whole.
+struct HashWriter(Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// [`File`] borrowing a [`Backup`]: the same members in the same order.
+#[derive(Serialize)]
+struct FileRef<'a> {
+    format: &'a str,
+    version: u32,
+    exported_at_ms: i64,
+    profiles: &'a [ProfileHistory],
+    sha256: &'a str,
+}
+
 /// The SHA-256 of the backup's canonical form, as 64 lowercase hex digits.
 pub fn checksum(backup: &Backup) -> Result<String, BackupError> {
-    let canonical = serde_json::to_vec(backup).map_err(|e| BackupError::Write(e.to_string()))?;
+    let mut hasher = HashWriter(Sha256::new());
+    serde_json::to_writer(&mut hasher, backup).map_err(|e| BackupError::Write(e.to_string()))?;
     let mut hex = String::with_capacity(64);
-    for byte in Sha256::digest(&canonical) {
+    for byte in hasher.0.finalize() {
         let _ = write!(hex, "{byte:02x}");
     }
     Ok(hex)
 }
 
+/// Serializes `value` as compact JSON into `out`; a failing writer (a full
+/// disk) is [`BackupError::File`], anything else [`BackupError::Write`].
+pub fn write_json(out: impl std::io::Write, value: &impl Serialize) -> Result<(), BackupError> {
+    serde_json::to_writer(out, value).map_err(|e| match e.is_io() {
+        true => BackupError::File(format!("cannot write the file: {e}")),
+        false => BackupError::Write(e.to_string()),
+    })
+}
+
+/// Writes the file of a backup (its content and checksum) to `out` as it is
+/// serialized: a long history is never one string in memory. `out` should be
+/// buffered.
+pub fn write(backup: &Backup, out: impl std::io::Write) -> Result<(), BackupError> {
+    let sha256 = checksum(backup)?;
+    let file = FileRef {
+        format: &backup.format,
+        version: backup.version,
+        exported_at_ms: backup.exported_at_ms,
+        profiles: &backup.profiles,
+        sha256: &sha256,
+    };
+    write_json(out, &file)
+}
+
 /// The file text of a backup: its content and checksum.
 pub fn to_json(backup: Backup) -> Result<String, BackupError> {
-    let sha256 = Some(checksum(&backup)?);
-    let Backup {
-        format,
-        version,
-        exported_at_ms,
-        profiles,
-    } = backup;
-    let file = File {
-        format,
-        version,
-        exported_at_ms,
-        profiles,
-        sha256,
+    let mut out = Vec::new();
+    write(&backup, &mut out)?;
+    String::from_utf8(out).map_err(|e| BackupError::Write(e.to_string()))
+}
+
+/// Reads the backup of one profile (`Some(id)`) or of all profiles.
+pub fn collect(store: &Store, profile_id: Option<i64>, now_ms: i64) -> Result<Backup, BackupError> {
+    Ok(Backup {
+        format: FORMAT.into(),
+        version: VERSION,
+        exported_at_ms: now_ms,
+        profiles: store.profile_histories(profile_id, HistoryWindow::ALL)?,
+    })
+}
+
+/// Writes the backup of one profile (`Some(id)`) or of all profiles to the file
+/// at `path`, streamed: to a temporary file beside it, flushed to disk, then
+/// renamed into place, so a failure leaves no half-written backup. Returns
+/// the bytes written.
+pub fn export_to_file(
+    store: &Store,
+    profile_id: Option<i64>,
+    now_ms: i64,
+    path: &std::path::Path,
+) -> Result<u64, BackupError> {
+    let backup = collect(store, profile_id, now_ms)?;
+    write_file_atomically(path, |out| write(&backup, out))
+}
+
+/// Creates `path` through a temporary file in the same folder: `fill` writes
+/// into a buffered writer, then the file is synced and renamed into place.
+/// Nothing is left behind on failure. Returns the file's size.
+pub fn write_file_atomically(
+    path: &std::path::Path,
+    fill: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), BackupError>,
+) -> Result<u64, BackupError> {
+    use std::io::Write as _;
+    let io = |e: std::io::Error| BackupError::File(format!("cannot write {}: {e}", path.display()));
+    let name = path
+        .file_name()
+        .ok_or_else(|| BackupError::File(format!("{} names no file", path.display())))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
     };
-    serde_json::to_string(&file).map_err(|e| BackupError::Write(e.to_string()))
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .map_err(io)?;
+        let mut out = std::io::BufWriter::with_capacity(64 * 1024, file);
+        fill(&mut out)?;
+        out.flush().map_err(io)?;
+        let file = out.into_inner().map_err(|e| io(e.into_error()))?;
+        file.sync_all().map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+        std::fs::rename(&tmp, path).map_err(io)?;
+        Ok(size)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Writes the backup of one profile (`Some(id)`) or of all profiles.
 pub fn export(store: &Store, profile_id: Option<i64>, now_ms: i64) -> Result<String, BackupError> {
-    let profiles = store.profile_histories(profile_id, HistoryWindow::ALL)?;
-    to_json(Backup {
-        format: FORMAT.into(),
-        version: VERSION,
-        exported_at_ms: now_ms,
-        profiles,
-    })
+    to_json(collect(store, profile_id, now_ms)?)
+}
+
+/// Reads a backup file's text, refusing one over [`MAX_FILE_BYTES`] before
+/// reading it.
+pub fn read_file(path: &std::path::Path) -> Result<String, BackupError> {
+    let io = |e: std::io::Error| BackupError::File(format!("cannot read {}: {e}", path.display()));
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_FILE_BYTES as u64 {
+        return Err(BackupError::TooLarge {
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    std::fs::read_to_string(path).map_err(io)
 }
 
 /// Parses and checks a backup file (its checksum, then every value) without
@@ -261,7 +377,12 @@ pub fn parse(json: &str) -> Result<Backup, BackupError> {
     match (backup.version, file.sha256) {
         (1, None) => {}
         (1, Some(_)) => return Err(invalid("sha256", "a version 1 backup has no checksum")),
-        (_, None) => return Err(invalid("sha256", "a version 2 backup has a checksum")),
+        (_, None) => {
+            return Err(invalid(
+                "sha256",
+                "a backup from version 2 on has a checksum",
+            ))
+        }
         (_, Some(sum)) => {
             if sum != checksum(&backup)? {
                 return Err(BackupError::ChecksumMismatch);
@@ -408,6 +529,7 @@ pub fn validate(backup: &Backup) -> Result<(), BackupError> {
     let mut c = Check {
         seen: Default::default(),
     };
+    let mut uuids = HashSet::new();
     time(backup.exported_at_ms, || "exported_at_ms".into())?;
     for (pi, h) in backup.profiles.iter().enumerate() {
         let p = &h.profile;
@@ -434,6 +556,15 @@ pub fn validate(backup: &Backup) -> Result<(), BackupError> {
             let at_s = || format!("{}.sessions[{si}]", at_p());
             c.unique(1, "session", s.id)?;
             sessions_here.insert(s.id);
+            // Written from version 3 on; a session without one gets the legacy UUID.
+            if let Some(u) = &s.uuid {
+                ensure(crate::store::is_uuid(u), at_s, "a lowercase UUID")?;
+                ensure(
+                    uuids.insert(u.as_str()),
+                    at_s,
+                    "a UUID no other session has",
+                )?;
+            }
             time(s.started_at_ms, at_s)?;
             offset(s.utc_offset_min, at_s)?;
             if let Some(end) = s.ended_at_ms {
@@ -949,16 +1080,16 @@ pub(crate) mod tests {
     #[test]
     fn a_newer_version_is_refused_by_name() {
         let mut v = good();
-        v["version"] = 3.into();
+        v["version"] = (VERSION + 1).into();
         v["profiles"][0]["new_field"] = true.into();
         let e = refused(&v.to_string());
         assert!(
             matches!(
                 e,
                 BackupError::TooNew {
-                    found: 3,
+                    found,
                     supported: VERSION
-                }
+                } if found == u64::from(VERSION) + 1
             ),
             "{e}"
         );
@@ -1236,7 +1367,7 @@ pub(crate) mod tests {
         // A key given twice in one object.
         let json = good()
             .to_string()
-            .replacen(r#""version":2"#, r#""version":2,"version":2"#, 1);
+            .replacen(r#""version":3"#, r#""version":3,"version":3"#, 1);
         assert!(matches!(refused(&json), BackupError::Malformed { .. }));
     }
 
@@ -1398,6 +1529,7 @@ pub(crate) mod tests {
                     .into_iter()
                     .map(|(start, offset, status, plan, blocks)| SessionRow {
                         id: 0,
+                        uuid: None,
                         started_at_ms: start,
                         utc_offset_min: offset,
                         ended_at_ms: Some(start + 3_600_000),
@@ -1565,7 +1697,13 @@ pub(crate) mod tests {
             let (_d, store) = temp_store();
             import(&store, &json).unwrap();
             let exported = parse(&export(&store, None, T0 + 1).unwrap()).unwrap();
-            prop_assert_eq!(without_ids(exported.profiles.clone()), without_ids(original.profiles));
+            // Sessions without a uuid got one on import; the second trip keeps it.
+            let mut first = without_ids(exported.profiles.clone());
+            first.iter_mut().flat_map(|h| &mut h.sessions).for_each(|s| {
+                assert!(s.uuid.as_deref().is_some_and(crate::store::is_uuid));
+                s.uuid = None;
+            });
+            prop_assert_eq!(first, without_ids(original.profiles));
             // And once more through a second database: export -> import -> export.
             let (_d2, second) = temp_store();
             import(&second, &export(&store, None, T0).unwrap()).unwrap();

@@ -20,7 +20,7 @@
 //!   duplicating) and `HKMetadataKeyTimeZone` from `time_zone`; the app's own
 //!   metadata keys (repetitions in total and per exercise) are in `metadata`.
 
-use crate::store::export_queries::{ProfileHistory, SessionRow};
+use crate::store::export_queries::{BlockRow, ProfileHistory, SessionRow};
 use std::collections::{BTreeMap, HashMap};
 
 /// `ExerciseSessionRecord.EXERCISE_TYPE_CALISTHENICS`.
@@ -35,7 +35,7 @@ pub const HK_KEY_REPETITIONS: &str = "RehabCoreRepetitions";
 pub const HK_KEY_REPETITIONS_PREFIX: &str = "RehabCoreRepetitions.";
 
 /// One exercise session for Health Connect's `ExerciseSessionRecord`.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct HealthConnectExerciseSession {
     /// For `Metadata.clientRecordId`: stable per session, so writing again updates.
     pub client_record_id: String,
@@ -56,7 +56,7 @@ pub struct HealthConnectExerciseSession {
 }
 
 /// One `ExerciseSegment`.
-#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
 pub struct HealthConnectExerciseSegment {
     /// `startTime`, UTC milliseconds.
     pub start_time_ms: i64,
@@ -71,7 +71,7 @@ pub struct HealthConnectExerciseSegment {
 }
 
 /// One workout for HealthKit's `HKWorkout` / `HKWorkoutBuilder`.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, uniffi::Record)]
 pub struct HealthKitWorkout {
     /// The `HKWorkoutActivityType` case name: "preparationAndRecovery".
     pub activity_type: String,
@@ -90,6 +90,25 @@ pub struct HealthKitWorkout {
     /// The app's metadata: [`HK_KEY_REPETITIONS`] and one
     /// [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
     pub metadata: HashMap<String, String>,
+    /// One `HKWorkoutActivity` per set, in order, inside the workout and not
+    /// overlapping (`HKWorkoutBuilder.addWorkoutActivity`, iOS 16 and later;
+    /// earlier iOS saves the workout without them).
+    pub activities: Vec<HealthKitWorkoutActivity>,
+}
+
+/// One set of a workout, for an `HKWorkoutActivity`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+pub struct HealthKitWorkoutActivity {
+    /// The activity's `HKWorkoutConfiguration.activityType` case name (as the workout's).
+    pub activity_type: String,
+    /// Start, UTC milliseconds.
+    pub start_ms: i64,
+    /// End, UTC milliseconds (after the start).
+    pub end_ms: i64,
+    /// The app's exercise id, for the activity's metadata.
+    pub exercise_id: String,
+    /// Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
+    pub repetitions: i32,
 }
 
 fn ended(h: &ProfileHistory) -> impl Iterator<Item = (&SessionRow, i64)> {
@@ -102,44 +121,30 @@ fn ended(h: &ProfileHistory) -> impl Iterator<Item = (&SessionRow, i64)> {
         })
 }
 
-/// The session key inside Health Connect / HealthKit record ids: a name-based UUID
-/// (version 8, RFC 9562 "custom") from two FNV-1a hashes of `parts`. Kept as it was
-/// when FHIR ids moved to UUID v5: these ids are what the health stores de-duplicate
-/// on, and a new derivation would make a re-sync write every session twice.
-fn session_key(parts: &[&str]) -> String {
-    let hash = |basis: u64| {
-        let mut h = basis;
-        for p in parts {
-            for b in p.bytes().chain([0u8]) {
-                h ^= u64::from(b);
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        }
-        h
-    };
-    let hi = hash(0xcbf2_9ce4_8422_2325);
-    let lo = hash(0x6c62_272e_07bb_0142);
-    let hi = (hi & !0xf000) | 0x8000; // version 8
-    let lo = (lo & !(0b11 << 62)) | (0b10 << 62); // RFC variant
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        hi >> 32,
-        (hi >> 16) & 0xffff,
-        hi & 0xffff,
-        lo >> 48,
-        lo & 0xffff_ffff_ffff
-    )
+/// The record id both health stores get: from the session's stable UUID, so a
+/// restored backup (which carries it) names the same records.
+fn record_id(h: &ProfileHistory, s: &SessionRow) -> String {
+    let uuid = s.uuid.clone().unwrap_or_else(|| {
+        crate::store::legacy_session_uuid(h.profile.id, h.profile.created_at_ms, s.id)
+    });
+    format!("rehabcore.session.{uuid}")
 }
 
-fn record_id(h: &ProfileHistory, s: &SessionRow) -> String {
-    format!(
-        "rehabcore.session.{}",
-        session_key(&[
-            "session",
-            &format!("{}:{}", h.profile.id, h.profile.created_at_ms),
-            &s.id.to_string(),
-        ])
-    )
+/// Each set's span inside the session, clipped so none overlaps the one before
+/// or runs past the session's end; empty spans are left out.
+fn set_spans(s: &SessionRow, end: i64) -> Vec<(i64, i64, &BlockRow)> {
+    let mut spans = Vec::new();
+    let mut floor = s.started_at_ms;
+    for b in &s.blocks {
+        let start = b.started_at_ms.max(floor);
+        let stop = b.ended_at_ms.unwrap_or(end).min(end);
+        if stop <= start {
+            continue;
+        }
+        floor = stop;
+        spans.push((start, stop, b));
+    }
+    spans
 }
 
 fn rep_count(n: usize) -> i32 {
@@ -150,23 +155,16 @@ fn rep_count(n: usize) -> i32 {
 pub fn health_connect_sessions(h: &ProfileHistory) -> Vec<HealthConnectExerciseSession> {
     ended(h)
         .map(|(s, end)| {
-            let mut segments = Vec::new();
-            let mut floor = s.started_at_ms;
-            for b in &s.blocks {
-                let start = b.started_at_ms.max(floor);
-                let stop = b.ended_at_ms.unwrap_or(end).min(end);
-                if stop <= start {
-                    continue;
-                }
-                floor = stop;
-                segments.push(HealthConnectExerciseSegment {
+            let segments = set_spans(s, end)
+                .into_iter()
+                .map(|(start, stop, b)| HealthConnectExerciseSegment {
                     start_time_ms: start,
                     end_time_ms: stop,
                     segment_type: HC_SEGMENT_TYPE_OTHER_WORKOUT,
                     repetitions: rep_count(b.reps.len()),
                     exercise_id: b.exercise_id.clone(),
-                });
-            }
+                })
+                .collect();
             let mut names: Vec<&str> = Vec::new();
             for b in &s.blocks {
                 if !names.contains(&b.exercise_id.as_str()) {
@@ -210,6 +208,16 @@ pub fn healthkit_workouts(h: &ProfileHistory) -> Vec<HealthKitWorkout> {
                 sync_version: 1,
                 time_zone: h.profile.time_zone.clone(),
                 metadata,
+                activities: set_spans(s, end)
+                    .into_iter()
+                    .map(|(start, stop, b)| HealthKitWorkoutActivity {
+                        activity_type: HK_ACTIVITY_TYPE.into(),
+                        start_ms: start,
+                        end_ms: stop,
+                        exercise_id: b.exercise_id.clone(),
+                        repetitions: rep_count(b.reps.len()),
+                    })
+                    .collect(),
             }
         })
         .collect()
@@ -232,7 +240,8 @@ mod tests {
 
     #[test]
     fn health_connect_sessions_follow_its_rules() {
-        let sessions = health_connect_sessions(&history());
+        let h = history();
+        let sessions = health_connect_sessions(&h);
         assert_eq!(sessions.len(), 2, "the active session is left out");
         let s = &sessions[0];
         assert_eq!(s.start_time_ms, T0);
@@ -261,7 +270,7 @@ mod tests {
         }
         assert_ne!(sessions[0].client_record_id, sessions[1].client_record_id);
         assert_eq!(
-            health_connect_sessions(&history())[0].client_record_id,
+            health_connect_sessions(&h)[0].client_record_id,
             sessions[0].client_record_id
         );
     }
@@ -279,7 +288,8 @@ mod tests {
 
     #[test]
     fn healthkit_workouts_carry_reps_in_metadata() {
-        let w = healthkit_workouts(&history());
+        let h = history();
+        let w = healthkit_workouts(&h);
         assert_eq!(w.len(), 2);
         assert_eq!(w[0].activity_type, "preparationAndRecovery");
         assert_eq!(w[0].metadata[HK_KEY_REPETITIONS], "7");
@@ -288,5 +298,52 @@ mod tests {
         assert_eq!(w[0].active_seconds, 90.0);
         assert_eq!(w[0].time_zone, "Europe/Madrid");
         assert!(w[0].start_ms < w[0].end_ms);
+        // One activity per set, inside the workout, in order, with its reps.
+        let a = &w[0].activities;
+        let sets: Vec<(&str, i32)> = a
+            .iter()
+            .map(|a| (a.exercise_id.as_str(), a.repetitions))
+            .collect();
+        assert_eq!(sets, [("wrist_flexion", 4), ("elbow_flexion", 3)]);
+        assert!(
+            a[0].start_ms >= w[0].start_ms
+                && a[0].end_ms <= a[1].start_ms
+                && a[1].end_ms <= w[0].end_ms
+        );
+        assert_eq!(
+            w[0].sync_identifier,
+            health_connect_sessions(&h)[0].client_record_id
+        );
+    }
+
+    /// The record ids come from the session's uuid: a restored backup keeps them,
+    /// though every row id changes.
+    #[test]
+    fn record_ids_survive_a_backup_restore() {
+        let h = history();
+        let (_d, other) = temp_store();
+        seed(&other, "Bea"); // so the restored rows get other ids
+        let json = crate::export::backup::to_json(crate::export::backup::Backup {
+            format: crate::export::backup::FORMAT.into(),
+            version: crate::export::backup::VERSION,
+            exported_at_ms: T0,
+            profiles: vec![h.clone()],
+        })
+        .unwrap();
+        let done = crate::export::backup::import(&other, &json).unwrap();
+        let range =
+            DateRange::new("2026-03-01".parse().unwrap(), "2026-04-30".parse().unwrap()).unwrap();
+        let restored = history_in_range(&other, done.profile_ids[0], range).unwrap();
+        assert_ne!(restored.sessions[0].id, h.sessions[0].id, "row ids are new");
+        let ids = |h: &ProfileHistory| {
+            health_connect_sessions(h)
+                .into_iter()
+                .map(|r| r.client_record_id)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&restored), ids(&h));
+        assert!(ids(&h)
+            .iter()
+            .all(|id| id.starts_with("rehabcore.session.")));
     }
 }

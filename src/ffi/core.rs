@@ -55,11 +55,37 @@ impl RehabCore {
             .map_err(Into::into)
     }
 
-    /// Tells the data listeners about new profiles (created or imported).
-    pub(super) fn notify_profiles_added(&self, profiles: Vec<Profile>) {
-        for profile in profiles {
-            Listeners::notify(&self.listeners, &DataChange::ProfileAdded { profile });
-        }
+    /// The data listeners, for objects that announce changes themselves (sessions).
+    pub(super) fn listeners(&self) -> SharedListeners {
+        self.listeners.clone()
+    }
+
+    /// [`RehabCore::blocking`] for a write: the changes it returns are told
+    /// to the data listeners on the pool thread, once it is stored.
+    pub(super) async fn write_and_tell<T, E, F>(&self, f: F) -> Result<T, RehabError>
+    where
+        T: Send + 'static,
+        E: Into<RehabError> + Send + 'static,
+        F: FnOnce(&Store) -> Result<(T, Vec<DataChange>), E> + Send + 'static,
+    {
+        let listeners = self.listeners.clone();
+        self.blocking(move |s| {
+            let (value, changes) = f(s)?;
+            for change in &changes {
+                Listeners::notify(&listeners, change);
+            }
+            Ok::<_, E>(value)
+        })
+        .await
+    }
+
+    /// A handle on the core's thread pool.
+    pub(super) fn pool(&self) -> tokio::runtime::Handle {
+        self.runtime
+            .as_ref()
+            .expect("runtime lives until drop")
+            .handle()
+            .clone()
     }
 }
 
@@ -94,11 +120,14 @@ impl RehabCore {
     /// Creates a profile for one survivor.
     pub async fn create_profile(&self, profile: NewProfile) -> Result<Profile, RehabError> {
         let now = self.clock.now_ms();
-        let created = self
-            .blocking(move |s| s.create_profile(&profile, now))
-            .await?;
-        self.notify_profiles_added(vec![created.clone()]);
-        Ok(created)
+        self.write_and_tell(move |s| {
+            let created = s.create_profile(&profile, now)?;
+            let change = DataChange::ProfileAdded {
+                profile: created.clone(),
+            };
+            Ok::<_, crate::store::StoreError>((created, vec![change]))
+        })
+        .await
     }
 
     /// All profiles on this device, oldest first.
@@ -115,6 +144,12 @@ impl RehabCore {
     /// cancelled or released. The listener must not keep this core alive.
     pub fn subscribe(&self, listener: Arc<dyn DataListener>) -> Arc<Subscription> {
         Arc::new(Listeners::add(&self.listeners, listener))
+    }
+
+    /// How many data listeners are registered now (a leak check for tests and
+    /// debug screens: a cancelled flow or stream leaves none behind).
+    pub fn active_subscriptions(&self) -> u32 {
+        u32::try_from(Listeners::count(&self.listeners)).unwrap_or(u32::MAX)
     }
 }
 

@@ -173,6 +173,9 @@ impl From<BackupError> for RehabError {
         match e {
             BackupError::Store(e) => e.into(),
             BackupError::Write(_) => RehabError::internal(e),
+            BackupError::File(_) => RehabError::Storage {
+                reason: e.to_string(),
+            },
             _ => RehabError::ImportRejected {
                 reason: format!("backup refused: {e}"),
             },

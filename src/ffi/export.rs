@@ -1,9 +1,9 @@
 //! Data out and back in: backup and restore, spreadsheet CSV and FHIR R4.
 
-use super::records::parse_date;
-use super::{RehabCore, RehabError};
+use super::{DataChange, RehabCore, RehabError};
 use crate::export::backup;
 use crate::export::{csv, fhir};
+use crate::model::LocalDate;
 use crate::progress::DateRange;
 
 /// What a restored backup added.
@@ -35,13 +35,6 @@ pub struct CsvExport {
     pub check_ins: String,
 }
 
-pub(super) fn range(from: &str, to: &str) -> Result<DateRange, RehabError> {
-    Ok(DateRange::new(
-        parse_date(from, "from")?,
-        parse_date(to, "to")?,
-    )?)
-}
-
 #[uniffi::export]
 impl RehabCore {
     /// A backup (versioned JSON) of one profile's whole history, or of every
@@ -52,6 +45,22 @@ impl RehabCore {
             .await
     }
 
+    /// Writes the backup of one profile (or of every profile when `profile_id`
+    /// is null) straight to the file at `path`, streamed (never one big string,
+    /// however long the history), through a temporary file renamed into place:
+    /// a failure leaves no half-written file. Returns the file's size in bytes.
+    pub async fn export_backup_to_file(
+        &self,
+        profile_id: Option<i64>,
+        path: String,
+    ) -> Result<u64, RehabError> {
+        let now = self.clock.now_ms();
+        self.blocking(move |s| {
+            backup::export_to_file(s, profile_id, now, std::path::Path::new(&path))
+        })
+        .await
+    }
+
     /// Restores a backup as new profiles, all in one transaction. A malformed,
     /// truncated, hostile or newer-version file throws `ImportRejected` and
     /// changes nothing; so does a file changed or damaged after it was written
@@ -60,30 +69,47 @@ impl RehabCore {
     /// device (same name and creation time: the same file imported twice, or
     /// restored onto the phone it came from).
     pub async fn import_backup(&self, json: String) -> Result<ImportSummary, RehabError> {
-        let done = self.blocking(move |s| backup::import(s, &json)).await?;
-        // Screens that list profiles hear about the imported ones like about created ones.
-        let ids = done.profile_ids.clone();
-        let profiles = self
-            .blocking(move |s| ids.iter().map(|&id| s.profile(id)).collect())
-            .await?;
-        self.notify_profiles_added(profiles);
-        Ok(ImportSummary {
-            profile_ids: done.profile_ids,
-            sessions: done.sessions,
-            reps: done.reps,
-            check_ins: done.check_ins,
+        self.write_and_tell(move |s| {
+            let done = backup::import(s, &json)?;
+            // Screens that list profiles hear about the imported ones like about created ones.
+            let mut changes = Vec::new();
+            for &id in &done.profile_ids {
+                changes.push(DataChange::ProfileAdded {
+                    profile: s.profile(id)?,
+                });
+            }
+            let summary = ImportSummary {
+                profile_ids: done.profile_ids,
+                sessions: done.sessions,
+                reps: done.reps,
+                check_ins: done.check_ins,
+            };
+            changes.push(DataChange::Imported {
+                summary: summary.clone(),
+            });
+            Ok::<_, RehabError>((summary, changes))
         })
+        .await
+    }
+
+    /// Restores the backup file at `path` (see `import_backup`); read here, so
+    /// the app never holds the file's text.
+    pub async fn import_backup_file(&self, path: String) -> Result<ImportSummary, RehabError> {
+        let json = self
+            .blocking(move |_| backup::read_file(std::path::Path::new(&path)))
+            .await?;
+        self.import_backup(json).await
     }
 
     /// Sessions, sets, reps and check-ins on the local days `from` to `to`
-    /// (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+    /// (inclusive) as CSV texts for a spreadsheet.
     pub async fn export_csv(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<CsvExport, RehabError> {
-        let range = range(&from, &to)?;
+        let range = DateRange::new(from, to)?;
         let files = self
             .blocking(move |s| csv::history_in_range(s, profile_id, range).map(|h| csv::export(&h)))
             .await?;
@@ -95,15 +121,35 @@ impl RehabCore {
         })
     }
 
+    /// `export_fhir` written straight to the file at `path` (streamed, whole or
+    /// not at all). Returns the file's size in bytes.
+    pub async fn export_fhir_to_file(
+        &self,
+        profile_id: i64,
+        from: LocalDate,
+        to: LocalDate,
+        path: String,
+    ) -> Result<u64, RehabError> {
+        let range = DateRange::new(from, to)?;
+        let now = self.clock.now_ms();
+        self.blocking(move |s| {
+            let bundle = fhir::bundle(&csv::history_in_range(s, profile_id, range)?, now);
+            backup::write_file_atomically(std::path::Path::new(&path), |out| {
+                backup::write_json(out, &bundle)
+            })
+        })
+        .await
+    }
+
     /// A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
     /// days `from` to `to` (inclusive), with the profile as its Patient.
     pub async fn export_fhir(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<String, RehabError> {
-        let range = range(&from, &to)?;
+        let range = DateRange::new(from, to)?;
         let now = self.clock.now_ms();
         self.blocking(move |s| {
             csv::history_in_range(s, profile_id, range).map(|h| fhir::bundle(&h, now).to_string())

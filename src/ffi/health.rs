@@ -1,9 +1,10 @@
 //! Records for the phone's health store: Health Connect on Android, HealthKit on iOS.
 
-use super::export::range;
 use super::{RehabCore, RehabError};
 use crate::export::csv::history_in_range;
 use crate::export::health::{self, HealthConnectExerciseSession, HealthKitWorkout};
+use crate::model::LocalDate;
+use crate::progress::DateRange;
 
 #[uniffi::export]
 impl RehabCore {
@@ -13,10 +14,10 @@ impl RehabCore {
     pub async fn health_connect_sessions(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<HealthConnectExerciseSession>, RehabError> {
-        let range = range(&from, &to)?;
+        let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             history_in_range(s, profile_id, range).map(|h| health::health_connect_sessions(&h))
         })
@@ -28,10 +29,10 @@ impl RehabCore {
     pub async fn healthkit_workouts(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<HealthKitWorkout>, RehabError> {
-        let range = range(&from, &to)?;
+        let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
             history_in_range(s, profile_id, range).map(|h| health::healthkit_workouts(&h))
         })

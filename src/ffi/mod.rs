@@ -20,4 +20,5 @@ pub use self::core::RehabCore;
 pub use counter::{CountedRep, CounterSignal, RepCounter};
 pub use error::{ListenerError, RehabError};
 pub use listener::{DataChange, DataListener, Subscription};
+pub use records::Session;
 pub use session::{CatalogEntry, ExerciseSession, SessionListener};

@@ -3,31 +3,36 @@
 //! Each function loads facts from the store and hands them to the pure
 //! functions of [`crate::progress`], on the core's worker threads.
 
-use super::records::parse_date;
-use super::{RehabCore, RehabError};
-use crate::model::{DailyGoal, Weekday, WeeklySchedule};
+use super::records::Session;
+use super::{DataChange, RehabCore, RehabError};
+use crate::model::{DailyGoal, LocalDate, Weekday, WeeklySchedule};
 use crate::progress::{
     self, Adherence, DateRange, DayTotal, ExerciseTrend, Streaks, WeekTotal, WellbeingDay,
 };
-use crate::store::{self, CheckIn, CompletedSession, NewCheckIn, Session};
+use crate::store::{self, CheckIn, CompletedSession, NewCheckIn, StoreError};
 
 #[uniffi::export]
 impl RehabCore {
     /// Records a pain / stiffness / effort check-in, before or after a session
     /// or on its own.
     pub async fn record_check_in(&self, check_in: NewCheckIn) -> Result<CheckIn, RehabError> {
-        self.blocking(move |s| s.record_check_in(&check_in)).await
+        self.write_and_tell(move |s| {
+            let stored = s.record_check_in(&check_in)?;
+            let change = DataChange::CheckInRecorded {
+                check_in: stored.clone(),
+            };
+            Ok::<_, StoreError>((stored, vec![change]))
+        })
+        .await
     }
 
     /// A profile's check-ins on the local days `from` to `to` (inclusive), oldest first.
     pub async fn check_ins(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<CheckIn>, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
@@ -48,20 +53,37 @@ impl RehabCore {
         &self,
         session: CompletedSession,
     ) -> Result<Session, RehabError> {
-        self.blocking(move |s| s.store_completed_session(&session))
-            .await
+        self.write_and_tell(move |s| {
+            let stored = s.store_completed_session(&session)?;
+            let change = DataChange::SessionAdded {
+                profile_id: stored.profile_id,
+                session_id: stored.id,
+            };
+            Ok::<_, StoreError>((stored.into(), vec![change]))
+        })
+        .await
     }
 
     /// The profile's session left active by a crash or kill, if any.
     pub async fn unfinished_session(&self, profile_id: i64) -> Result<Option<Session>, RehabError> {
-        self.blocking(move |s| s.unfinished_session(profile_id))
-            .await
+        let open = self
+            .blocking(move |s| s.unfinished_session(profile_id))
+            .await?;
+        Ok(open.map(Session::from))
     }
 
     /// Closes a session a crash left active, as abandoned, keeping its reps.
     /// Throws `InvalidState` if another process or app instance is still driving it.
     pub async fn abandon_session(&self, session_id: i64) -> Result<Session, RehabError> {
-        self.blocking(move |s| s.abandon_session(session_id)).await
+        self.write_and_tell(move |s| {
+            let closed = s.abandon_session(session_id)?;
+            let change = DataChange::SessionAbandoned {
+                profile_id: closed.profile_id,
+                session_id: closed.id,
+            };
+            Ok::<_, StoreError>((closed.into(), vec![change]))
+        })
+        .await
     }
 
     /// Reps, attempts, sessions and active minutes for each local day from
@@ -69,11 +91,9 @@ impl RehabCore {
     pub async fn daily_totals(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<DayTotal>, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
@@ -88,12 +108,10 @@ impl RehabCore {
     pub async fn weekly_totals(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
         first_day_of_week: Weekday,
     ) -> Result<Vec<WeekTotal>, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.whole_weeks(first_day_of_week).utc_window();
@@ -104,8 +122,7 @@ impl RehabCore {
     }
 
     /// Current and longest practice streak as of the local date `today`.
-    pub async fn streaks(&self, profile_id: i64, today: String) -> Result<Streaks, RehabError> {
-        let today = parse_date(&today, "today")?;
+    pub async fn streaks(&self, profile_id: i64, today: LocalDate) -> Result<Streaks, RehabError> {
         self.blocking(move |s| -> store::Result<_> {
             let facts = s.session_facts(profile_id, i64::MIN, i64::MAX)?;
             Ok(progress::streaks(&facts, today))
@@ -118,11 +135,9 @@ impl RehabCore {
     pub async fn exercise_trends(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<ExerciseTrend>, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
@@ -137,11 +152,9 @@ impl RehabCore {
     pub async fn pain_vs_reps(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
     ) -> Result<Vec<WellbeingDay>, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
@@ -157,13 +170,10 @@ impl RehabCore {
     pub async fn adherence(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
-        today: String,
+        from: LocalDate,
+        to: LocalDate,
+        today: LocalDate,
     ) -> Result<Adherence, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
-        let today = parse_date(&today, "today")?;
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| -> store::Result<_> {
             let (start, end) = range.utc_window();
@@ -185,17 +195,19 @@ impl RehabCore {
     /// force for earlier days. A goal with neither reps nor minutes clears it.
     pub async fn set_daily_goal(&self, profile_id: i64, goal: DailyGoal) -> Result<(), RehabError> {
         let now = self.clock.now_ms();
-        self.blocking(move |s| s.set_daily_goal(profile_id, &goal, now))
-            .await
+        self.write_and_tell(move |s| {
+            s.set_daily_goal(profile_id, &goal, now)?;
+            Ok::<_, StoreError>(((), vec![DataChange::GoalChanged { profile_id, goal }]))
+        })
+        .await
     }
 
     /// The daily goal in force on the local date `on`, if any.
     pub async fn daily_goal(
         &self,
         profile_id: i64,
-        on: String,
+        on: LocalDate,
     ) -> Result<Option<DailyGoal>, RehabError> {
-        let on = parse_date(&on, "on")?;
         self.blocking(move |s| -> store::Result<_> {
             let goals = s.daily_goals(profile_id)?;
             Ok(goals
@@ -214,8 +226,15 @@ impl RehabCore {
         schedule: WeeklySchedule,
     ) -> Result<(), RehabError> {
         let now = self.clock.now_ms();
-        self.blocking(move |s| s.set_weekly_schedule(profile_id, &schedule, now))
-            .await
+        self.write_and_tell(move |s| {
+            s.set_weekly_schedule(profile_id, &schedule, now)?;
+            let change = DataChange::ScheduleChanged {
+                profile_id,
+                schedule,
+            };
+            Ok::<_, StoreError>(((), vec![change]))
+        })
+        .await
     }
 
     /// The weekly schedule, if one was set.
@@ -334,36 +353,36 @@ mod tests {
             }
 
             let days = core
-                .daily_totals(p, "2026-03-01".into(), "2026-03-03".into())
+                .daily_totals(p, d("2026-03-01"), d("2026-03-03"))
                 .await
                 .unwrap();
             let reps: Vec<u32> = days.iter().map(|t| t.reps).collect();
             assert_eq!(reps, [0, 12, 20]);
             assert_eq!(days[1].active_minutes, 10.0);
             let weeks = core
-                .weekly_totals(p, "2026-03-02".into(), "2026-03-08".into(), Weekday::Monday)
+                .weekly_totals(p, d("2026-03-02"), d("2026-03-08"), Weekday::Monday)
                 .await
                 .unwrap();
             assert_eq!(
                 (weeks.len(), weeks[0].reps, weeks[0].active_days),
                 (1, 32, 2)
             );
-            let streaks = core.streaks(p, "2026-03-04".into()).await.unwrap();
+            let streaks = core.streaks(p, d("2026-03-04")).await.unwrap();
             assert_eq!((streaks.current_days, streaks.longest_days), (2, 2));
             let trends = core
-                .exercise_trends(p, "2026-03-02".into(), "2026-03-03".into())
+                .exercise_trends(p, d("2026-03-02"), d("2026-03-03"))
                 .await
                 .unwrap();
             assert_eq!(trends[0].exercise_id, "wrist_flexion");
             assert_eq!(trends[0].points[1].reps_per_minute, Some(2.0));
             let wellbeing = core
-                .pain_vs_reps(p, "2026-03-02".into(), "2026-03-02".into())
+                .pain_vs_reps(p, d("2026-03-02"), d("2026-03-02"))
                 .await
                 .unwrap();
             assert_eq!((wellbeing[0].reps, wellbeing[0].pain_max), (12, Some(6)));
             assert_eq!(wellbeing[0].pain_mean, Some(5.0));
             let check_ins = core
-                .check_ins(p, "2026-03-02".into(), "2026-03-02".into())
+                .check_ins(p, d("2026-03-02"), d("2026-03-02"))
                 .await
                 .unwrap();
             assert_eq!(check_ins.len(), 2);
@@ -375,10 +394,10 @@ mod tests {
             };
             core.set_daily_goal(p, goal.clone()).await.unwrap();
             assert_eq!(
-                core.daily_goal(p, "2026-03-03".into()).await.unwrap(),
+                core.daily_goal(p, d("2026-03-03")).await.unwrap(),
                 Some(goal)
             );
-            assert_eq!(core.daily_goal(p, "2026-02-28".into()).await.unwrap(), None);
+            assert_eq!(core.daily_goal(p, d("2026-02-28")).await.unwrap(), None);
             let schedule = WeeklySchedule {
                 effective_from: d("2026-03-01"),
                 slots: vec![ScheduleSlot {
@@ -390,19 +409,14 @@ mod tests {
             core.set_weekly_schedule(p, schedule.clone()).await.unwrap();
             assert_eq!(core.weekly_schedule(p).await.unwrap(), Some(schedule));
             let adherence = core
-                .adherence(
-                    p,
-                    "2026-03-02".into(),
-                    "2026-03-08".into(),
-                    "2026-03-04".into(),
-                )
+                .adherence(p, d("2026-03-02"), d("2026-03-08"), d("2026-03-04"))
                 .await
                 .unwrap();
             assert_eq!((adherence.goal_days, adherence.goal_days_met), (2, 1));
             assert_eq!(adherence.schedule_rate, Some(1.0));
 
             let err = core
-                .daily_totals(p, "2026-03-03".into(), "2026-03-01".into())
+                .daily_totals(p, d("2026-03-03"), d("2026-03-01"))
                 .await
                 .unwrap_err();
             assert!(matches!(err, RehabError::InvalidInput { .. }), "{err}");

@@ -1,4 +1,6 @@
-//! Exported value types that need a conversion: local dates travel as ISO strings.
+//! Exported value types that need a conversion: local dates travel as ISO strings
+//! ("YYYY-MM-DD") and are `java.time.LocalDate` in Kotlin and `RehabDate` in Swift
+//! (`uniffi.toml`).
 
 use crate::model::LocalDate;
 
@@ -19,4 +21,47 @@ pub(super) fn parse_date(text: &str, what: &str) -> Result<LocalDate, super::Reh
             "{what}: {text:?} is not a date like 2026-03-29 ({e})"
         ))
     })
+}
+
+/// A stored session with its counters, as the app sees it (the plan it
+/// followed stays inside the core).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Session {
+    /// Database id.
+    pub id: i64,
+    /// Whose session it is.
+    pub profile_id: i64,
+    /// Start, UTC milliseconds.
+    pub started_at_ms: i64,
+    /// UTC offset at the start, minutes.
+    pub utc_offset_min: i32,
+    /// End, UTC milliseconds (None while active).
+    pub ended_at_ms: Option<i64>,
+    /// Time spent moving, milliseconds.
+    pub active_ms: i64,
+    /// Where the session stands.
+    pub status: crate::store::SessionStatus,
+    /// Reps counted.
+    pub reps: u32,
+    /// Attempts that did not count as a rep.
+    pub attempts: u32,
+    /// Stable identifier, kept by backups: the health store's record id comes from it.
+    pub uuid: String,
+}
+
+impl From<crate::store::Session> for Session {
+    fn from(s: crate::store::Session) -> Self {
+        Session {
+            id: s.id,
+            profile_id: s.profile_id,
+            started_at_ms: s.started_at_ms,
+            utc_offset_min: s.utc_offset_min,
+            ended_at_ms: s.ended_at_ms,
+            active_ms: s.active_ms,
+            status: s.status,
+            reps: s.reps,
+            attempts: s.attempts,
+            uuid: s.uuid,
+        }
+    }
 }

@@ -1,14 +1,14 @@
 //! The therapist's report, exported.
 
-use super::records::parse_date;
 use super::{RehabCore, RehabError};
 use crate::export::report::{self, ReportLanguage};
+use crate::model::LocalDate;
 use crate::progress::DateRange;
 
 #[uniffi::export]
 impl RehabCore {
-    /// The therapist's report for the local days `from` to `to` (inclusive,
-    /// "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+    /// The therapist's report for the local days `from` to `to`
+    /// (inclusive): one self-contained HTML document (inline CSS and SVG
     /// charts, no script, no network) with adherence to the weekly schedule,
     /// reps and active minutes per day, per-exercise range-of-motion and pace
     /// trends, pain and stiffness next to reps, and the check-in notes.
@@ -17,12 +17,10 @@ impl RehabCore {
     pub async fn therapist_report(
         &self,
         profile_id: i64,
-        from: String,
-        to: String,
+        from: LocalDate,
+        to: LocalDate,
         language: String,
     ) -> Result<String, RehabError> {
-        let from = parse_date(&from, "from")?;
-        let to = parse_date(&to, "to")?;
         let range = DateRange::new(from, to)?;
         let language = ReportLanguage::from_tag(&language);
         let now = self.clock.now_ms();

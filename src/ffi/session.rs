@@ -1,15 +1,17 @@
 //! The live session and the catalog, exported.
 
 use super::fast::fast_push;
+use super::listener::SessionChanges;
 use super::parked::Parked;
 use super::{ListenerError, RehabCore, RehabError};
+use crate::model::LocalDate;
 use crate::routine::{Catalog, DailyPlan, Exercise, ExerciseText, PlanRequest, Routine};
 use crate::session::{LiveSession, SessionError, SessionEvent, SessionState, SessionSummary};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Implemented by the app to hear a live session's events as they happen
 /// (the same events each call also returns). Called on the thread that made
-/// the call.
+/// the call, or on a core thread for the `async` calls (`beginAsync`, ...).
 #[uniffi::export(foreign)]
 pub trait SessionListener: Send + Sync {
     /// One event. An error returned here is ignored by the core.
@@ -18,7 +20,10 @@ pub trait SessionListener: Send + Sync {
 
 /// A live exercise session. Drive it from the sensor thread with batches of
 /// samples (about one call per 100 ms); every rep is on disk before the call
-/// that counted it returns. Calls are cheap and synchronous.
+/// that counted it returns. Sample pushes are cheap and synchronous; the calls
+/// that end or start a block or the session wait for the disk (fsync), so from
+/// the UI thread use their `async` forms (`beginAsync`, `skipAsync`,
+/// `stopAsync`, `tickAsync`), which run on the core's threads.
 ///
 /// When a write fails (a full disk), a call still returns every event it
 /// stored; what could not be stored (a block's end, the next block, the
@@ -29,6 +34,11 @@ pub trait SessionListener: Send + Sync {
 pub struct ExerciseSession {
     inner: Mutex<LiveSession>,
     listener: Option<Arc<dyn SessionListener>>,
+    /// What the data listeners hear about this session.
+    changes: SessionChanges,
+    /// The core's thread pool, for the `async` calls (work on it fails cleanly
+    /// once the core is gone).
+    pool: tokio::runtime::Handle,
     /// What the sample fast path (`SessionFeed`) left for `take_pushed_events`.
     pub(crate) parked: Parked<SessionEvent>,
 }
@@ -43,12 +53,28 @@ pub struct CatalogEntry {
 }
 
 impl ExerciseSession {
-    fn new(live: LiveSession, listener: Option<Arc<dyn SessionListener>>) -> Arc<Self> {
+    fn new(
+        live: LiveSession,
+        listener: Option<Arc<dyn SessionListener>>,
+        changes: SessionChanges,
+        pool: tokio::runtime::Handle,
+    ) -> Arc<Self> {
         Arc::new(ExerciseSession {
             inner: Mutex::new(live),
             listener,
+            changes,
             parked: Parked::default(),
+            pool,
         })
+    }
+
+    /// Runs one engine call on the core's pool, off the caller's thread.
+    async fn drive_off_thread(
+        self: Arc<Self>,
+        call: impl FnOnce(&mut LiveSession) -> Result<Vec<SessionEvent>, SessionError> + Send + 'static,
+    ) -> Result<Vec<SessionEvent>, RehabError> {
+        let pool = self.pool.clone();
+        pool.spawn_blocking(move || self.drive(call)).await?
     }
 
     fn lock(&self) -> MutexGuard<'_, LiveSession> {
@@ -66,6 +92,7 @@ impl ExerciseSession {
                 let _ = listener.on_event(e.clone());
             }
         }
+        self.changes.after(&events);
         Ok(events)
     }
 
@@ -178,6 +205,26 @@ impl ExerciseSession {
     pub fn summary(&self) -> SessionSummary {
         self.lock().summary()
     }
+
+    /// `begin` on the core's threads: the caller's thread never waits for the disk.
+    pub async fn begin_async(self: Arc<Self>) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive_off_thread(|s| s.begin()).await
+    }
+
+    /// `skip` on the core's threads: the caller's thread never waits for the disk.
+    pub async fn skip_async(self: Arc<Self>) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive_off_thread(|s| s.skip()).await
+    }
+
+    /// `stop` on the core's threads: the caller's thread never waits for the disk.
+    pub async fn stop_async(self: Arc<Self>) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive_off_thread(|s| s.stop()).await
+    }
+
+    /// `tick` on the core's threads (ending a rest starts the next block, a write).
+    pub async fn tick_async(self: Arc<Self>) -> Result<Vec<SessionEvent>, RehabError> {
+        self.drive_off_thread(|s| s.tick()).await
+    }
 }
 
 #[uniffi::export]
@@ -206,10 +253,9 @@ impl RehabCore {
     pub async fn plan_today(
         &self,
         profile_id: i64,
-        today: String,
+        today: LocalDate,
         request: PlanRequest,
     ) -> Result<DailyPlan, RehabError> {
-        let today = super::records::parse_date(&today, "today")?;
         self.blocking(move |s| {
             crate::session::plan_for_day(s, Catalog::embedded(), profile_id, today, &request)
         })
@@ -249,7 +295,7 @@ impl RehabCore {
     /// time); `language` is for reasons shown to the person. Throws
     /// `InvalidState` while the profile has an active session: one left by a
     /// crash (resume or abandon it first), or one another process or app instance
-    /// is driving.
+    /// is driving. It writes to the disk: from the UI thread use `startSessionAsync`.
     pub fn start_session(
         &self,
         profile_id: i64,
@@ -258,43 +304,104 @@ impl RehabCore {
         language: String,
         listener: Option<Arc<dyn SessionListener>>,
     ) -> Result<Arc<ExerciseSession>, RehabError> {
-        let catalog = Catalog::embedded();
-        let lang = catalog.resolve_language(&[language]);
-        let live = LiveSession::start(
-            self.store.clone(),
-            self.clock.clone(),
-            catalog,
-            profile_id,
-            utc_offset_minutes,
-            plan,
-            &lang,
-        )?;
-        Ok(ExerciseSession::new(live, listener))
+        let start = self.session_starter();
+        start(profile_id, plan, utc_offset_minutes, language, listener)
+    }
+
+    /// `start_session` on the core's threads: the caller's thread never waits for the disk.
+    pub async fn start_session_async(
+        &self,
+        profile_id: i64,
+        plan: DailyPlan,
+        utc_offset_minutes: i32,
+        language: String,
+        listener: Option<Arc<dyn SessionListener>>,
+    ) -> Result<Arc<ExerciseSession>, RehabError> {
+        let start = self.session_starter();
+        self.pool()
+            .spawn_blocking(move || start(profile_id, plan, utc_offset_minutes, language, listener))
+            .await?
     }
 
     /// Picks up the session a crash or app kill left unfinished (see
     /// `unfinishedSession`): stored reps stay, the interrupted block is closed,
     /// and the session continues with the next block (call `begin`). Throws
     /// `InvalidState` for a session that is over, or that another process or app
-    /// instance is still driving.
+    /// instance is still driving. It writes to the disk: from the UI thread use
+    /// `resumeSessionAsync`.
     pub fn resume_session(
         &self,
         session_id: i64,
         language: String,
         listener: Option<Arc<dyn SessionListener>>,
     ) -> Result<Arc<ExerciseSession>, RehabError> {
-        let catalog = Catalog::embedded();
-        let lang = catalog.resolve_language(&[language]);
-        // Refused (InvalidState) while another process or app instance drives it.
-        let session = self.store.claim_session(session_id)?;
-        let live = LiveSession::recover(
-            self.store.clone(),
-            self.clock.clone(),
-            catalog,
-            session,
-            &lang,
-        )?;
-        Ok(ExerciseSession::new(live, listener))
+        let resume = self.session_resumer();
+        resume(session_id, language, listener)
+    }
+
+    /// `resume_session` on the core's threads: the caller's thread never waits for the disk.
+    pub async fn resume_session_async(
+        &self,
+        session_id: i64,
+        language: String,
+        listener: Option<Arc<dyn SessionListener>>,
+    ) -> Result<Arc<ExerciseSession>, RehabError> {
+        let resume = self.session_resumer();
+        self.pool()
+            .spawn_blocking(move || resume(session_id, language, listener))
+            .await?
+    }
+}
+
+type Listener = Option<Arc<dyn SessionListener>>;
+
+impl RehabCore {
+    /// What `start_session` does, as a closure that owns what it needs (so it can
+    /// run on the pool).
+    #[allow(clippy::type_complexity)]
+    fn session_starter(
+        &self,
+    ) -> impl FnOnce(i64, DailyPlan, i32, String, Listener) -> Result<Arc<ExerciseSession>, RehabError>
+           + Send
+           + 'static {
+        let (store, clock) = (self.store.clone(), self.clock.clone());
+        let (listeners, pool) = (self.listeners(), self.pool());
+        move |profile_id, plan, utc_offset_minutes, language, listener| {
+            let catalog = Catalog::embedded();
+            let lang = catalog.resolve_language(&[language]);
+            let live = LiveSession::start(
+                store,
+                clock,
+                catalog,
+                profile_id,
+                utc_offset_minutes,
+                plan,
+                &lang,
+            )?;
+            let changes = SessionChanges::new(listeners, profile_id, live.session_id());
+            changes.started(false);
+            Ok(ExerciseSession::new(live, listener, changes, pool))
+        }
+    }
+
+    /// What `resume_session` does, as a closure that owns what it needs.
+    fn session_resumer(
+        &self,
+    ) -> impl FnOnce(i64, String, Listener) -> Result<Arc<ExerciseSession>, RehabError> + Send + 'static
+    {
+        let (store, clock) = (self.store.clone(), self.clock.clone());
+        let (listeners, pool) = (self.listeners(), self.pool());
+        move |session_id, language, listener| {
+            let catalog = Catalog::embedded();
+            let lang = catalog.resolve_language(&[language]);
+            // Refused (InvalidState) while another process or app instance drives it.
+            let session = store.claim_session(session_id)?;
+            let profile_id = session.profile_id;
+            let live = LiveSession::recover(store, clock, catalog, session, &lang)?;
+            let changes = SessionChanges::new(listeners, profile_id, session_id);
+            changes.started(true);
+            Ok(ExerciseSession::new(live, listener, changes, pool))
+        }
     }
 }
 

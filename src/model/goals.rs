@@ -39,10 +39,10 @@ impl DailyGoal {
         if self.reps.is_none() && self.active_minutes.is_none() {
             return None;
         }
-        let reps_ok = self.reps.map_or(true, |g| reps >= g);
+        let reps_ok = self.reps.is_none_or(|g| reps >= g);
         let time_ok = self
             .active_minutes
-            .map_or(true, |g| active_minutes >= f64::from(g));
+            .is_none_or(|g| active_minutes >= f64::from(g));
         Some(reps_ok && time_ok)
     }
 }

@@ -129,7 +129,7 @@ pub(crate) fn fuzz_recording_reader(cases: u32, seed: u64) -> (u64, Option<Strin
     let executions = std::cell::Cell::new(0u64);
     let result = runner.run(&recording_bytes(), |bytes| {
         executions.set(executions.get() + 1);
-        if executions.get() % 100_000 == 0 {
+        if executions.get().is_multiple_of(100_000) {
             println!(
                 "fuzz recording_reader: {} executions so far",
                 executions.get()

@@ -37,6 +37,10 @@ pub struct ProfileRow {
 pub struct SessionRow {
     /// Database id.
     pub id: i64,
+    /// The session's stable UUID (from backup version 3; absent in older files,
+    /// whose sessions get [`crate::store::legacy_session_uuid`] on import).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uuid: Option<String>,
     /// Start, UTC milliseconds.
     pub started_at_ms: i64,
     /// UTC offset at the start, minutes.
@@ -234,13 +238,15 @@ impl HistoryWindow {
 fn load_profile(conn: &Connection, p: ProfileRow, w: HistoryWindow) -> Result<ProfileHistory> {
     let mut sessions = conn
         .prepare_cached(
-            "SELECT id, started_at_ms, utc_offset_min, ended_at_ms, active_ms, status, plan_json
+            "SELECT id, started_at_ms, utc_offset_min, ended_at_ms, active_ms, status, plan_json,
+                    uuid
                FROM sessions WHERE profile_id = ?1 AND started_at_ms >= ?2 AND started_at_ms < ?3
               ORDER BY started_at_ms, id",
         )?
         .query_map(params![p.id, w.from_ms, w.to_ms], |r| {
             Ok(SessionRow {
                 id: r.get("id")?,
+                uuid: r.get("uuid")?,
                 started_at_ms: r.get("started_at_ms")?,
                 utc_offset_min: r.get("utc_offset_min")?,
                 ended_at_ms: r.get("ended_at_ms")?,
@@ -411,6 +417,16 @@ pub enum Imported {
     },
 }
 
+/// The UUID a session of a backup is stored with: its own, or for a file older
+/// than version 3 the legacy one, derived from the ids in the file (the ids of
+/// the database it was written from), so the health records the original phone
+/// wrote keep their ids.
+fn session_uuid(p: &ProfileRow, s: &SessionRow) -> String {
+    s.uuid
+        .clone()
+        .unwrap_or_else(|| super::legacy_session_uuid(p.id, p.created_at_ms, s.id))
+}
+
 fn insert_history(tx: &Transaction<'_>, h: &ProfileHistory) -> Result<i64> {
     let p = &h.profile;
     tx.prepare_cached(
@@ -427,8 +443,8 @@ fn insert_history(tx: &Transaction<'_>, h: &ProfileHistory) -> Result<i64> {
     let mut session_ids = std::collections::HashMap::new();
     let mut session = tx.prepare_cached(
         "INSERT INTO sessions (profile_id, started_at_ms, utc_offset_min, ended_at_ms, active_ms,
-                               status, plan_json)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                               status, plan_json, uuid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     let mut block = tx.prepare_cached(
         "INSERT INTO blocks (session_id, position, exercise_id, side, target_reps, target_range,
@@ -443,7 +459,8 @@ fn insert_history(tx: &Transaction<'_>, h: &ProfileHistory) -> Result<i64> {
             s.ended_at_ms,
             s.active_ms,
             s.status,
-            s.plan_json
+            s.plan_json,
+            session_uuid(p, s)
         ])?;
         let session_id = tx.last_insert_rowid();
         session_ids.insert(s.id, session_id);
@@ -603,10 +620,19 @@ impl Store {
             let mut present = tx.prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM profiles WHERE name = ?1 AND created_at_ms = ?2)",
             )?;
+            let mut session_present =
+                tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM sessions WHERE uuid = ?1)")?;
             for (index, h) in histories.iter().enumerate() {
                 let p = &h.profile;
                 if present.query_row(params![p.name, p.created_at_ms], |r| r.get::<_, bool>(0))? {
                     return Ok(Imported::AlreadyStored { index });
+                }
+                // A session already here (its profile renamed since): the same data again.
+                for s in &h.sessions {
+                    let uuid = session_uuid(p, s);
+                    if session_present.query_row([uuid], |r| r.get::<_, bool>(0))? {
+                        return Ok(Imported::AlreadyStored { index });
+                    }
                 }
             }
             let ids = histories

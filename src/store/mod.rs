@@ -19,6 +19,7 @@ pub mod export_queries;
 mod facts;
 mod goals;
 mod history;
+mod ids;
 mod integrity;
 mod open;
 mod profiles;
@@ -29,6 +30,7 @@ mod values;
 pub use calibrations::{Calibration, NewCalibration};
 pub use check_ins::{CheckIn, CheckInTiming, NewCheckIn};
 pub use error::StoreError;
+pub use ids::{is_uuid, legacy_session_uuid, name_uuid};
 pub use open::side_file;
 pub use profiles::{NewProfile, Profile};
 pub use sessions::{

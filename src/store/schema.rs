@@ -9,7 +9,7 @@ use super::{Result, StoreError};
 use rusqlite::Transaction;
 
 /// The schema version this code writes (`PRAGMA user_version`).
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Version 1: profiles. Kept exactly as shipped; `tests/fixtures/schema_v1.sql`
 /// is its snapshot.
@@ -155,10 +155,24 @@ CREATE TABLE schedule_slots (
 ) WITHOUT ROWID;
 ";
 
+/// Version 3: a stable UUID per session (`tests/fixtures/schema_v2.sql` is the
+/// snapshot before it). Health Connect's `clientRecordId` and HealthKit's sync
+/// identifier come from it, and backups carry it, so a restored backup writes no
+/// duplicate records. New sessions get a random (v4) UUID; sessions stored
+/// before get the name-based one their health ids were derived from until
+/// then ([`super::legacy_session_uuid`]), so records already written keep
+/// their ids. Nullable only because `ALTER TABLE` cannot add a NOT NULL column
+/// without a default; every insert sets it.
+const V3_SESSION_UUID: &str = "
+ALTER TABLE sessions ADD COLUMN uuid TEXT;
+CREATE UNIQUE INDEX sessions_by_uuid ON sessions (uuid);
+";
+
 /// Creates the current schema on an empty database.
 pub(super) fn create(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch(V1_PROFILES)?;
     tx.execute_batch(V2_PRACTICE)?;
+    tx.execute_batch(V3_SESSION_UUID)?;
     Ok(())
 }
 
@@ -172,6 +186,11 @@ pub(super) fn upgrade_from(tx: &Transaction<'_>, version: u32) -> Result<()> {
         }),
         1 => {
             tx.execute_batch(V2_PRACTICE)?;
+            Ok(())
+        }
+        2 => {
+            tx.execute_batch(V3_SESSION_UUID)?;
+            super::ids::fill_legacy_session_uuids(tx)?;
             Ok(())
         }
         _ => unreachable!("no upgrade from version {version}; VERSION is {VERSION}"),

@@ -55,8 +55,9 @@ pub struct NewSession {
     pub plan_json: String,
 }
 
-/// A stored session with its counters.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+/// A stored session with its counters. Exported as `ffi::Session`, without
+/// its plan JSON (a storage detail).
+#[derive(Debug, Clone, PartialEq)]
 pub struct Session {
     /// Database id.
     pub id: i64,
@@ -78,6 +79,8 @@ pub struct Session {
     pub reps: u32,
     /// Attempts that did not count as a rep.
     pub attempts: u32,
+    /// Stable identifier, kept by backups: the health store's record id comes from it.
+    pub uuid: String,
 }
 
 /// How a session ended.
@@ -310,7 +313,7 @@ impl NewBlock {
 
 pub(super) const SESSION_COLUMNS: &str =
     "id, profile_id, started_at_ms, utc_offset_min, ended_at_ms, \
-                               active_ms, status, plan_json, rep_count, attempt_count";
+                               active_ms, status, plan_json, rep_count, attempt_count, uuid";
 
 pub(super) fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
     Ok(Session {
@@ -324,6 +327,7 @@ pub(super) fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
         plan_json: row.get("plan_json")?,
         reps: row.get("rep_count")?,
         attempts: row.get("attempt_count")?,
+        uuid: row.get::<_, Option<String>>("uuid")?.unwrap_or_default(),
     })
 }
 
@@ -404,8 +408,8 @@ fn insert_session(
 ) -> Result<i64> {
     tx.prepare_cached(
         "INSERT INTO sessions (profile_id, started_at_ms, utc_offset_min, plan_json, status,
-                               ended_at_ms, active_ms)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                               ended_at_ms, active_ms, uuid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         new.profile_id,
@@ -415,6 +419,7 @@ fn insert_session(
         status.as_str(),
         end.map(|e| e.0),
         end.map_or(0, |e| e.1),
+        super::ids::random_uuid(tx)?,
     ])?;
     Ok(tx.last_insert_rowid())
 }

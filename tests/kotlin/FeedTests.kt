@@ -117,7 +117,7 @@ fun feedTests(): Unit = runBlocking {
     val summary = (events.last() as? SessionEvent.SessionFinished)?.summary
     T.equal("the stored summary counts the feed's reps", summary?.reps, reps.toUInt())
     val today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Madrid"))
-    val stored = core.dailyTotals(ana.id, today.minusDays(1).toString(), today.plusDays(1).toString()).sumOf { it.reps.toInt() }
+    val stored = core.dailyTotals(ana.id, today.minusDays(1), today.plusDays(1)).sumOf { it.reps.toInt() }
     T.equal("the reps pushed through the feed are on disk", stored, reps)
     core.close()
 }

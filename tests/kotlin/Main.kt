@@ -7,6 +7,7 @@ fun main() {
         "foundation" to ::foundationTests,
         "session" to ::sessionTests,
         "streams" to ::streamTests,
+        "live data" to ::liveDataTests,
         "feeds" to ::feedTests,
         "progress" to ::progressTests,
         "export" to ::exportTests,

@@ -5,6 +5,7 @@ import org.rehabcore.*
 import org.rehabcore.tests.T
 import java.io.File
 import java.util.concurrent.CopyOnWriteArrayList
+import java.time.LocalDate
 
 class CollectingSessionListener : SessionListener {
     val events = CopyOnWriteArrayList<SessionEvent>()
@@ -44,7 +45,7 @@ fun sessionTests(): Unit = runBlocking {
     T.check("a travel floor is a few centimetres", stir.hint.minRange in 0.02f..0.5f && wrist.exercise.kind == ExerciseKind.MOVEMENT) { "(${stir.hint.minRange})" }
 
     val request = PlanRequest(2u.toUByte(), listOf(BodyRegion.SHOULDER, BodyRegion.ELBOW), Side.LEFT, PlanGoal.Minutes(30u), listOf(), mapOf())
-    val today = core.planToday(ana.id, "2026-11-26", request)
+    val today = core.planToday(ana.id, LocalDate.parse("2026-11-26"), request)
     T.check("a 30-minute plan has blocks", today.blocks.isNotEmpty())
     T.check("a 30-minute plan lands near 30 minutes", today.estTotalS in 1200u..2100u) { "(${today.estTotalS} s)" }
     T.check("the plan only uses the chosen areas", today.blocks.all { b -> catalog.first { it.exercise.id == b.exerciseId }.exercise.region in listOf(BodyRegion.SHOULDER, BodyRegion.ELBOW) })

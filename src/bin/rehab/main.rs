@@ -18,8 +18,9 @@ mod demo;
 mod output;
 mod progress;
 mod report;
+mod transfer;
 
-/// RehabCore command-line tool: demo sessions, rep counting on recordings, reports.
+/// RehabCore command-line tool: demo sessions, rep counting on recordings, reports, export and import.
 #[derive(Parser)]
 #[command(name = "rehab", version, about)]
 struct Cli {
@@ -35,6 +36,10 @@ enum Command {
     Count(count::CountArgs),
     /// Write the therapist's HTML report (adherence, reps, trends, pain, notes) for a date range.
     Report(report::ReportArgs),
+    /// Write the data out: a backup (json), spreadsheets (csv), FHIR, Health Connect or HealthKit records.
+    Export(transfer::ExportArgs),
+    /// Restore a backup (from `rehab export --format json` or the app) as new profiles.
+    Import(transfer::ImportArgs),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +47,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => demo::run(args),
         Command::Count(args) => count::run(args),
         Command::Report(args) => report::run(args),
+        Command::Export(args) => transfer::run_export(args),
+        Command::Import(args) => transfer::run_import(args),
     }
 }
 

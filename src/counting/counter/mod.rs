@@ -3,10 +3,11 @@
 //!
 //! One job per file:
 //! - `validate`: a batch is checked once, at the boundary, with a typed error;
-//! - `imu`: the IMU front end (bias, orientation, the rotation channel, the tilt channel) and
+//! - `imu`: the IMU front end (bias, orientation, the rotation channel, the travel channel) and
 //!   its per-step pipeline; the scalar front end stays here;
 //! - `channels`: the channels not counted on, and when counting moves to one of them;
 //! - `segment`: from an excursion to a counted repetition (rhythm, held strays, emission);
+//! - `onset`: the start of a set (the set-up before it is held back, then dropped);
 //! - `rhythm`: the set's pace, size and speed;
 //! - `target`: calibration, the reference range and the adapted target.
 //!

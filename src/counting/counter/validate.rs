@@ -41,7 +41,7 @@ impl RepCounter {
         let times_ok = t_s[0].is_finite()
             && t_s[n - 1].is_finite()
             && t_s.windows(2).fold(true, |ok, w| ok & (w[0] <= w[1]))
-            && self.last_t.map_or(true, |p| t_s[0] >= p);
+            && self.last_t.is_none_or(|p| t_s[0] >= p);
         if !times_ok {
             let mut previous = self.last_t;
             for (index, &t) in t_s.iter().enumerate() {

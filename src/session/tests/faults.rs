@@ -105,7 +105,7 @@ impl Driver {
                     f.clock.advance(500);
                     return s.tap(self.tap_s);
                 }
-                if self.stream.as_ref().map_or(true, |(i, _)| *i != index) {
+                if self.stream.as_ref().is_none_or(|(i, _)| *i != index) {
                     let stream = ImuStream::new(Performer::default(), 3, movements());
                     self.stream = Some((index, stream));
                 }

@@ -869,7 +869,10 @@ public func FfiConverterTypeDataListener_lower(_ value: DataListener) -> UInt64 
 /**
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
- * that counted it returns. Calls are cheap and synchronous.
+ * that counted it returns. Sample pushes are cheap and synchronous; the calls
+ * that end or start a block or the session wait for the disk (fsync), so from
+ * the UI thread use their `async` forms (`beginAsync`, `skipAsync`,
+ * `stopAsync`, `tickAsync`), which run on the core's threads.
  *
  * When a write fails (a full disk), a call still returns every event it
  * stored; what could not be stored (a block's end, the next block, the
@@ -883,6 +886,11 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
      * Starts the next block (from `Planned`, or ends a rest early).
      */
     func begin() throws  -> [SessionEvent]
+    
+    /**
+     * `begin` on the core's threads: the caller's thread never waits for the disk.
+     */
+    func beginAsync() async throws  -> [SessionEvent]
     
     /**
      * Pauses (samples are ignored until `resume`).
@@ -925,6 +933,11 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
     func skip() throws  -> [SessionEvent]
     
     /**
+     * `skip` on the core's threads: the caller's thread never waits for the disk.
+     */
+    func skipAsync() async throws  -> [SessionEvent]
+    
+    /**
      * Where the session stands.
      */
     func state()  -> SessionState
@@ -934,6 +947,11 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
      * yet, the state stays and calling `stop` again (or any call) retries.
      */
     func stop() throws  -> [SessionEvent]
+    
+    /**
+     * `stop` on the core's threads: the caller's thread never waits for the disk.
+     */
+    func stopAsync() async throws  -> [SessionEvent]
     
     /**
      * Totals so far (final once finished).
@@ -960,11 +978,19 @@ public protocol ExerciseSessionProtocol: AnyObject, Sendable {
      */
     func tick() throws  -> [SessionEvent]
     
+    /**
+     * `tick` on the core's threads (ending a rest starts the next block, a write).
+     */
+    func tickAsync() async throws  -> [SessionEvent]
+    
 }
 /**
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
- * that counted it returns. Calls are cheap and synchronous.
+ * that counted it returns. Sample pushes are cheap and synchronous; the calls
+ * that end or start a block or the session wait for the disk (fsync), so from
+ * the UI thread use their `async` forms (`beginAsync`, `skipAsync`,
+ * `stopAsync`, `tickAsync`), which run on the core's threads.
  *
  * When a write fails (a full disk), a call still returns every event it
  * stored; what could not be stored (a block's end, the next block, the
@@ -1035,6 +1061,25 @@ open func begin()throws  -> [SessionEvent]  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * `begin` on the core's threads: the caller's thread never waits for the disk.
+     */
+open func beginAsync()async throws  -> [SessionEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_exercisesession_begin_async(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSessionEvent.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
 }
     
     /**
@@ -1131,6 +1176,25 @@ open func skip()throws  -> [SessionEvent]  {
 }
     
     /**
+     * `skip` on the core's threads: the caller's thread never waits for the disk.
+     */
+open func skipAsync()async throws  -> [SessionEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_exercisesession_skip_async(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSessionEvent.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
      * Where the session stands.
      */
 open func state() -> SessionState  {
@@ -1153,6 +1217,25 @@ open func stop()throws  -> [SessionEvent]  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * `stop` on the core's threads: the caller's thread never waits for the disk.
+     */
+open func stopAsync()async throws  -> [SessionEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_exercisesession_stop_async(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSessionEvent.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
 }
     
     /**
@@ -1207,6 +1290,25 @@ open func tick()throws  -> [SessionEvent]  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * `tick` on the core's threads (ending a rest starts the next block, a write).
+     */
+open func tickAsync()async throws  -> [SessionEvent]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_exercisesession_tick_async(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeSessionEvent.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
 }
     
 
@@ -1269,6 +1371,12 @@ public func FfiConverterTypeExerciseSession_lower(_ value: ExerciseSession) -> U
 public protocol RehabCoreProtocol: AnyObject, Sendable {
     
     /**
+     * How many data listeners are registered now (a leak check for tests and
+     * debug screens: a cancelled flow or stream leaves none behind).
+     */
+    func activeSubscriptions()  -> UInt32
+    
+    /**
      * Creates a profile for one survivor.
      */
     func createProfile(profile: NewProfile) async throws  -> Profile
@@ -1306,16 +1414,30 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     func exportBackup(profileId: Int64?) async throws  -> String
     
     /**
-     * Sessions, sets, reps and check-ins on the local days `from` to `to`
-     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     * Writes the backup of one profile (or of every profile when `profile_id`
+     * is null) straight to the file at `path`, streamed (never one big string,
+     * however long the history), through a temporary file renamed into place:
+     * a failure leaves no half-written file. Returns the file's size in bytes.
      */
-    func exportCsv(profileId: Int64, from: String, to: String) async throws  -> CsvExport
+    func exportBackupToFile(profileId: Int64?, path: String) async throws  -> UInt64
+    
+    /**
+     * Sessions, sets, reps and check-ins on the local days `from` to `to`
+     * (inclusive) as CSV texts for a spreadsheet.
+     */
+    func exportCsv(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> CsvExport
     
     /**
      * A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
      * days `from` to `to` (inclusive), with the profile as its Patient.
      */
-    func exportFhir(profileId: Int64, from: String, to: String) async throws  -> String
+    func exportFhir(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> String
+    
+    /**
+     * `export_fhir` written straight to the file at `path` (streamed, whole or
+     * not at all). Returns the file's size in bytes.
+     */
+    func exportFhirToFile(profileId: Int64, from: LocalDate, to: LocalDate, path: String) async throws  -> UInt64
     
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
@@ -1329,17 +1451,23 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     func importBackup(json: String) async throws  -> ImportSummary
     
     /**
+     * Restores the backup file at `path` (see `import_backup`); read here, so
+     * the app never holds the file's text.
+     */
+    func importBackupFile(path: String) async throws  -> ImportSummary
+    
+    /**
      * One Health Connect exercise session (with a segment and repetition
      * count per set) for each ended session on the local days `from` to `to`
      * (inclusive), ready for `ExerciseSessionRecord`.
      */
-    func healthConnectSessions(profileId: Int64, from: String, to: String) async throws  -> [HealthConnectExerciseSession]
+    func healthConnectSessions(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [HealthConnectExerciseSession]
     
     /**
      * One HealthKit workout (activity type, times, repetitions in metadata)
      * for each ended session on the local days `from` to `to` (inclusive).
      */
-    func healthkitWorkouts(profileId: Int64, from: String, to: String) async throws  -> [HealthKitWorkout]
+    func healthkitWorkouts(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [HealthKitWorkout]
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
@@ -1351,35 +1479,35 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * How the days from `from` to `to` (up to `today`) measured up to the
      * daily goal in force and to the weekly schedule.
      */
-    func adherence(profileId: Int64, from: String, to: String, today: String) async throws  -> Adherence
+    func adherence(profileId: Int64, from: LocalDate, to: LocalDate, today: LocalDate) async throws  -> Adherence
     
     /**
      * A profile's check-ins on the local days `from` to `to` (inclusive), oldest first.
      */
-    func checkIns(profileId: Int64, from: String, to: String) async throws  -> [CheckIn]
+    func checkIns(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [CheckIn]
     
     /**
      * The daily goal in force on the local date `on`, if any.
      */
-    func dailyGoal(profileId: Int64, on: String) async throws  -> DailyGoal?
+    func dailyGoal(profileId: Int64, on: LocalDate) async throws  -> DailyGoal?
     
     /**
      * Reps, attempts, sessions and active minutes for each local day from
      * `from` to `to` (inclusive), empty days included.
      */
-    func dailyTotals(profileId: Int64, from: String, to: String) async throws  -> [DayTotal]
+    func dailyTotals(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [DayTotal]
     
     /**
      * Per-exercise trends (reps per minute, range of motion) day by day from
      * `from` to `to` (inclusive).
      */
-    func exerciseTrends(profileId: Int64, from: String, to: String) async throws  -> [ExerciseTrend]
+    func exerciseTrends(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [ExerciseTrend]
     
     /**
      * Pain, stiffness and effort next to each day's reps and active minutes,
      * from `from` to `to` (inclusive), empty days included.
      */
-    func painVsReps(profileId: Int64, from: String, to: String) async throws  -> [WellbeingDay]
+    func painVsReps(profileId: Int64, from: LocalDate, to: LocalDate) async throws  -> [WellbeingDay]
     
     /**
      * Records a pain / stiffness / effort check-in, before or after a session
@@ -1407,7 +1535,7 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     /**
      * Current and longest practice streak as of the local date `today`.
      */
-    func streaks(profileId: Int64, today: String) async throws  -> Streaks
+    func streaks(profileId: Int64, today: LocalDate) async throws  -> Streaks
     
     /**
      * The profile's session left active by a crash or kill, if any.
@@ -1423,18 +1551,18 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * Totals for each whole week (starting on `first_day_of_week`) touching
      * `from` to `to`, empty weeks included.
      */
-    func weeklyTotals(profileId: Int64, from: String, to: String, firstDayOfWeek: Weekday) async throws  -> [WeekTotal]
+    func weeklyTotals(profileId: Int64, from: LocalDate, to: LocalDate, firstDayOfWeek: Weekday) async throws  -> [WeekTotal]
     
     /**
-     * The therapist's report for the local days `from` to `to` (inclusive,
-     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * The therapist's report for the local days `from` to `to`
+     * (inclusive): one self-contained HTML document (inline CSS and SVG
      * charts, no script, no network) with adherence to the weekly schedule,
      * reps and active minutes per day, per-exercise range-of-motion and pace
      * trends, pain and stiffness next to reps, and the check-in notes.
      * `language` is a tag such as "en" or "es-MX"; other languages get English.
      * Save it to a file and share it, or show it in a web view.
      */
-    func therapistReport(profileId: Int64, from: String, to: String, language: String) async throws  -> String
+    func therapistReport(profileId: Int64, from: LocalDate, to: LocalDate, language: String) async throws  -> String
     
     /**
      * The exercise catalog with texts in `language` ("en", "es"; an unknown
@@ -1453,16 +1581,22 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * Today's plan for a profile: prescriptions first, then variety from what
      * was done on earlier days. `today` is the person's local date.
      */
-    func planToday(profileId: Int64, today: String, request: PlanRequest) async throws  -> DailyPlan
+    func planToday(profileId: Int64, today: LocalDate, request: PlanRequest) async throws  -> DailyPlan
     
     /**
      * Picks up the session a crash or app kill left unfinished (see
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
      * and the session continues with the next block (call `begin`). Throws
      * `InvalidState` for a session that is over, or that another process or app
-     * instance is still driving.
+     * instance is still driving. It writes to the disk: from the UI thread use
+     * `resumeSessionAsync`.
      */
     func resumeSession(sessionId: Int64, language: String, listener: SessionListener?) throws  -> ExerciseSession
+    
+    /**
+     * `resume_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    func resumeSessionAsync(sessionId: Int64, language: String, listener: SessionListener?) async throws  -> ExerciseSession
     
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
@@ -1470,9 +1604,14 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
      * time); `language` is for reasons shown to the person. Throws
      * `InvalidState` while the profile has an active session: one left by a
      * crash (resume or abandon it first), or one another process or app instance
-     * is driving.
+     * is driving. It writes to the disk: from the UI thread use `startSessionAsync`.
      */
     func startSession(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?) throws  -> ExerciseSession
+    
+    /**
+     * `start_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    func startSessionAsync(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?) async throws  -> ExerciseSession
     
 }
 /**
@@ -1553,6 +1692,19 @@ public convenience init(path: String)throws  {
 
     
 
+    
+    /**
+     * How many data listeners are registered now (a leak check for tests and
+     * debug screens: a cancelled flow or stream leaves none behind).
+     */
+open func activeSubscriptions() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_rehab_core_fn_method_rehabcore_active_subscriptions(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
     
     /**
      * Creates a profile for one survivor.
@@ -1670,15 +1822,37 @@ open func exportBackup(profileId: Int64?)async throws  -> String  {
 }
     
     /**
-     * Sessions, sets, reps and check-ins on the local days `from` to `to`
-     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     * Writes the backup of one profile (or of every profile when `profile_id`
+     * is null) straight to the file at `path`, streamed (never one big string,
+     * however long the history), through a temporary file renamed into place:
+     * a failure leaves no half-written file. Returns the file's size in bytes.
      */
-open func exportCsv(profileId: Int64, from: String, to: String)async throws  -> CsvExport  {
+open func exportBackupToFile(profileId: Int64?, path: String)async throws  -> UInt64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_export_backup_to_file(
+                        self.uniffiCloneHandle(),FfiConverterOptionInt64.lower(profileId),FfiConverterString.lower(path)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_u64,
+            completeFunc: ffi_rehab_core_rust_future_complete_u64,
+            freeFunc: ffi_rehab_core_rust_future_free_u64,
+            liftFunc: FfiConverterUInt64.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
+     * Sessions, sets, reps and check-ins on the local days `from` to `to`
+     * (inclusive) as CSV texts for a spreadsheet.
+     */
+open func exportCsv(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> CsvExport  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_export_csv(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1693,18 +1867,38 @@ open func exportCsv(profileId: Int64, from: String, to: String)async throws  -> 
      * A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
      * days `from` to `to` (inclusive), with the profile as its Patient.
      */
-open func exportFhir(profileId: Int64, from: String, to: String)async throws  -> String  {
+open func exportFhir(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_export_fhir(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
             completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
             freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
             liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
+     * `export_fhir` written straight to the file at `path` (streamed, whole or
+     * not at all). Returns the file's size in bytes.
+     */
+open func exportFhirToFile(profileId: Int64, from: LocalDate, to: LocalDate, path: String)async throws  -> UInt64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_export_fhir_to_file(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to),FfiConverterString.lower(path)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_u64,
+            completeFunc: ffi_rehab_core_rust_future_complete_u64,
+            freeFunc: ffi_rehab_core_rust_future_free_u64,
+            liftFunc: FfiConverterUInt64.lift,
             errorHandler: FfiConverterTypeRehabError_lift
         )
 }
@@ -1735,16 +1929,36 @@ open func importBackup(json: String)async throws  -> ImportSummary  {
 }
     
     /**
+     * Restores the backup file at `path` (see `import_backup`); read here, so
+     * the app never holds the file's text.
+     */
+open func importBackupFile(path: String)async throws  -> ImportSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_import_backup_file(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(path)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
+            completeFunc: ffi_rehab_core_rust_future_complete_rust_buffer,
+            freeFunc: ffi_rehab_core_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImportSummary_lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
      * One Health Connect exercise session (with a segment and repetition
      * count per set) for each ended session on the local days `from` to `to`
      * (inclusive), ready for `ExerciseSessionRecord`.
      */
-open func healthConnectSessions(profileId: Int64, from: String, to: String)async throws  -> [HealthConnectExerciseSession]  {
+open func healthConnectSessions(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [HealthConnectExerciseSession]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_health_connect_sessions(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1759,12 +1973,12 @@ open func healthConnectSessions(profileId: Int64, from: String, to: String)async
      * One HealthKit workout (activity type, times, repetitions in metadata)
      * for each ended session on the local days `from` to `to` (inclusive).
      */
-open func healthkitWorkouts(profileId: Int64, from: String, to: String)async throws  -> [HealthKitWorkout]  {
+open func healthkitWorkouts(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [HealthKitWorkout]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_healthkit_workouts(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1799,12 +2013,12 @@ open func abandonSession(sessionId: Int64)async throws  -> Session  {
      * How the days from `from` to `to` (up to `today`) measured up to the
      * daily goal in force and to the weekly schedule.
      */
-open func adherence(profileId: Int64, from: String, to: String, today: String)async throws  -> Adherence  {
+open func adherence(profileId: Int64, from: LocalDate, to: LocalDate, today: LocalDate)async throws  -> Adherence  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_adherence(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to),FfiConverterString.lower(today)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to),FfiConverterTypeLocalDate_lower(today)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1818,12 +2032,12 @@ open func adherence(profileId: Int64, from: String, to: String, today: String)as
     /**
      * A profile's check-ins on the local days `from` to `to` (inclusive), oldest first.
      */
-open func checkIns(profileId: Int64, from: String, to: String)async throws  -> [CheckIn]  {
+open func checkIns(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [CheckIn]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_check_ins(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1837,12 +2051,12 @@ open func checkIns(profileId: Int64, from: String, to: String)async throws  -> [
     /**
      * The daily goal in force on the local date `on`, if any.
      */
-open func dailyGoal(profileId: Int64, on: String)async throws  -> DailyGoal?  {
+open func dailyGoal(profileId: Int64, on: LocalDate)async throws  -> DailyGoal?  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_daily_goal(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(on)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(on)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1857,12 +2071,12 @@ open func dailyGoal(profileId: Int64, on: String)async throws  -> DailyGoal?  {
      * Reps, attempts, sessions and active minutes for each local day from
      * `from` to `to` (inclusive), empty days included.
      */
-open func dailyTotals(profileId: Int64, from: String, to: String)async throws  -> [DayTotal]  {
+open func dailyTotals(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [DayTotal]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_daily_totals(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1877,12 +2091,12 @@ open func dailyTotals(profileId: Int64, from: String, to: String)async throws  -
      * Per-exercise trends (reps per minute, range of motion) day by day from
      * `from` to `to` (inclusive).
      */
-open func exerciseTrends(profileId: Int64, from: String, to: String)async throws  -> [ExerciseTrend]  {
+open func exerciseTrends(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [ExerciseTrend]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_exercise_trends(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1897,12 +2111,12 @@ open func exerciseTrends(profileId: Int64, from: String, to: String)async throws
      * Pain, stiffness and effort next to each day's reps and active minutes,
      * from `from` to `to` (inclusive), empty days included.
      */
-open func painVsReps(profileId: Int64, from: String, to: String)async throws  -> [WellbeingDay]  {
+open func painVsReps(profileId: Int64, from: LocalDate, to: LocalDate)async throws  -> [WellbeingDay]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_pain_vs_reps(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -1995,12 +2209,12 @@ open func storeCompletedSession(session: CompletedSession)async throws  -> Sessi
     /**
      * Current and longest practice streak as of the local date `today`.
      */
-open func streaks(profileId: Int64, today: String)async throws  -> Streaks  {
+open func streaks(profileId: Int64, today: LocalDate)async throws  -> Streaks  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_streaks(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(today)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(today)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2053,12 +2267,12 @@ open func weeklySchedule(profileId: Int64)async throws  -> WeeklySchedule?  {
      * Totals for each whole week (starting on `first_day_of_week`) touching
      * `from` to `to`, empty weeks included.
      */
-open func weeklyTotals(profileId: Int64, from: String, to: String, firstDayOfWeek: Weekday)async throws  -> [WeekTotal]  {
+open func weeklyTotals(profileId: Int64, from: LocalDate, to: LocalDate, firstDayOfWeek: Weekday)async throws  -> [WeekTotal]  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_weekly_totals(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to),FfiConverterTypeWeekday_lower(firstDayOfWeek)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to),FfiConverterTypeWeekday_lower(firstDayOfWeek)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2070,20 +2284,20 @@ open func weeklyTotals(profileId: Int64, from: String, to: String, firstDayOfWee
 }
     
     /**
-     * The therapist's report for the local days `from` to `to` (inclusive,
-     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * The therapist's report for the local days `from` to `to`
+     * (inclusive): one self-contained HTML document (inline CSS and SVG
      * charts, no script, no network) with adherence to the weekly schedule,
      * reps and active minutes per day, per-exercise range-of-motion and pace
      * trends, pain and stiffness next to reps, and the check-in notes.
      * `language` is a tag such as "en" or "es-MX"; other languages get English.
      * Save it to a file and share it, or show it in a web view.
      */
-open func therapistReport(profileId: Int64, from: String, to: String, language: String)async throws  -> String  {
+open func therapistReport(profileId: Int64, from: LocalDate, to: LocalDate, language: String)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_therapist_report(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(from),FfiConverterString.lower(to),FfiConverterString.lower(language)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(from),FfiConverterTypeLocalDate_lower(to),FfiConverterString.lower(language)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2133,12 +2347,12 @@ open func planFromRoutine(profileId: Int64, routine: Routine, level: UInt8)async
      * Today's plan for a profile: prescriptions first, then variety from what
      * was done on earlier days. `today` is the person's local date.
      */
-open func planToday(profileId: Int64, today: String, request: PlanRequest)async throws  -> DailyPlan  {
+open func planToday(profileId: Int64, today: LocalDate, request: PlanRequest)async throws  -> DailyPlan  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_rehab_core_fn_method_rehabcore_plan_today(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterString.lower(today),FfiConverterTypePlanRequest_lower(request)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeLocalDate_lower(today),FfiConverterTypePlanRequest_lower(request)
                 )
             },
             pollFunc: ffi_rehab_core_rust_future_poll_rust_buffer,
@@ -2154,7 +2368,8 @@ open func planToday(profileId: Int64, today: String, request: PlanRequest)async 
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
      * and the session continues with the next block (call `begin`). Throws
      * `InvalidState` for a session that is over, or that another process or app
-     * instance is still driving.
+     * instance is still driving. It writes to the disk: from the UI thread use
+     * `resumeSessionAsync`.
      */
 open func resumeSession(sessionId: Int64, language: String, listener: SessionListener?)throws  -> ExerciseSession  {
     return try  FfiConverterTypeExerciseSession_lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -2169,12 +2384,31 @@ open func resumeSession(sessionId: Int64, language: String, listener: SessionLis
 }
     
     /**
+     * `resume_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+open func resumeSessionAsync(sessionId: Int64, language: String, listener: SessionListener?)async throws  -> ExerciseSession  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_resume_session_async(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(sessionId),FfiConverterString.lower(language),FfiConverterOptionTypeSessionListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_u64,
+            completeFunc: ffi_rehab_core_rust_future_complete_u64,
+            freeFunc: ffi_rehab_core_rust_future_free_u64,
+            liftFunc: FfiConverterTypeExerciseSession_lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
+}
+    
+    /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
      * time); `language` is for reasons shown to the person. Throws
      * `InvalidState` while the profile has an active session: one left by a
      * crash (resume or abandon it first), or one another process or app instance
-     * is driving.
+     * is driving. It writes to the disk: from the UI thread use `startSessionAsync`.
      */
 open func startSession(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?)throws  -> ExerciseSession  {
     return try  FfiConverterTypeExerciseSession_lift(try rustCallWithError(FfiConverterTypeRehabError_lift) {
@@ -2188,6 +2422,25 @@ open func startSession(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int3
         FfiConverterOptionTypeSessionListener.lower(listener),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * `start_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+open func startSessionAsync(profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String, listener: SessionListener?)async throws  -> ExerciseSession  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_rehab_core_fn_method_rehabcore_start_session_async(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(profileId),FfiConverterTypeDailyPlan_lower(plan),FfiConverterInt32.lower(utcOffsetMinutes),FfiConverterString.lower(language),FfiConverterOptionTypeSessionListener.lower(listener)
+                )
+            },
+            pollFunc: ffi_rehab_core_rust_future_poll_u64,
+            completeFunc: ffi_rehab_core_rust_future_complete_u64,
+            freeFunc: ffi_rehab_core_rust_future_free_u64,
+            liftFunc: FfiConverterTypeExerciseSession_lift,
+            errorHandler: FfiConverterTypeRehabError_lift
+        )
 }
     
 
@@ -2584,7 +2837,7 @@ public func FfiConverterTypeRepCounter_lower(_ value: RepCounter) -> UInt64 {
 /**
  * Implemented by the app to hear a live session's events as they happen
  * (the same events each call also returns). Called on the thread that made
- * the call.
+ * the call, or on a core thread for the `async` calls (`beginAsync`, ...).
  */
 public protocol SessionListener: AnyObject, Sendable {
     
@@ -2597,7 +2850,7 @@ public protocol SessionListener: AnyObject, Sendable {
 /**
  * Implemented by the app to hear a live session's events as they happen
  * (the same events each call also returns). Called on the thread that made
- * the call.
+ * the call, or on a core thread for the `async` calls (`beginAsync`, ...).
  */
 open class SessionListenerImpl: SessionListener, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -4982,6 +5235,12 @@ public struct HealthKitWorkout: Equatable, Hashable {
      * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
      */
     public var metadata: [String: String]
+    /**
+     * One `HKWorkoutActivity` per set, in order, inside the workout and not
+     * overlapping (`HKWorkoutBuilder.addWorkoutActivity`, iOS 16 and later;
+     * earlier iOS saves the workout without them).
+     */
+    public var activities: [HealthKitWorkoutActivity]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5010,7 +5269,12 @@ public struct HealthKitWorkout: Equatable, Hashable {
         /**
          * The app's metadata: [`HK_KEY_REPETITIONS`] and one
          * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
-         */metadata: [String: String]) {
+         */metadata: [String: String], 
+        /**
+         * One `HKWorkoutActivity` per set, in order, inside the workout and not
+         * overlapping (`HKWorkoutBuilder.addWorkoutActivity`, iOS 16 and later;
+         * earlier iOS saves the workout without them).
+         */activities: [HealthKitWorkoutActivity]) {
         self.activityType = activityType
         self.startMs = startMs
         self.endMs = endMs
@@ -5019,6 +5283,7 @@ public struct HealthKitWorkout: Equatable, Hashable {
         self.syncVersion = syncVersion
         self.timeZone = timeZone
         self.metadata = metadata
+        self.activities = activities
     }
 
     
@@ -5044,7 +5309,8 @@ public struct FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer {
                 syncIdentifier: FfiConverterString.read(from: &buf), 
                 syncVersion: FfiConverterInt64.read(from: &buf), 
                 timeZone: FfiConverterString.read(from: &buf), 
-                metadata: FfiConverterDictionaryStringString.read(from: &buf)
+                metadata: FfiConverterDictionaryStringString.read(from: &buf), 
+                activities: FfiConverterSequenceTypeHealthKitWorkoutActivity.read(from: &buf)
         )
     }
 
@@ -5057,6 +5323,7 @@ public struct FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.syncVersion, into: &buf)
         FfiConverterString.write(value.timeZone, into: &buf)
         FfiConverterDictionaryStringString.write(value.metadata, into: &buf)
+        FfiConverterSequenceTypeHealthKitWorkoutActivity.write(value.activities, into: &buf)
     }
 }
 
@@ -5073,6 +5340,105 @@ public func FfiConverterTypeHealthKitWorkout_lift(_ buf: RustBuffer) throws -> H
 #endif
 public func FfiConverterTypeHealthKitWorkout_lower(_ value: HealthKitWorkout) -> RustBuffer {
     return FfiConverterTypeHealthKitWorkout.lower(value)
+}
+
+
+/**
+ * One set of a workout, for an `HKWorkoutActivity`.
+ */
+public struct HealthKitWorkoutActivity: Equatable, Hashable {
+    /**
+     * The activity's `HKWorkoutConfiguration.activityType` case name (as the workout's).
+     */
+    public var activityType: String
+    /**
+     * Start, UTC milliseconds.
+     */
+    public var startMs: Int64
+    /**
+     * End, UTC milliseconds (after the start).
+     */
+    public var endMs: Int64
+    /**
+     * The app's exercise id, for the activity's metadata.
+     */
+    public var exerciseId: String
+    /**
+     * Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
+     */
+    public var repetitions: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The activity's `HKWorkoutConfiguration.activityType` case name (as the workout's).
+         */activityType: String, 
+        /**
+         * Start, UTC milliseconds.
+         */startMs: Int64, 
+        /**
+         * End, UTC milliseconds (after the start).
+         */endMs: Int64, 
+        /**
+         * The app's exercise id, for the activity's metadata.
+         */exerciseId: String, 
+        /**
+         * Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
+         */repetitions: Int32) {
+        self.activityType = activityType
+        self.startMs = startMs
+        self.endMs = endMs
+        self.exerciseId = exerciseId
+        self.repetitions = repetitions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HealthKitWorkoutActivity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHealthKitWorkoutActivity: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HealthKitWorkoutActivity {
+        return
+            try HealthKitWorkoutActivity(
+                activityType: FfiConverterString.read(from: &buf), 
+                startMs: FfiConverterInt64.read(from: &buf), 
+                endMs: FfiConverterInt64.read(from: &buf), 
+                exerciseId: FfiConverterString.read(from: &buf), 
+                repetitions: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HealthKitWorkoutActivity, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.activityType, into: &buf)
+        FfiConverterInt64.write(value.startMs, into: &buf)
+        FfiConverterInt64.write(value.endMs, into: &buf)
+        FfiConverterString.write(value.exerciseId, into: &buf)
+        FfiConverterInt32.write(value.repetitions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthKitWorkoutActivity_lift(_ buf: RustBuffer) throws -> HealthKitWorkoutActivity {
+    return try FfiConverterTypeHealthKitWorkoutActivity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHealthKitWorkoutActivity_lower(_ value: HealthKitWorkoutActivity) -> RustBuffer {
+    return FfiConverterTypeHealthKitWorkoutActivity.lower(value)
 }
 
 
@@ -6213,7 +6579,8 @@ public func FfiConverterTypeScheduleSlot_lower(_ value: ScheduleSlot) -> RustBuf
 
 
 /**
- * A stored session with its counters.
+ * A stored session with its counters, as the app sees it (the plan it
+ * followed stays inside the core).
  */
 public struct Session: Equatable, Hashable {
     /**
@@ -6245,10 +6612,6 @@ public struct Session: Equatable, Hashable {
      */
     public var status: SessionStatus
     /**
-     * The plan, as JSON.
-     */
-    public var planJson: String
-    /**
      * Reps counted.
      */
     public var reps: UInt32
@@ -6256,6 +6619,10 @@ public struct Session: Equatable, Hashable {
      * Attempts that did not count as a rep.
      */
     public var attempts: UInt32
+    /**
+     * Stable identifier, kept by backups: the health store's record id comes from it.
+     */
+    public var uuid: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6282,14 +6649,14 @@ public struct Session: Equatable, Hashable {
          * Where the session stands.
          */status: SessionStatus, 
         /**
-         * The plan, as JSON.
-         */planJson: String, 
-        /**
          * Reps counted.
          */reps: UInt32, 
         /**
          * Attempts that did not count as a rep.
-         */attempts: UInt32) {
+         */attempts: UInt32, 
+        /**
+         * Stable identifier, kept by backups: the health store's record id comes from it.
+         */uuid: String) {
         self.id = id
         self.profileId = profileId
         self.startedAtMs = startedAtMs
@@ -6297,9 +6664,9 @@ public struct Session: Equatable, Hashable {
         self.endedAtMs = endedAtMs
         self.activeMs = activeMs
         self.status = status
-        self.planJson = planJson
         self.reps = reps
         self.attempts = attempts
+        self.uuid = uuid
     }
 
     
@@ -6325,9 +6692,9 @@ public struct FfiConverterTypeSession: FfiConverterRustBuffer {
                 endedAtMs: FfiConverterOptionInt64.read(from: &buf), 
                 activeMs: FfiConverterInt64.read(from: &buf), 
                 status: FfiConverterTypeSessionStatus.read(from: &buf), 
-                planJson: FfiConverterString.read(from: &buf), 
                 reps: FfiConverterUInt32.read(from: &buf), 
-                attempts: FfiConverterUInt32.read(from: &buf)
+                attempts: FfiConverterUInt32.read(from: &buf), 
+                uuid: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -6339,9 +6706,9 @@ public struct FfiConverterTypeSession: FfiConverterRustBuffer {
         FfiConverterOptionInt64.write(value.endedAtMs, into: &buf)
         FfiConverterInt64.write(value.activeMs, into: &buf)
         FfiConverterTypeSessionStatus.write(value.status, into: &buf)
-        FfiConverterString.write(value.planJson, into: &buf)
         FfiConverterUInt32.write(value.reps, into: &buf)
         FfiConverterUInt32.write(value.attempts, into: &buf)
+        FfiConverterString.write(value.uuid, into: &buf)
     }
 }
 
@@ -8012,18 +8379,147 @@ public func FfiConverterTypeCounterSignal_lower(_ value: CounterSignal) -> RustB
 
 
 /**
- * Something that changed in the stored data, for screens that show it.
+ * Something that changed in the stored data, for screens that show it. Each
+ * variant names the profile it concerns, so a screen can ignore the others.
  */
 
 public enum DataChange: Equatable, Hashable {
     
     /**
-     * A profile was created.
+     * A profile was created (or restored from a backup).
      */
     case profileAdded(
         /**
          * The new profile.
          */profile: Profile
+    )
+    /**
+     * A live session started, or an unfinished one was resumed.
+     */
+    case sessionStarted(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * The session's database id.
+         */sessionId: Int64, 
+        /**
+         * True when a session a crash left unfinished was picked up again.
+         */resumed: Bool
+    )
+    /**
+     * A block (one exercise's set) ended and is stored.
+     */
+    case blockDone(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * The session's database id.
+         */sessionId: Int64, 
+        /**
+         * What the block achieved.
+         */result: ExerciseResult
+    )
+    /**
+     * Reps were stored during a block. Coalesced: at most one every
+     * 250 ms per session; `BlockDone` and `SessionFinished` carry the rest.
+     */
+    case repsStored(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * The session's database id.
+         */sessionId: Int64, 
+        /**
+         * Reps stored in the session so far.
+         */repsInSession: UInt32
+    )
+    /**
+     * A live session ended and is stored.
+     */
+    case sessionFinished(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * Totals and per-exercise results.
+         */summary: SessionSummary
+    )
+    /**
+     * A session a crash left unfinished was closed as abandoned.
+     */
+    case sessionAbandoned(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * The session's database id.
+         */sessionId: Int64
+    )
+    /**
+     * A whole finished session was stored at once (`storeCompletedSession`).
+     */
+    case sessionAdded(
+        /**
+         * Whose session.
+         */profileId: Int64, 
+        /**
+         * The session's database id.
+         */sessionId: Int64
+    )
+    /**
+     * A pain / stiffness / effort check-in was stored.
+     */
+    case checkInRecorded(
+        /**
+         * The stored check-in.
+         */checkIn: CheckIn
+    )
+    /**
+     * The daily goal changed.
+     */
+    case goalChanged(
+        /**
+         * Whose goal.
+         */profileId: Int64, 
+        /**
+         * The goal as set (neither reps nor minutes: cleared).
+         */goal: DailyGoal
+    )
+    /**
+     * The weekly schedule was replaced.
+     */
+    case scheduleChanged(
+        /**
+         * Whose schedule.
+         */profileId: Int64, 
+        /**
+         * The new schedule.
+         */schedule: WeeklySchedule
+    )
+    /**
+     * A live session calibrated the person's range for an exercise and stored it.
+     */
+    case calibrationStored(
+        /**
+         * Whose calibration.
+         */profileId: Int64, 
+        /**
+         * Catalog id of the exercise.
+         */exerciseId: String, 
+        /**
+         * The reference range measured.
+         */referenceRange: Float
+    )
+    /**
+     * A backup was restored (each of its profiles is also announced by `ProfileAdded`).
+     */
+    case imported(
+        /**
+         * What it added.
+         */summary: ImportSummary
     )
 
 
@@ -8049,6 +8545,39 @@ public struct FfiConverterTypeDataChange: FfiConverterRustBuffer {
         case 1: return .profileAdded(profile: try FfiConverterTypeProfile.read(from: &buf)
         )
         
+        case 2: return .sessionStarted(profileId: try FfiConverterInt64.read(from: &buf), sessionId: try FfiConverterInt64.read(from: &buf), resumed: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 3: return .blockDone(profileId: try FfiConverterInt64.read(from: &buf), sessionId: try FfiConverterInt64.read(from: &buf), result: try FfiConverterTypeExerciseResult.read(from: &buf)
+        )
+        
+        case 4: return .repsStored(profileId: try FfiConverterInt64.read(from: &buf), sessionId: try FfiConverterInt64.read(from: &buf), repsInSession: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 5: return .sessionFinished(profileId: try FfiConverterInt64.read(from: &buf), summary: try FfiConverterTypeSessionSummary.read(from: &buf)
+        )
+        
+        case 6: return .sessionAbandoned(profileId: try FfiConverterInt64.read(from: &buf), sessionId: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 7: return .sessionAdded(profileId: try FfiConverterInt64.read(from: &buf), sessionId: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 8: return .checkInRecorded(checkIn: try FfiConverterTypeCheckIn.read(from: &buf)
+        )
+        
+        case 9: return .goalChanged(profileId: try FfiConverterInt64.read(from: &buf), goal: try FfiConverterTypeDailyGoal.read(from: &buf)
+        )
+        
+        case 10: return .scheduleChanged(profileId: try FfiConverterInt64.read(from: &buf), schedule: try FfiConverterTypeWeeklySchedule.read(from: &buf)
+        )
+        
+        case 11: return .calibrationStored(profileId: try FfiConverterInt64.read(from: &buf), exerciseId: try FfiConverterString.read(from: &buf), referenceRange: try FfiConverterFloat.read(from: &buf)
+        )
+        
+        case 12: return .imported(summary: try FfiConverterTypeImportSummary.read(from: &buf)
+        )
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -8060,6 +8589,74 @@ public struct FfiConverterTypeDataChange: FfiConverterRustBuffer {
         case let .profileAdded(profile):
             writeInt(&buf, Int32(1))
             FfiConverterTypeProfile.write(profile, into: &buf)
+            
+        
+        case let .sessionStarted(profileId,sessionId,resumed):
+            writeInt(&buf, Int32(2))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterInt64.write(sessionId, into: &buf)
+            FfiConverterBool.write(resumed, into: &buf)
+            
+        
+        case let .blockDone(profileId,sessionId,result):
+            writeInt(&buf, Int32(3))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterInt64.write(sessionId, into: &buf)
+            FfiConverterTypeExerciseResult.write(result, into: &buf)
+            
+        
+        case let .repsStored(profileId,sessionId,repsInSession):
+            writeInt(&buf, Int32(4))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterInt64.write(sessionId, into: &buf)
+            FfiConverterUInt32.write(repsInSession, into: &buf)
+            
+        
+        case let .sessionFinished(profileId,summary):
+            writeInt(&buf, Int32(5))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterTypeSessionSummary.write(summary, into: &buf)
+            
+        
+        case let .sessionAbandoned(profileId,sessionId):
+            writeInt(&buf, Int32(6))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterInt64.write(sessionId, into: &buf)
+            
+        
+        case let .sessionAdded(profileId,sessionId):
+            writeInt(&buf, Int32(7))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterInt64.write(sessionId, into: &buf)
+            
+        
+        case let .checkInRecorded(checkIn):
+            writeInt(&buf, Int32(8))
+            FfiConverterTypeCheckIn.write(checkIn, into: &buf)
+            
+        
+        case let .goalChanged(profileId,goal):
+            writeInt(&buf, Int32(9))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterTypeDailyGoal.write(goal, into: &buf)
+            
+        
+        case let .scheduleChanged(profileId,schedule):
+            writeInt(&buf, Int32(10))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterTypeWeeklySchedule.write(schedule, into: &buf)
+            
+        
+        case let .calibrationStored(profileId,exerciseId,referenceRange):
+            writeInt(&buf, Int32(11))
+            FfiConverterInt64.write(profileId, into: &buf)
+            FfiConverterString.write(exerciseId, into: &buf)
+            FfiConverterFloat.write(referenceRange, into: &buf)
+            
+        
+        case let .imported(summary):
+            writeInt(&buf, Int32(12))
+            FfiConverterTypeImportSummary.write(summary, into: &buf)
             
         }
     }
@@ -10911,6 +11508,31 @@ fileprivate struct FfiConverterSequenceTypeHealthKitWorkout: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeHealthKitWorkoutActivity: FfiConverterRustBuffer {
+    typealias SwiftType = [HealthKitWorkoutActivity]
+
+    public static func write(_ value: [HealthKitWorkoutActivity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeHealthKitWorkoutActivity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [HealthKitWorkoutActivity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [HealthKitWorkoutActivity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeHealthKitWorkoutActivity.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypePlannedBlock: FfiConverterRustBuffer {
     typealias SwiftType = [PlannedBlock]
 
@@ -11236,26 +11858,33 @@ fileprivate struct FfiConverterDictionaryStringTypeTargets: FfiConverterRustBuff
 }
 
 
-public typealias LocalDate = String
+
+
+public typealias LocalDate = RehabDate
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
 public struct FfiConverterTypeLocalDate: FfiConverter {
+
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalDate {
-        return try FfiConverterString.read(from: &buf)
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return RehabDate.fromCore(builtinValue)
     }
 
     public static func write(_ value: LocalDate, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
+        let builtinValue = value.iso
+        return FfiConverterString.write(builtinValue, into: &buf)
     }
 
     public static func lift(_ value: RustBuffer) throws -> LocalDate {
-        return try FfiConverterString.lift(value)
+        let builtinValue = try FfiConverterString.lift(value)
+        return RehabDate.fromCore(builtinValue)
     }
 
     public static func lower(_ value: LocalDate) -> RustBuffer {
-        return FfiConverterString.lower(value)
+        let builtinValue = value.iso
+        return FfiConverterString.lower(builtinValue)
     }
 }
 
@@ -11338,6 +11967,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_rehab_core_checksum_method_rehabcore_active_subscriptions() != 53720) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_rehab_core_checksum_method_rehabcore_create_profile() != 23448) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -11359,40 +11991,49 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_export_backup() != 42222) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_export_csv() != 12740) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_backup_to_file() != 43225) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir() != 36571) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_csv() != 26938) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir() != 4207) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file() != 36040) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_import_backup() != 38499) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() != 55503) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_import_backup_file() != 28254) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() != 53721) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() != 27690) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_abandon_session() != 49561) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() != 12311) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_adherence() != 22324) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_abandon_session() != 48035) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_check_ins() != 52618) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_adherence() != 20906) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_daily_goal() != 51937) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_check_ins() != 58038) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_daily_totals() != 39929) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_daily_goal() != 30641) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_exercise_trends() != 19503) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_daily_totals() != 11438) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_pain_vs_reps() != 1628) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_exercise_trends() != 10837) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_pain_vs_reps() != 30587) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_record_check_in() != 28696) {
@@ -11404,22 +12045,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() != 57701) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() != 37319) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() != 2919) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_streaks() != 26779) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_streaks() != 54518) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() != 31887) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() != 32499) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() != 60781) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() != 51086) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() != 58158) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_therapist_report() != 24756) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_therapist_report() != 64141) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_catalog() != 46180) {
@@ -11428,13 +12069,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_plan_from_routine() != 6227) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_plan_today() != 12255) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_plan_today() != 22024) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_resume_session() != 10458) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_resume_session() != 49517) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_start_session() != 23826) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_resume_session_async() != 59043) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_start_session() != 51574) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_rehabcore_start_session_async() != 46961) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_repcounter_attempts() != 9132) {
@@ -11482,6 +12129,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_exercisesession_begin() != 53889) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_rehab_core_checksum_method_exercisesession_begin_async() != 36021) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_rehab_core_checksum_method_exercisesession_pause() != 62343) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -11503,10 +12153,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_exercisesession_skip() != 17853) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_rehab_core_checksum_method_exercisesession_skip_async() != 10433) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_rehab_core_checksum_method_exercisesession_state() != 35635) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_exercisesession_stop() != 5921) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_exercisesession_stop_async() != 11690) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_exercisesession_summary() != 47154) {
@@ -11519,6 +12175,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_exercisesession_tick() != 26019) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_rehab_core_checksum_method_exercisesession_tick_async() != 14077) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_sessionlistener_on_event() != 146) {

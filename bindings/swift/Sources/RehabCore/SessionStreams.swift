@@ -40,29 +40,30 @@ public final class SessionEventStream: SessionListener, @unchecked Sendable {
 }
 
 extension RehabCore {
-    /// Starts a live session of `plan` (see `startSession`) whose events also
-    /// arrive on the returned stream (see `SessionEventStream`).
+    /// Starts a live session of `plan` (see `startSessionAsync`: on the core's
+    /// threads, the caller never waits for the disk) whose events also arrive on
+    /// the returned stream (see `SessionEventStream`).
     ///
-    ///     let (session, events) = try core.startSessionStream(profileId: p.id, plan: plan, utcOffsetMinutes: offset, language: "en")
+    ///     let (session, events) = try await core.startSessionStream(profileId: p.id, plan: plan, utcOffsetMinutes: offset, language: "en")
     ///     Task { @MainActor in for await e in events { render(e) } }
-    ///     _ = try session.begin()
+    ///     _ = try await session.beginAsync()
     public func startSessionStream(
         profileId: Int64, plan: DailyPlan, utcOffsetMinutes: Int32, language: String
-    ) throws -> (session: ExerciseSession, events: AsyncStream<SessionEvent>) {
+    ) async throws -> (session: ExerciseSession, events: AsyncStream<SessionEvent>) {
         let listener = SessionEventStream()
-        let session = try startSession(
+        let session = try await startSessionAsync(
             profileId: profileId, plan: plan, utcOffsetMinutes: utcOffsetMinutes,
             language: language, listener: listener)
         return (session, listener.events)
     }
 
-    /// Picks up an unfinished session (see `resumeSession`) with its events on
-    /// the returned stream (see `SessionEventStream`).
+    /// Picks up an unfinished session (see `resumeSessionAsync`, on the core's
+    /// threads) with its events on the returned stream (see `SessionEventStream`).
     public func resumeSessionStream(
         sessionId: Int64, language: String
-    ) throws -> (session: ExerciseSession, events: AsyncStream<SessionEvent>) {
+    ) async throws -> (session: ExerciseSession, events: AsyncStream<SessionEvent>) {
         let listener = SessionEventStream()
-        let session = try resumeSession(sessionId: sessionId, language: language, listener: listener)
+        let session = try await resumeSessionAsync(sessionId: sessionId, language: language, listener: listener)
         return (session, listener.events)
     }
 }

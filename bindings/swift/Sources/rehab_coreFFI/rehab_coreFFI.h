@@ -290,6 +290,11 @@ void uniffi_rehab_core_fn_free_rehabcore(uint64_t handle, RustCallStatus *_Nonnu
 uint64_t uniffi_rehab_core_fn_constructor_rehabcore_new(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_ACTIVE_SUBSCRIPTIONS
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_ACTIVE_SUBSCRIPTIONS
+uint32_t uniffi_rehab_core_fn_method_rehabcore_active_subscriptions(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_CREATE_PROFILE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_CREATE_PROFILE
 uint64_t uniffi_rehab_core_fn_method_rehabcore_create_profile(uint64_t ptr, RustBuffer profile
@@ -325,6 +330,11 @@ uint64_t uniffi_rehab_core_fn_method_rehabcore_subscribe(uint64_t ptr, uint64_t 
 uint64_t uniffi_rehab_core_fn_method_rehabcore_export_backup(uint64_t ptr, RustBuffer profile_id
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_BACKUP_TO_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_BACKUP_TO_FILE
+uint64_t uniffi_rehab_core_fn_method_rehabcore_export_backup_to_file(uint64_t ptr, RustBuffer profile_id, RustBuffer path
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_CSV
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_CSV
 uint64_t uniffi_rehab_core_fn_method_rehabcore_export_csv(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to
@@ -335,9 +345,19 @@ uint64_t uniffi_rehab_core_fn_method_rehabcore_export_csv(uint64_t ptr, int64_t 
 uint64_t uniffi_rehab_core_fn_method_rehabcore_export_fhir(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_FHIR_TO_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_EXPORT_FHIR_TO_FILE
+uint64_t uniffi_rehab_core_fn_method_rehabcore_export_fhir_to_file(uint64_t ptr, int64_t profile_id, RustBuffer from, RustBuffer to, RustBuffer path
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_IMPORT_BACKUP
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_IMPORT_BACKUP
 uint64_t uniffi_rehab_core_fn_method_rehabcore_import_backup(uint64_t ptr, RustBuffer json
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_IMPORT_BACKUP_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_IMPORT_BACKUP_FILE
+uint64_t uniffi_rehab_core_fn_method_rehabcore_import_backup_file(uint64_t ptr, RustBuffer path
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_HEALTH_CONNECT_SESSIONS
@@ -450,9 +470,19 @@ uint64_t uniffi_rehab_core_fn_method_rehabcore_plan_today(uint64_t ptr, int64_t 
 uint64_t uniffi_rehab_core_fn_method_rehabcore_resume_session(uint64_t ptr, int64_t session_id, RustBuffer language, RustBuffer listener, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_RESUME_SESSION_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_RESUME_SESSION_ASYNC
+uint64_t uniffi_rehab_core_fn_method_rehabcore_resume_session_async(uint64_t ptr, int64_t session_id, RustBuffer language, RustBuffer listener
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_START_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_START_SESSION
 uint64_t uniffi_rehab_core_fn_method_rehabcore_start_session(uint64_t ptr, int64_t profile_id, RustBuffer plan, int32_t utc_offset_minutes, RustBuffer language, RustBuffer listener, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_START_SESSION_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_REHABCORE_START_SESSION_ASYNC
+uint64_t uniffi_rehab_core_fn_method_rehabcore_start_session_async(uint64_t ptr, int64_t profile_id, RustBuffer plan, int32_t utc_offset_minutes, RustBuffer language, RustBuffer listener
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_CLONE_REPCOUNTER
@@ -580,6 +610,11 @@ void uniffi_rehab_core_fn_free_exercisesession(uint64_t handle, RustCallStatus *
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_begin(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_BEGIN_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_BEGIN_ASYNC
+uint64_t uniffi_rehab_core_fn_method_exercisesession_begin_async(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_PAUSE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_PAUSE
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_pause(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -615,6 +650,11 @@ int64_t uniffi_rehab_core_fn_method_exercisesession_session_id(uint64_t ptr, Rus
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_skip(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_SKIP_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_SKIP_ASYNC
+uint64_t uniffi_rehab_core_fn_method_exercisesession_skip_async(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STATE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STATE
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_state(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -623,6 +663,11 @@ RustBuffer uniffi_rehab_core_fn_method_exercisesession_state(uint64_t ptr, RustC
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STOP
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STOP
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_stop(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STOP_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_STOP_ASYNC
+uint64_t uniffi_rehab_core_fn_method_exercisesession_stop_async(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_SUMMARY
@@ -643,6 +688,11 @@ RustBuffer uniffi_rehab_core_fn_method_exercisesession_tap(uint64_t ptr, double 
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_TICK
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_TICK
 RustBuffer uniffi_rehab_core_fn_method_exercisesession_tick(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_TICK_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_METHOD_EXERCISESESSION_TICK_ASYNC
+uint64_t uniffi_rehab_core_fn_method_exercisesession_tick_async(uint64_t ptr
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_FN_CLONE_SESSIONLISTENER
@@ -925,6 +975,12 @@ void ffi_rehab_core_rust_future_free_void(uint64_t handle
 void ffi_rehab_core_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_ACTIVE_SUBSCRIPTIONS
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_ACTIVE_SUBSCRIPTIONS
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_active_subscriptions(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_CREATE_PROFILE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_CREATE_PROFILE
 uint16_t uniffi_rehab_core_checksum_method_rehabcore_create_profile(void
@@ -967,6 +1023,12 @@ uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_backup(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_BACKUP_TO_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_BACKUP_TO_FILE
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_backup_to_file(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_CSV
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_CSV
 uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_csv(void
@@ -979,9 +1041,21 @@ uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_fhir(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_FHIR_TO_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_EXPORT_FHIR_TO_FILE
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_IMPORT_BACKUP
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_IMPORT_BACKUP
 uint16_t uniffi_rehab_core_checksum_method_rehabcore_import_backup(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_IMPORT_BACKUP_FILE
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_IMPORT_BACKUP_FILE
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_import_backup_file(void
     
 );
 #endif
@@ -1117,9 +1191,21 @@ uint16_t uniffi_rehab_core_checksum_method_rehabcore_resume_session(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_RESUME_SESSION_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_RESUME_SESSION_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_resume_session_async(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_START_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_START_SESSION
 uint16_t uniffi_rehab_core_checksum_method_rehabcore_start_session(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_START_SESSION_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_REHABCORE_START_SESSION_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_rehabcore_start_session_async(void
     
 );
 #endif
@@ -1213,6 +1299,12 @@ uint16_t uniffi_rehab_core_checksum_method_exercisesession_begin(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_BEGIN_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_BEGIN_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_exercisesession_begin_async(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_PAUSE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_PAUSE
 uint16_t uniffi_rehab_core_checksum_method_exercisesession_pause(void
@@ -1255,6 +1347,12 @@ uint16_t uniffi_rehab_core_checksum_method_exercisesession_skip(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_SKIP_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_SKIP_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_exercisesession_skip_async(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STATE
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STATE
 uint16_t uniffi_rehab_core_checksum_method_exercisesession_state(void
@@ -1264,6 +1362,12 @@ uint16_t uniffi_rehab_core_checksum_method_exercisesession_state(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STOP
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STOP
 uint16_t uniffi_rehab_core_checksum_method_exercisesession_stop(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STOP_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_STOP_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_exercisesession_stop_async(void
     
 );
 #endif
@@ -1288,6 +1392,12 @@ uint16_t uniffi_rehab_core_checksum_method_exercisesession_tap(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_TICK
 #define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_TICK
 uint16_t uniffi_rehab_core_checksum_method_exercisesession_tick(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_TICK_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_REHAB_CORE_CHECKSUM_METHOD_EXERCISESESSION_TICK_ASYNC
+uint16_t uniffi_rehab_core_checksum_method_exercisesession_tick_async(void
     
 );
 #endif

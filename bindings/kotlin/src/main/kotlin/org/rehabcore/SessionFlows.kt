@@ -42,33 +42,34 @@ class SessionEventChannel : SessionListener {
 }
 
 /**
- * Starts a live session of [plan] (see [RehabCore.startSession]) whose events
- * also arrive on the returned flow (see [SessionEventChannel]).
+ * Starts a live session of [plan] (see [RehabCore.startSessionAsync]: on the
+ * core's threads, the caller never waits for the disk) whose events also arrive
+ * on the returned flow (see [SessionEventChannel]).
  *
  * ```
  * val (session, events) = core.startSessionFlow(profile.id, plan, offsetMinutes, "en")
  * scope.launch { events.collect { render(it) } }
- * session.begin()
+ * session.beginAsync()
  * ```
  */
-fun RehabCore.startSessionFlow(
+suspend fun RehabCore.startSessionFlow(
     profileId: Long,
     plan: DailyPlan,
     utcOffsetMinutes: Int,
     language: String,
 ): Pair<ExerciseSession, Flow<SessionEvent>> {
     val listener = SessionEventChannel()
-    return startSession(profileId, plan, utcOffsetMinutes, language, listener) to listener.events
+    return startSessionAsync(profileId, plan, utcOffsetMinutes, language, listener) to listener.events
 }
 
 /**
- * Picks up an unfinished session (see [RehabCore.resumeSession]) with its
- * events on the returned flow (see [SessionEventChannel]).
+ * Picks up an unfinished session (see [RehabCore.resumeSessionAsync], on the
+ * core's threads) with its events on the returned flow (see [SessionEventChannel]).
  */
-fun RehabCore.resumeSessionFlow(
+suspend fun RehabCore.resumeSessionFlow(
     sessionId: Long,
     language: String,
 ): Pair<ExerciseSession, Flow<SessionEvent>> {
     val listener = SessionEventChannel()
-    return resumeSession(sessionId, language, listener) to listener.events
+    return resumeSessionAsync(sessionId, language, listener) to listener.events
 }

@@ -30,6 +30,7 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import java.time.LocalDate
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
@@ -726,6 +727,8 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_rehab_core_checksum_method_rehabcore_active_subscriptions(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_create_profile(
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_database_path(
@@ -740,11 +743,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_export_backup(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_export_backup_to_file(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_export_csv(
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_export_fhir(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_import_backup(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_import_backup_file(
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions(
     ): Int
@@ -790,7 +799,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_resume_session(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_resume_session_async(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_rehabcore_start_session(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_rehabcore_start_session_async(
     ): Int
     external fun uniffi_rehab_core_checksum_method_repcounter_attempts(
     ): Int
@@ -822,6 +835,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_begin(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_exercisesession_begin_async(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_pause(
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_plan(
@@ -836,9 +851,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_skip(
     ): Int
+    external fun uniffi_rehab_core_checksum_method_exercisesession_skip_async(
+    ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_state(
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_stop(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_exercisesession_stop_async(
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_summary(
     ): Int
@@ -847,6 +866,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_rehab_core_checksum_method_exercisesession_tap(
     ): Int
     external fun uniffi_rehab_core_checksum_method_exercisesession_tick(
+    ): Int
+    external fun uniffi_rehab_core_checksum_method_exercisesession_tick_async(
     ): Int
     external fun uniffi_rehab_core_checksum_method_sessionlistener_on_event(
     ): Int
@@ -882,6 +903,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_rehab_core_fn_constructor_rehabcore_new(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_active_subscriptions(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
     external fun uniffi_rehab_core_fn_method_rehabcore_create_profile(`ptr`: Long,`profile`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_database_path(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -896,11 +919,17 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_export_backup(`ptr`: Long,`profileId`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_export_backup_to_file(`ptr`: Long,`profileId`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_export_csv(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_export_fhir(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_export_fhir_to_file(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,`path`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_import_backup(`ptr`: Long,`json`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_import_backup_file(`ptr`: Long,`path`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_health_connect_sessions(`ptr`: Long,`profileId`: Long,`from`: RustBuffer.ByValue,`to`: RustBuffer.ByValue,
     ): Long
@@ -946,7 +975,11 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_resume_session(`ptr`: Long,`sessionId`: Long,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_resume_session_async(`ptr`: Long,`sessionId`: Long,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_rehab_core_fn_method_rehabcore_start_session(`ptr`: Long,`profileId`: Long,`plan`: RustBuffer.ByValue,`utcOffsetMinutes`: Int,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_rehab_core_fn_method_rehabcore_start_session_async(`ptr`: Long,`profileId`: Long,`plan`: RustBuffer.ByValue,`utcOffsetMinutes`: Int,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_rehab_core_fn_clone_repcounter(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -998,6 +1031,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_rehab_core_fn_method_exercisesession_begin(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_rehab_core_fn_method_exercisesession_begin_async(`ptr`: Long,
+    ): Long
     external fun uniffi_rehab_core_fn_method_exercisesession_pause(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_exercisesession_plan(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1012,10 +1047,14 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_rehab_core_fn_method_exercisesession_skip(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_rehab_core_fn_method_exercisesession_skip_async(`ptr`: Long,
+    ): Long
     external fun uniffi_rehab_core_fn_method_exercisesession_state(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_exercisesession_stop(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_rehab_core_fn_method_exercisesession_stop_async(`ptr`: Long,
+    ): Long
     external fun uniffi_rehab_core_fn_method_exercisesession_summary(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_exercisesession_take_pushed_events(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1024,6 +1063,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_rehab_core_fn_method_exercisesession_tick(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_rehab_core_fn_method_exercisesession_tick_async(`ptr`: Long,
+    ): Long
     external fun uniffi_rehab_core_fn_clone_sessionlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_rehab_core_fn_free_sessionlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1151,6 +1192,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_active_subscriptions() and 0xFFFF) != 53720) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_create_profile() and 0xFFFF) != 23448) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1172,40 +1216,49 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_backup() and 0xFFFF) != 42222) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_csv() and 0xFFFF) != 12740) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_backup_to_file() and 0xFFFF) != 43225) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir() and 0xFFFF) != 36571) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_csv() and 0xFFFF) != 26938) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir() and 0xFFFF) != 4207) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_export_fhir_to_file() and 0xFFFF) != 36040) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup() and 0xFFFF) != 38499) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() and 0xFFFF) != 55503) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup_file() and 0xFFFF) != 28254) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() and 0xFFFF) != 53721) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() and 0xFFFF) != 27690) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_abandon_session() and 0xFFFF) != 49561) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() and 0xFFFF) != 12311) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_adherence() and 0xFFFF) != 22324) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_abandon_session() and 0xFFFF) != 48035) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_check_ins() and 0xFFFF) != 52618) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_adherence() and 0xFFFF) != 20906) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_goal() and 0xFFFF) != 51937) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_check_ins() and 0xFFFF) != 58038) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_totals() and 0xFFFF) != 39929) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_goal() and 0xFFFF) != 30641) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_exercise_trends() and 0xFFFF) != 19503) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_totals() and 0xFFFF) != 11438) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_pain_vs_reps() and 0xFFFF) != 1628) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_exercise_trends() and 0xFFFF) != 10837) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_pain_vs_reps() and 0xFFFF) != 30587) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_record_check_in() and 0xFFFF) != 28696) {
@@ -1217,22 +1270,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() and 0xFFFF) != 57701) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() and 0xFFFF) != 37319) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() and 0xFFFF) != 2919) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_streaks() and 0xFFFF) != 26779) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_streaks() and 0xFFFF) != 54518) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() and 0xFFFF) != 31887) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_unfinished_session() and 0xFFFF) != 32499) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_schedule() and 0xFFFF) != 60781) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() and 0xFFFF) != 51086) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_weekly_totals() and 0xFFFF) != 58158) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_therapist_report() and 0xFFFF) != 24756) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_therapist_report() and 0xFFFF) != 64141) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_catalog() and 0xFFFF) != 46180) {
@@ -1241,13 +1294,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_plan_from_routine() and 0xFFFF) != 6227) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_plan_today() and 0xFFFF) != 12255) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_plan_today() and 0xFFFF) != 22024) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_resume_session() and 0xFFFF) != 10458) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_resume_session() and 0xFFFF) != 49517) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_start_session() and 0xFFFF) != 23826) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_resume_session_async() and 0xFFFF) != 59043) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_start_session() and 0xFFFF) != 51574) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_start_session_async() and 0xFFFF) != 46961) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_repcounter_attempts() and 0xFFFF) != 9132) {
@@ -1295,6 +1354,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_begin() and 0xFFFF) != 53889) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_begin_async() and 0xFFFF) != 36021) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_pause() and 0xFFFF) != 62343) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1316,10 +1378,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_skip() and 0xFFFF) != 17853) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_skip_async() and 0xFFFF) != 10433) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_state() and 0xFFFF) != 35635) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_stop() and 0xFFFF) != 5921) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_stop_async() and 0xFFFF) != 11690) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_summary() and 0xFFFF) != 47154) {
@@ -1332,6 +1400,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_exercisesession_tick() and 0xFFFF) != 26019) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_rehab_core_checksum_method_exercisesession_tick_async() and 0xFFFF) != 14077) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_sessionlistener_on_event() and 0xFFFF) != 146) {
@@ -2246,7 +2317,10 @@ public object FfiConverterTypeDataListener: FfiConverter<DataListener, Long> {
 /**
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
- * that counted it returns. Calls are cheap and synchronous.
+ * that counted it returns. Sample pushes are cheap and synchronous; the calls
+ * that end or start a block or the session wait for the disk (fsync), so from
+ * the UI thread use their `async` forms (`beginAsync`, `skipAsync`,
+ * `stopAsync`, `tickAsync`), which run on the core's threads.
  *
  * When a write fails (a full disk), a call still returns every event it
  * stored; what could not be stored (a block's end, the next block, the
@@ -2260,6 +2334,11 @@ public interface ExerciseSessionInterface {
      * Starts the next block (from `Planned`, or ends a rest early).
      */
     fun `begin`(): List<SessionEvent>
+    
+    /**
+     * `begin` on the core's threads: the caller's thread never waits for the disk.
+     */
+    suspend fun `beginAsync`(): List<SessionEvent>
     
     /**
      * Pauses (samples are ignored until `resume`).
@@ -2302,6 +2381,11 @@ public interface ExerciseSessionInterface {
     fun `skip`(): List<SessionEvent>
     
     /**
+     * `skip` on the core's threads: the caller's thread never waits for the disk.
+     */
+    suspend fun `skipAsync`(): List<SessionEvent>
+    
+    /**
      * Where the session stands.
      */
     fun `state`(): SessionState
@@ -2311,6 +2395,11 @@ public interface ExerciseSessionInterface {
      * yet, the state stays and calling `stop` again (or any call) retries.
      */
     fun `stop`(): List<SessionEvent>
+    
+    /**
+     * `stop` on the core's threads: the caller's thread never waits for the disk.
+     */
+    suspend fun `stopAsync`(): List<SessionEvent>
     
     /**
      * Totals so far (final once finished).
@@ -2337,13 +2426,21 @@ public interface ExerciseSessionInterface {
      */
     fun `tick`(): List<SessionEvent>
     
+    /**
+     * `tick` on the core's threads (ending a rest starts the next block, a write).
+     */
+    suspend fun `tickAsync`(): List<SessionEvent>
+    
     companion object
 }
 
 /**
  * A live exercise session. Drive it from the sensor thread with batches of
  * samples (about one call per 100 ms); every rep is on disk before the call
- * that counted it returns. Calls are cheap and synchronous.
+ * that counted it returns. Sample pushes are cheap and synchronous; the calls
+ * that end or start a block or the session wait for the disk (fsync), so from
+ * the UI thread use their `async` forms (`beginAsync`, `skipAsync`,
+ * `stopAsync`, `tickAsync`), which run on the core's threads.
  *
  * When a write fails (a full disk), a call still returns every event it
  * stored; what could not be stored (a block's end, the next block, the
@@ -2468,6 +2565,30 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
     )
     }
     
+
+    
+    /**
+     * `begin` on the core's threads: the caller's thread never waits for the disk.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `beginAsync`() : List<SessionEvent> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_exercisesession_begin_async(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeSessionEvent.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -2597,6 +2718,30 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
 
     
     /**
+     * `skip` on the core's threads: the caller's thread never waits for the disk.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `skipAsync`() : List<SessionEvent> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_exercisesession_skip_async(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeSessionEvent.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Where the session stands.
      */override fun `state`(): SessionState {
             return FfiConverterTypeSessionState.lift(
@@ -2628,6 +2773,30 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
     )
     }
     
+
+    
+    /**
+     * `stop` on the core's threads: the caller's thread never waits for the disk.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `stopAsync`() : List<SessionEvent> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_exercisesession_stop_async(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeSessionEvent.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -2701,6 +2870,30 @@ open class ExerciseSession: Disposable, AutoCloseable, ExerciseSessionInterface
     )
     }
     
+
+    
+    /**
+     * `tick` on the core's threads (ending a rest starts the next block, a write).
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `tickAsync`() : List<SessionEvent> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_exercisesession_tick_async(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeSessionEvent.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
 
     
 
@@ -2846,6 +3039,12 @@ public object FfiConverterTypeExerciseSession: FfiConverter<ExerciseSession, Lon
 public interface RehabCoreInterface {
     
     /**
+     * How many data listeners are registered now (a leak check for tests and
+     * debug screens: a cancelled flow or stream leaves none behind).
+     */
+    fun `activeSubscriptions`(): kotlin.UInt
+    
+    /**
      * Creates a profile for one survivor.
      */
     suspend fun `createProfile`(`profile`: NewProfile): Profile
@@ -2883,16 +3082,30 @@ public interface RehabCoreInterface {
     suspend fun `exportBackup`(`profileId`: kotlin.Long?): kotlin.String
     
     /**
-     * Sessions, sets, reps and check-ins on the local days `from` to `to`
-     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     * Writes the backup of one profile (or of every profile when `profile_id`
+     * is null) straight to the file at `path`, streamed (never one big string,
+     * however long the history), through a temporary file renamed into place:
+     * a failure leaves no half-written file. Returns the file's size in bytes.
      */
-    suspend fun `exportCsv`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): CsvExport
+    suspend fun `exportBackupToFile`(`profileId`: kotlin.Long?, `path`: kotlin.String): kotlin.ULong
+    
+    /**
+     * Sessions, sets, reps and check-ins on the local days `from` to `to`
+     * (inclusive) as CSV texts for a spreadsheet.
+     */
+    suspend fun `exportCsv`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): CsvExport
     
     /**
      * A FHIR R4 Bundle (JSON) of exercise and pain Observations for the local
      * days `from` to `to` (inclusive), with the profile as its Patient.
      */
-    suspend fun `exportFhir`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): kotlin.String
+    suspend fun `exportFhir`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): kotlin.String
+    
+    /**
+     * `export_fhir` written straight to the file at `path` (streamed, whole or
+     * not at all). Returns the file's size in bytes.
+     */
+    suspend fun `exportFhirToFile`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `path`: kotlin.String): kotlin.ULong
     
     /**
      * Restores a backup as new profiles, all in one transaction. A malformed,
@@ -2906,17 +3119,23 @@ public interface RehabCoreInterface {
     suspend fun `importBackup`(`json`: kotlin.String): ImportSummary
     
     /**
+     * Restores the backup file at `path` (see `import_backup`); read here, so
+     * the app never holds the file's text.
+     */
+    suspend fun `importBackupFile`(`path`: kotlin.String): ImportSummary
+    
+    /**
      * One Health Connect exercise session (with a segment and repetition
      * count per set) for each ended session on the local days `from` to `to`
      * (inclusive), ready for `ExerciseSessionRecord`.
      */
-    suspend fun `healthConnectSessions`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<HealthConnectExerciseSession>
+    suspend fun `healthConnectSessions`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<HealthConnectExerciseSession>
     
     /**
      * One HealthKit workout (activity type, times, repetitions in metadata)
      * for each ended session on the local days `from` to `to` (inclusive).
      */
-    suspend fun `healthkitWorkouts`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<HealthKitWorkout>
+    suspend fun `healthkitWorkouts`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<HealthKitWorkout>
     
     /**
      * Closes a session a crash left active, as abandoned, keeping its reps.
@@ -2928,35 +3147,35 @@ public interface RehabCoreInterface {
      * How the days from `from` to `to` (up to `today`) measured up to the
      * daily goal in force and to the weekly schedule.
      */
-    suspend fun `adherence`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `today`: kotlin.String): Adherence
+    suspend fun `adherence`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `today`: LocalDate): Adherence
     
     /**
      * A profile's check-ins on the local days `from` to `to` (inclusive), oldest first.
      */
-    suspend fun `checkIns`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<CheckIn>
+    suspend fun `checkIns`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<CheckIn>
     
     /**
      * The daily goal in force on the local date `on`, if any.
      */
-    suspend fun `dailyGoal`(`profileId`: kotlin.Long, `on`: kotlin.String): DailyGoal?
+    suspend fun `dailyGoal`(`profileId`: kotlin.Long, `on`: LocalDate): DailyGoal?
     
     /**
      * Reps, attempts, sessions and active minutes for each local day from
      * `from` to `to` (inclusive), empty days included.
      */
-    suspend fun `dailyTotals`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<DayTotal>
+    suspend fun `dailyTotals`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<DayTotal>
     
     /**
      * Per-exercise trends (reps per minute, range of motion) day by day from
      * `from` to `to` (inclusive).
      */
-    suspend fun `exerciseTrends`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<ExerciseTrend>
+    suspend fun `exerciseTrends`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<ExerciseTrend>
     
     /**
      * Pain, stiffness and effort next to each day's reps and active minutes,
      * from `from` to `to` (inclusive), empty days included.
      */
-    suspend fun `painVsReps`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String): List<WellbeingDay>
+    suspend fun `painVsReps`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate): List<WellbeingDay>
     
     /**
      * Records a pain / stiffness / effort check-in, before or after a session
@@ -2984,7 +3203,7 @@ public interface RehabCoreInterface {
     /**
      * Current and longest practice streak as of the local date `today`.
      */
-    suspend fun `streaks`(`profileId`: kotlin.Long, `today`: kotlin.String): Streaks
+    suspend fun `streaks`(`profileId`: kotlin.Long, `today`: LocalDate): Streaks
     
     /**
      * The profile's session left active by a crash or kill, if any.
@@ -3000,18 +3219,18 @@ public interface RehabCoreInterface {
      * Totals for each whole week (starting on `first_day_of_week`) touching
      * `from` to `to`, empty weeks included.
      */
-    suspend fun `weeklyTotals`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `firstDayOfWeek`: Weekday): List<WeekTotal>
+    suspend fun `weeklyTotals`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `firstDayOfWeek`: Weekday): List<WeekTotal>
     
     /**
-     * The therapist's report for the local days `from` to `to` (inclusive,
-     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * The therapist's report for the local days `from` to `to`
+     * (inclusive): one self-contained HTML document (inline CSS and SVG
      * charts, no script, no network) with adherence to the weekly schedule,
      * reps and active minutes per day, per-exercise range-of-motion and pace
      * trends, pain and stiffness next to reps, and the check-in notes.
      * `language` is a tag such as "en" or "es-MX"; other languages get English.
      * Save it to a file and share it, or show it in a web view.
      */
-    suspend fun `therapistReport`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `language`: kotlin.String): kotlin.String
+    suspend fun `therapistReport`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `language`: kotlin.String): kotlin.String
     
     /**
      * The exercise catalog with texts in `language` ("en", "es"; an unknown
@@ -3030,16 +3249,22 @@ public interface RehabCoreInterface {
      * Today's plan for a profile: prescriptions first, then variety from what
      * was done on earlier days. `today` is the person's local date.
      */
-    suspend fun `planToday`(`profileId`: kotlin.Long, `today`: kotlin.String, `request`: PlanRequest): DailyPlan
+    suspend fun `planToday`(`profileId`: kotlin.Long, `today`: LocalDate, `request`: PlanRequest): DailyPlan
     
     /**
      * Picks up the session a crash or app kill left unfinished (see
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
      * and the session continues with the next block (call `begin`). Throws
      * `InvalidState` for a session that is over, or that another process or app
-     * instance is still driving.
+     * instance is still driving. It writes to the disk: from the UI thread use
+     * `resumeSessionAsync`.
      */
     fun `resumeSession`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
+    
+    /**
+     * `resume_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    suspend fun `resumeSessionAsync`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
     
     /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
@@ -3047,9 +3272,14 @@ public interface RehabCoreInterface {
      * time); `language` is for reasons shown to the person. Throws
      * `InvalidState` while the profile has an active session: one left by a
      * crash (resume or abandon it first), or one another process or app instance
-     * is driving.
+     * is driving. It writes to the disk: from the UI thread use `startSessionAsync`.
      */
     fun `startSession`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
+    
+    /**
+     * `start_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    suspend fun `startSessionAsync`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession
     
     companion object
 }
@@ -3180,6 +3410,23 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
             UniffiLib.uniffi_rehab_core_fn_clone_rehabcore(handle, status)
         }
     }
+
+    
+    /**
+     * How many data listeners are registered now (a leak check for tests and
+     * debug screens: a cancelled flow or stream leaves none behind).
+     */override fun `activeSubscriptions`(): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_rehab_core_fn_method_rehabcore_active_subscriptions(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -3334,20 +3581,49 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
 
     
     /**
-     * Sessions, sets, reps and check-ins on the local days `from` to `to`
-     * (inclusive, "YYYY-MM-DD") as CSV texts for a spreadsheet.
+     * Writes the backup of one profile (or of every profile when `profile_id`
+     * is null) straight to the file at `path`, streamed (never one big string,
+     * however long the history), through a temporary file renamed into place:
+     * a failure leaves no half-written file. Returns the file's size in bytes.
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `exportCsv`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : CsvExport {
+    override suspend fun `exportBackupToFile`(`profileId`: kotlin.Long?, `path`: kotlin.String) : kotlin.ULong {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_backup_to_file(
+                uniffiHandle,
+                
+        FfiConverterOptionalLong.lower(`profileId`),
+        FfiConverterString.lower(`path`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterULong.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Sessions, sets, reps and check-ins on the local days `from` to `to`
+     * (inclusive) as CSV texts for a spreadsheet.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `exportCsv`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : CsvExport {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_csv(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3367,15 +3643,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `exportFhir`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : kotlin.String {
+    override suspend fun `exportFhir`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : kotlin.String {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_fhir(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3383,6 +3659,35 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
         { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterString.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `export_fhir` written straight to the file at `path` (streamed, whole or
+     * not at all). Returns the file's size in bytes.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `exportFhirToFile`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `path`: kotlin.String) : kotlin.ULong {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_export_fhir_to_file(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`profileId`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
+        FfiConverterString.lower(`path`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterULong.lift(it) },
         // Error FFI converter
         RehabException.ErrorHandler,
     )
@@ -3421,21 +3726,47 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
 
     
     /**
+     * Restores the backup file at `path` (see `import_backup`); read here, so
+     * the app never holds the file's text.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `importBackupFile`(`path`: kotlin.String) : ImportSummary {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_import_backup_file(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`path`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImportSummary.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * One Health Connect exercise session (with a segment and repetition
      * count per set) for each ended session on the local days `from` to `to`
      * (inclusive), ready for `ExerciseSessionRecord`.
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `healthConnectSessions`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<HealthConnectExerciseSession> {
+    override suspend fun `healthConnectSessions`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<HealthConnectExerciseSession> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_health_connect_sessions(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3455,15 +3786,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `healthkitWorkouts`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<HealthKitWorkout> {
+    override suspend fun `healthkitWorkouts`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<HealthKitWorkout> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_healthkit_workouts(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3509,16 +3840,16 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `adherence`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `today`: kotlin.String) : Adherence {
+    override suspend fun `adherence`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `today`: LocalDate) : Adherence {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_adherence(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
-        FfiConverterString.lower(`today`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`today`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3537,15 +3868,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `checkIns`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<CheckIn> {
+    override suspend fun `checkIns`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<CheckIn> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_check_ins(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3564,14 +3895,14 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `dailyGoal`(`profileId`: kotlin.Long, `on`: kotlin.String) : DailyGoal? {
+    override suspend fun `dailyGoal`(`profileId`: kotlin.Long, `on`: LocalDate) : DailyGoal? {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_daily_goal(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`on`),
+        FfiConverterTypeLocalDate.lower(`on`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3591,15 +3922,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `dailyTotals`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<DayTotal> {
+    override suspend fun `dailyTotals`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<DayTotal> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_daily_totals(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3619,15 +3950,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `exerciseTrends`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<ExerciseTrend> {
+    override suspend fun `exerciseTrends`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<ExerciseTrend> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_exercise_trends(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3647,15 +3978,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `painVsReps`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String) : List<WellbeingDay> {
+    override suspend fun `painVsReps`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate) : List<WellbeingDay> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_pain_vs_reps(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3781,14 +4112,14 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `streaks`(`profileId`: kotlin.Long, `today`: kotlin.String) : Streaks {
+    override suspend fun `streaks`(`profileId`: kotlin.Long, `today`: LocalDate) : Streaks {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_streaks(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`today`),
+        FfiConverterTypeLocalDate.lower(`today`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -3858,15 +4189,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `weeklyTotals`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `firstDayOfWeek`: Weekday) : List<WeekTotal> {
+    override suspend fun `weeklyTotals`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `firstDayOfWeek`: Weekday) : List<WeekTotal> {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_weekly_totals(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
         FfiConverterTypeWeekday.lower(`firstDayOfWeek`),
             )
         },
@@ -3882,8 +4213,8 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
 
     
     /**
-     * The therapist's report for the local days `from` to `to` (inclusive,
-     * "YYYY-MM-DD"): one self-contained HTML document (inline CSS and SVG
+     * The therapist's report for the local days `from` to `to`
+     * (inclusive): one self-contained HTML document (inline CSS and SVG
      * charts, no script, no network) with adherence to the weekly schedule,
      * reps and active minutes per day, per-exercise range-of-motion and pace
      * trends, pain and stiffness next to reps, and the check-in notes.
@@ -3892,15 +4223,15 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `therapistReport`(`profileId`: kotlin.Long, `from`: kotlin.String, `to`: kotlin.String, `language`: kotlin.String) : kotlin.String {
+    override suspend fun `therapistReport`(`profileId`: kotlin.Long, `from`: LocalDate, `to`: LocalDate, `language`: kotlin.String) : kotlin.String {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_therapist_report(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`from`),
-        FfiConverterString.lower(`to`),
+        FfiConverterTypeLocalDate.lower(`from`),
+        FfiConverterTypeLocalDate.lower(`to`),
         FfiConverterString.lower(`language`),
             )
         },
@@ -3969,14 +4300,14 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `planToday`(`profileId`: kotlin.Long, `today`: kotlin.String, `request`: PlanRequest) : DailyPlan {
+    override suspend fun `planToday`(`profileId`: kotlin.Long, `today`: LocalDate, `request`: PlanRequest) : DailyPlan {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_rehab_core_fn_method_rehabcore_plan_today(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`profileId`),
-        FfiConverterString.lower(`today`),
+        FfiConverterTypeLocalDate.lower(`today`),
         FfiConverterTypePlanRequest.lower(`request`),
             )
         },
@@ -3996,7 +4327,8 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
      * `unfinishedSession`): stored reps stay, the interrupted block is closed,
      * and the session continues with the next block (call `begin`). Throws
      * `InvalidState` for a session that is over, or that another process or app
-     * instance is still driving.
+     * instance is still driving. It writes to the disk: from the UI thread use
+     * `resumeSessionAsync`.
      */
     @Throws(RehabException::class)override fun `resumeSession`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession {
             return FfiConverterTypeExerciseSession.lift(
@@ -4016,12 +4348,39 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
 
     
     /**
+     * `resume_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `resumeSessionAsync`(`sessionId`: kotlin.Long, `language`: kotlin.String, `listener`: SessionListener?) : ExerciseSession {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_resume_session_async(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`sessionId`),
+        FfiConverterString.lower(`language`),
+        FfiConverterOptionalTypeSessionListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeExerciseSession.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Starts a live session of `plan` for a profile. `utc_offset_minutes` is
      * the device's current offset (days and streaks are counted in local
      * time); `language` is for reasons shown to the person. Throws
      * `InvalidState` while the profile has an active session: one left by a
      * crash (resume or abandon it first), or one another process or app instance
-     * is driving.
+     * is driving. It writes to the disk: from the UI thread use `startSessionAsync`.
      */
     @Throws(RehabException::class)override fun `startSession`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?): ExerciseSession {
             return FfiConverterTypeExerciseSession.lift(
@@ -4040,6 +4399,35 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     )
     }
     
+
+    
+    /**
+     * `start_session` on the core's threads: the caller's thread never waits for the disk.
+     */
+    @Throws(RehabException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `startSessionAsync`(`profileId`: kotlin.Long, `plan`: DailyPlan, `utcOffsetMinutes`: kotlin.Int, `language`: kotlin.String, `listener`: SessionListener?) : ExerciseSession {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_rehab_core_fn_method_rehabcore_start_session_async(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`profileId`),
+        FfiConverterTypeDailyPlan.lower(`plan`),
+        FfiConverterInt.lower(`utcOffsetMinutes`),
+        FfiConverterString.lower(`language`),
+        FfiConverterOptionalTypeSessionListener.lower(`listener`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_rehab_core_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_rehab_core_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_rehab_core_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeExerciseSession.lift(it) },
+        // Error FFI converter
+        RehabException.ErrorHandler,
+    )
+    }
 
     
 
@@ -4701,7 +5089,7 @@ public object FfiConverterTypeRepCounter: FfiConverter<RepCounter, Long> {
 /**
  * Implemented by the app to hear a live session's events as they happen
  * (the same events each call also returns). Called on the thread that made
- * the call.
+ * the call, or on a core thread for the `async` calls (`beginAsync`, ...).
  */
 public interface SessionListener {
     
@@ -4716,7 +5104,7 @@ public interface SessionListener {
 /**
  * Implemented by the app to hear a live session's events as they happen
  * (the same events each call also returns). Called on the thread that made
- * the call.
+ * the call, or on a core thread for the `async` calls (`beginAsync`, ...).
  */
 open class SessionListenerImpl: Disposable, AutoCloseable, SessionListener
 {
@@ -5231,37 +5619,37 @@ data class Adherence (
     /**
      * Each day of the range up to today, oldest first.
      */
-    var `days`: List<AdherenceDay>
+    val `days`: List<AdherenceDay>
     , 
     /**
      * Days that had a goal (today only once it is met).
      */
-    var `goalDays`: kotlin.UInt
+    val `goalDays`: kotlin.UInt
     , 
     /**
      * Of those, days on which the goal was met.
      */
-    var `goalDaysMet`: kotlin.UInt
+    val `goalDaysMet`: kotlin.UInt
     , 
     /**
      * Days the schedule planned practice (today only once practised).
      */
-    var `scheduledDays`: kotlin.UInt
+    val `scheduledDays`: kotlin.UInt
     , 
     /**
      * Of those, days with practice.
      */
-    var `scheduledDaysPracticed`: kotlin.UInt
+    val `scheduledDaysPracticed`: kotlin.UInt
     , 
     /**
      * `goal_days_met / goal_days` (None when no day had a goal).
      */
-    var `goalRate`: kotlin.Double?
+    val `goalRate`: kotlin.Double?
     , 
     /**
      * `scheduled_days_practiced / scheduled_days` (None when nothing was scheduled).
      */
-    var `scheduleRate`: kotlin.Double?
+    val `scheduleRate`: kotlin.Double?
     
 ){
     
@@ -5318,37 +5706,37 @@ data class AdherenceDay (
     /**
      * The local day.
      */
-    var `date`: LocalDate
+    val `date`: LocalDate
     , 
     /**
      * Reps counted that day.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Minutes spent moving.
      */
-    var `activeMinutes`: kotlin.Double
+    val `activeMinutes`: kotlin.Double
     , 
     /**
      * The goal in force that day, if any.
      */
-    var `goal`: DailyGoal?
+    val `goal`: DailyGoal?
     , 
     /**
      * Whether the goal was met (None without a goal).
      */
-    var `goalMet`: kotlin.Boolean?
+    val `goalMet`: kotlin.Boolean?
     , 
     /**
      * Whether the schedule planned practice that day.
      */
-    var `scheduled`: kotlin.Boolean
+    val `scheduled`: kotlin.Boolean
     , 
     /**
      * Whether there was any practice that day.
      */
-    var `practiced`: kotlin.Boolean
+    val `practiced`: kotlin.Boolean
     
 ){
     
@@ -5405,22 +5793,22 @@ data class AttemptRecord (
     /**
      * Start, UTC milliseconds.
      */
-    var `startedAtMs`: kotlin.Long
+    val `startedAtMs`: kotlin.Long
     , 
     /**
      * End, UTC milliseconds.
      */
-    var `endedAtMs`: kotlin.Long
+    val `endedAtMs`: kotlin.Long
     , 
     /**
      * Amplitude reached, >= 0.
      */
-    var `amplitude`: kotlin.Double
+    val `amplitude`: kotlin.Double
     , 
     /**
      * Peak speed, >= 0.
      */
-    var `peakSpeed`: kotlin.Double
+    val `peakSpeed`: kotlin.Double
     
 ){
     
@@ -5468,12 +5856,12 @@ data class CatalogEntry (
     /**
      * The exercise (ids, region, placement, hint, targets).
      */
-    var `exercise`: Exercise
+    val `exercise`: Exercise
     , 
     /**
      * Name and plain-language steps.
      */
-    var `text`: ExerciseText
+    val `text`: ExerciseText
     
 ){
     
@@ -5515,12 +5903,12 @@ data class CheckIn (
     /**
      * Database id.
      */
-    var `id`: kotlin.Long
+    val `id`: kotlin.Long
     , 
     /**
      * What was reported.
      */
-    var `values`: NewCheckIn
+    val `values`: NewCheckIn
     
 ){
     
@@ -5562,47 +5950,47 @@ data class CompletedBlock (
     /**
      * Catalog id of the exercise.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * The side exercised.
      */
-    var `side`: Side
+    val `side`: Side
     , 
     /**
      * Reps aimed for.
      */
-    var `targetReps`: kotlin.UInt?
+    val `targetReps`: kotlin.UInt?
     , 
     /**
      * Target amplitude.
      */
-    var `targetRange`: kotlin.Double?
+    val `targetRange`: kotlin.Double?
     , 
     /**
      * Start, UTC milliseconds.
      */
-    var `startedAtMs`: kotlin.Long
+    val `startedAtMs`: kotlin.Long
     , 
     /**
      * End, UTC milliseconds.
      */
-    var `endedAtMs`: kotlin.Long
+    val `endedAtMs`: kotlin.Long
     , 
     /**
      * Time spent moving, milliseconds.
      */
-    var `activeMs`: kotlin.Long
+    val `activeMs`: kotlin.Long
     , 
     /**
      * The reps, in order.
      */
-    var `reps`: List<RepRecord>
+    val `reps`: List<RepRecord>
     , 
     /**
      * The attempts, in order.
      */
-    var `attempts`: List<AttemptRecord>
+    val `attempts`: List<AttemptRecord>
     
 ){
     
@@ -5666,37 +6054,37 @@ data class CompletedSession (
     /**
      * Whose session it is.
      */
-    var `profileId`: kotlin.Long
+    val `profileId`: kotlin.Long
     , 
     /**
      * Start, UTC milliseconds.
      */
-    var `startedAtMs`: kotlin.Long
+    val `startedAtMs`: kotlin.Long
     , 
     /**
      * UTC offset at the start, minutes.
      */
-    var `utcOffsetMin`: kotlin.Int
+    val `utcOffsetMin`: kotlin.Int
     , 
     /**
      * End, UTC milliseconds.
      */
-    var `endedAtMs`: kotlin.Long
+    val `endedAtMs`: kotlin.Long
     , 
     /**
      * Time spent moving, milliseconds.
      */
-    var `activeMs`: kotlin.Long
+    val `activeMs`: kotlin.Long
     , 
     /**
      * The plan, as JSON ("{}" if none).
      */
-    var `planJson`: kotlin.String
+    val `planJson`: kotlin.String
     , 
     /**
      * The blocks, in order.
      */
-    var `blocks`: List<CompletedBlock>
+    val `blocks`: List<CompletedBlock>
     
 ){
     
@@ -5753,38 +6141,38 @@ data class CountedRep (
     /**
      * True for a rep that reached the target range, false for an attempt.
      */
-    var `reachedTarget`: kotlin.Boolean
+    val `reachedTarget`: kotlin.Boolean
     , 
     /**
      * Position among all movements of this counter, from 0.
      */
-    var `index`: kotlin.UInt
+    val `index`: kotlin.UInt
     , 
     /**
      * When the movement began, seconds on the samples' clock.
      */
-    var `startS`: kotlin.Double
+    val `startS`: kotlin.Double
     , 
     /**
      * When it was back, seconds.
      */
-    var `endS`: kotlin.Double
+    val `endS`: kotlin.Double
     , 
     /**
      * Range-of-motion proxy: radians for motion (g of acceleration when `travel`), the
      * signal's unit otherwise.
      */
-    var `amplitude`: kotlin.Float
+    val `amplitude`: kotlin.Float
     , 
     /**
      * Seconds it took.
      */
-    var `durationS`: kotlin.Float
+    val `durationS`: kotlin.Float
     , 
     /**
      * Peak speed (rad/s; m/s when `travel`; or units/s).
      */
-    var `peakSpeed`: kotlin.Float
+    val `peakSpeed`: kotlin.Float
     , 
     /**
      * Counted on the limb's travel (gravity-removed acceleration brought to a
@@ -5792,7 +6180,7 @@ data class CountedRep (
      * such as a press, wiping or an upright row. Then `amplitude` is in metres. A set can
      * hold both kinds: counting moves to the travel a few reps in.
      */
-    var `travel`: kotlin.Boolean
+    val `travel`: kotlin.Boolean
     
 ){
     
@@ -5853,23 +6241,23 @@ data class CountingHint (
     /**
      * The signal the exercise is counted from.
      */
-    var `signal`: Signal
+    val `signal`: Signal
     , 
     /**
      * IMU only: the gyroscope axis the movement rotates about with the usual
      * placement; `None` = find the axis online.
      */
-    var `axis`: Axis?
+    val `axis`: Axis?
     , 
     /**
      * Shortest plausible repetition, seconds.
      */
-    var `repSMin`: kotlin.Float
+    val `repSMin`: kotlin.Float
     , 
     /**
      * Longest plausible repetition, seconds (impaired movement is slow).
      */
-    var `repSMax`: kotlin.Float
+    val `repSMax`: kotlin.Float
     , 
     /**
      * Smallest excursion that can be a repetition, in the hint's unit
@@ -5877,14 +6265,14 @@ data class CountingHint (
      * travel for a [`Motion::Travel`] hint): an absolute floor so tremor never
      * counts.
      */
-    var `minRange`: kotlin.Float
+    val `minRange`: kotlin.Float
     , 
     /**
      * IMU only: whether the movement mostly turns or travels; `None` when it
      * is not clear (the counter follows both and counts on whichever repeats).
      * Missing in older catalog data, which reads as `None`.
      */
-    var `motion`: Motion?
+    val `motion`: Motion?
     
 ){
     
@@ -5941,22 +6329,22 @@ data class CsvExport (
     /**
      * One row per session.
      */
-    var `sessions`: kotlin.String
+    val `sessions`: kotlin.String
     , 
     /**
      * One row per set (exercise block).
      */
-    var `sets`: kotlin.String
+    val `sets`: kotlin.String
     , 
     /**
      * One row per rep or attempt.
      */
-    var `reps`: kotlin.String
+    val `reps`: kotlin.String
     , 
     /**
      * One row per check-in.
      */
-    var `checkIns`: kotlin.String
+    val `checkIns`: kotlin.String
     
 ){
     
@@ -6004,17 +6392,17 @@ data class DailyGoal (
     /**
      * First local day the goal applies to.
      */
-    var `effectiveFrom`: LocalDate
+    val `effectiveFrom`: LocalDate
     , 
     /**
      * Reps to reach each day (None: no rep goal).
      */
-    var `reps`: kotlin.UInt?
+    val `reps`: kotlin.UInt?
     , 
     /**
      * Minutes of movement to reach each day (None: no time goal).
      */
-    var `activeMinutes`: kotlin.UInt?
+    val `activeMinutes`: kotlin.UInt?
     
 ){
     
@@ -6059,22 +6447,22 @@ data class DailyPlan (
     /**
      * The blocks, in order.
      */
-    var `blocks`: List<PlannedBlock>
+    val `blocks`: List<PlannedBlock>
     , 
     /**
      * Estimated seconds for the whole plan: setup, movement and rests.
      */
-    var `estTotalS`: kotlin.UInt
+    val `estTotalS`: kotlin.UInt
     , 
     /**
      * Repetitions over all blocks.
      */
-    var `totalReps`: kotlin.UInt
+    val `totalReps`: kotlin.UInt
     , 
     /**
      * The prescriptions due today alone exceed the time budget.
      */
-    var `overBudget`: kotlin.Boolean
+    val `overBudget`: kotlin.Boolean
     
 ){
     
@@ -6122,27 +6510,27 @@ data class DayTotal (
     /**
      * The local day.
      */
-    var `date`: LocalDate
+    val `date`: LocalDate
     , 
     /**
      * Reps counted that day.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Attempts that did not count as a rep.
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
     , 
     /**
      * Sessions started that day.
      */
-    var `sessions`: kotlin.UInt
+    val `sessions`: kotlin.UInt
     , 
     /**
      * Minutes spent moving.
      */
-    var `activeMinutes`: kotlin.Double
+    val `activeMinutes`: kotlin.Double
     
 ){
     
@@ -6193,47 +6581,47 @@ data class Exercise (
     /**
      * Stable snake_case id ("wrist_flexion_extension"); stored with every rep.
      */
-    var `id`: kotlin.String
+    val `id`: kotlin.String
     , 
     /**
      * The body area it works.
      */
-    var `region`: BodyRegion
+    val `region`: BodyRegion
     , 
     /**
      * One side at a time, or both together.
      */
-    var `laterality`: Laterality
+    val `laterality`: Laterality
     , 
     /**
      * Sitting or standing.
      */
-    var `position`: Position
+    val `position`: Position
     , 
     /**
      * How the phone or sensor is held or strapped on.
      */
-    var `placement`: Placement
+    val `placement`: Placement
     , 
     /**
      * Difficulty, 1 (easiest, little movement needed) to 3.
      */
-    var `level`: kotlin.UByte
+    val `level`: kotlin.UByte
     , 
     /**
      * A movement exercise or task practice.
      */
-    var `kind`: ExerciseKind
+    val `kind`: ExerciseKind
     , 
     /**
      * What the rep counter can expect.
      */
-    var `hint`: CountingHint
+    val `hint`: CountingHint
     , 
     /**
      * Default targets and adaptation bounds.
      */
-    var `target`: TargetDefaults
+    val `target`: TargetDefaults
     
 ){
     
@@ -6296,47 +6684,47 @@ data class ExerciseResult (
     /**
      * Position of the block in the plan, from 0.
      */
-    var `blockIndex`: kotlin.UInt
+    val `blockIndex`: kotlin.UInt
     , 
     /**
      * Catalog id of the exercise.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * The side trained.
      */
-    var `side`: Side
+    val `side`: Side
     , 
     /**
      * Reps planned.
      */
-    var `targetReps`: kotlin.UInt
+    val `targetReps`: kotlin.UInt
     , 
     /**
      * Reps counted (reached the target range).
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Movements that fell short.
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
     , 
     /**
      * Mean amplitude of the reps, if any.
      */
-    var `meanAmplitude`: kotlin.Float?
+    val `meanAmplitude`: kotlin.Float?
     , 
     /**
      * Seconds of exercising (pauses excluded).
      */
-    var `activeS`: kotlin.UInt
+    val `activeS`: kotlin.UInt
     , 
     /**
      * The block was skipped or stopped before its target.
      */
-    var `stoppedEarly`: kotlin.Boolean
+    val `stoppedEarly`: kotlin.Boolean
     
 ){
     
@@ -6399,12 +6787,12 @@ data class ExerciseText (
     /**
      * Short name, e.g. "Wrist up and down".
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * A few short steps, a few words each.
      */
-    var `steps`: List<kotlin.String>
+    val `steps`: List<kotlin.String>
     
 ){
     
@@ -6446,22 +6834,22 @@ data class ExerciseTrend (
     /**
      * Catalog id of the exercise.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * Days on which the exercise was practised, oldest first.
      */
-    var `points`: List<TrendPoint>
+    val `points`: List<TrendPoint>
     , 
     /**
      * Least-squares change of reps per minute per week (None with fewer than two days).
      */
-    var `repsPerMinuteChangePerWeek`: kotlin.Double?
+    val `repsPerMinuteChangePerWeek`: kotlin.Double?
     , 
     /**
      * Least-squares change of the mean range of motion per week (None with fewer than two days).
      */
-    var `meanRangeChangePerWeek`: kotlin.Double?
+    val `meanRangeChangePerWeek`: kotlin.Double?
     
 ){
     
@@ -6509,27 +6897,27 @@ data class HealthConnectExerciseSegment (
     /**
      * `startTime`, UTC milliseconds.
      */
-    var `startTimeMs`: kotlin.Long
+    val `startTimeMs`: kotlin.Long
     , 
     /**
      * `endTime`, UTC milliseconds (after `start_time_ms`).
      */
-    var `endTimeMs`: kotlin.Long
+    val `endTimeMs`: kotlin.Long
     , 
     /**
      * `segmentType`: `EXERCISE_SEGMENT_TYPE_OTHER_WORKOUT` (38).
      */
-    var `segmentType`: kotlin.Int
+    val `segmentType`: kotlin.Int
     , 
     /**
      * `repetitions`: reps counted in the set (>= 0).
      */
-    var `repetitions`: kotlin.Int
+    val `repetitions`: kotlin.Int
     , 
     /**
      * The app's exercise id (for the shell's own use; Health Connect has no field for it).
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     
 ){
     
@@ -6580,42 +6968,42 @@ data class HealthConnectExerciseSession (
     /**
      * For `Metadata.clientRecordId`: stable per session, so writing again updates.
      */
-    var `clientRecordId`: kotlin.String
+    val `clientRecordId`: kotlin.String
     , 
     /**
      * For `Metadata.clientRecordVersion`.
      */
-    var `clientRecordVersion`: kotlin.Long
+    val `clientRecordVersion`: kotlin.Long
     , 
     /**
      * `startTime`, UTC milliseconds.
      */
-    var `startTimeMs`: kotlin.Long
+    val `startTimeMs`: kotlin.Long
     , 
     /**
      * `endTime`, UTC milliseconds (after `start_time_ms`).
      */
-    var `endTimeMs`: kotlin.Long
+    val `endTimeMs`: kotlin.Long
     , 
     /**
      * `startZoneOffset` and `endZoneOffset`, seconds east of UTC.
      */
-    var `zoneOffsetSeconds`: kotlin.Int
+    val `zoneOffsetSeconds`: kotlin.Int
     , 
     /**
      * `exerciseType`: `EXERCISE_TYPE_CALISTHENICS` (13).
      */
-    var `exerciseType`: kotlin.Int
+    val `exerciseType`: kotlin.Int
     , 
     /**
      * `title`: the session's exercises, e.g. "wrist_flexion, elbow_flexion".
      */
-    var `title`: kotlin.String
+    val `title`: kotlin.String
     , 
     /**
      * `segments`: one per set, in order, inside the session, not overlapping.
      */
-    var `segments`: List<HealthConnectExerciseSegment>
+    val `segments`: List<HealthConnectExerciseSegment>
     
 ){
     
@@ -6675,43 +7063,50 @@ data class HealthKitWorkout (
     /**
      * The `HKWorkoutActivityType` case name: "preparationAndRecovery".
      */
-    var `activityType`: kotlin.String
+    val `activityType`: kotlin.String
     , 
     /**
      * Start, UTC milliseconds.
      */
-    var `startMs`: kotlin.Long
+    val `startMs`: kotlin.Long
     , 
     /**
      * End, UTC milliseconds (after the start).
      */
-    var `endMs`: kotlin.Long
+    val `endMs`: kotlin.Long
     , 
     /**
      * Time spent moving, seconds (the workout's duration; start to end includes rests).
      */
-    var `activeSeconds`: kotlin.Double
+    val `activeSeconds`: kotlin.Double
     , 
     /**
      * Value for `HKMetadataKeySyncIdentifier`: stable per session.
      */
-    var `syncIdentifier`: kotlin.String
+    val `syncIdentifier`: kotlin.String
     , 
     /**
      * Value for `HKMetadataKeySyncVersion`.
      */
-    var `syncVersion`: kotlin.Long
+    val `syncVersion`: kotlin.Long
     , 
     /**
      * Value for `HKMetadataKeyTimeZone` (the profile's IANA name).
      */
-    var `timeZone`: kotlin.String
+    val `timeZone`: kotlin.String
     , 
     /**
      * The app's metadata: [`HK_KEY_REPETITIONS`] and one
      * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
      */
-    var `metadata`: Map<kotlin.String, kotlin.String>
+    val `metadata`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * One `HKWorkoutActivity` per set, in order, inside the workout and not
+     * overlapping (`HKWorkoutBuilder.addWorkoutActivity`, iOS 16 and later;
+     * earlier iOS saves the workout without them).
+     */
+    val `activities`: List<HealthKitWorkoutActivity>
     
 ){
     
@@ -6736,6 +7131,7 @@ public object FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer<HealthKit
             FfiConverterLong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterMapStringString.read(buf),
+            FfiConverterSequenceTypeHealthKitWorkoutActivity.read(buf),
         )
     }
 
@@ -6747,7 +7143,8 @@ public object FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer<HealthKit
             FfiConverterString.allocationSize(value.`syncIdentifier`) +
             FfiConverterLong.allocationSize(value.`syncVersion`) +
             FfiConverterString.allocationSize(value.`timeZone`) +
-            FfiConverterMapStringString.allocationSize(value.`metadata`)
+            FfiConverterMapStringString.allocationSize(value.`metadata`) +
+            FfiConverterSequenceTypeHealthKitWorkoutActivity.allocationSize(value.`activities`)
     )
 
     override fun write(value: HealthKitWorkout, buf: ByteBuffer) {
@@ -6759,6 +7156,78 @@ public object FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer<HealthKit
             FfiConverterLong.write(value.`syncVersion`, buf)
             FfiConverterString.write(value.`timeZone`, buf)
             FfiConverterMapStringString.write(value.`metadata`, buf)
+            FfiConverterSequenceTypeHealthKitWorkoutActivity.write(value.`activities`, buf)
+    }
+}
+
+
+
+/**
+ * One set of a workout, for an `HKWorkoutActivity`.
+ */
+data class HealthKitWorkoutActivity (
+    /**
+     * The activity's `HKWorkoutConfiguration.activityType` case name (as the workout's).
+     */
+    val `activityType`: kotlin.String
+    , 
+    /**
+     * Start, UTC milliseconds.
+     */
+    val `startMs`: kotlin.Long
+    , 
+    /**
+     * End, UTC milliseconds (after the start).
+     */
+    val `endMs`: kotlin.Long
+    , 
+    /**
+     * The app's exercise id, for the activity's metadata.
+     */
+    val `exerciseId`: kotlin.String
+    , 
+    /**
+     * Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
+     */
+    val `repetitions`: kotlin.Int
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHealthKitWorkoutActivity: FfiConverterRustBuffer<HealthKitWorkoutActivity> {
+    override fun read(buf: ByteBuffer): HealthKitWorkoutActivity {
+        return HealthKitWorkoutActivity(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HealthKitWorkoutActivity) = (
+            FfiConverterString.allocationSize(value.`activityType`) +
+            FfiConverterLong.allocationSize(value.`startMs`) +
+            FfiConverterLong.allocationSize(value.`endMs`) +
+            FfiConverterString.allocationSize(value.`exerciseId`) +
+            FfiConverterInt.allocationSize(value.`repetitions`)
+    )
+
+    override fun write(value: HealthKitWorkoutActivity, buf: ByteBuffer) {
+            FfiConverterString.write(value.`activityType`, buf)
+            FfiConverterLong.write(value.`startMs`, buf)
+            FfiConverterLong.write(value.`endMs`, buf)
+            FfiConverterString.write(value.`exerciseId`, buf)
+            FfiConverterInt.write(value.`repetitions`, buf)
     }
 }
 
@@ -6771,22 +7240,22 @@ data class ImportSummary (
     /**
      * The new profiles' ids, in file order (every imported row gets a new id).
      */
-    var `profileIds`: List<kotlin.Long>
+    val `profileIds`: List<kotlin.Long>
     , 
     /**
      * Sessions added.
      */
-    var `sessions`: kotlin.ULong
+    val `sessions`: kotlin.ULong
     , 
     /**
      * Reps added.
      */
-    var `reps`: kotlin.ULong
+    val `reps`: kotlin.ULong
     , 
     /**
      * Check-ins added.
      */
-    var `checkIns`: kotlin.ULong
+    val `checkIns`: kotlin.ULong
     
 ){
     
@@ -6834,12 +7303,12 @@ data class LanguageInfo (
     /**
      * ISO 639-1 code, e.g. "en", "es".
      */
-    var `code`: kotlin.String
+    val `code`: kotlin.String
     , 
     /**
      * The language's own name, e.g. "Español".
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     
 ){
     
@@ -6881,42 +7350,42 @@ data class NewCheckIn (
     /**
      * Whose check-in it is.
      */
-    var `profileId`: kotlin.Long
+    val `profileId`: kotlin.Long
     , 
     /**
      * Before or after a session, or on its own.
      */
-    var `timing`: CheckInTiming
+    val `timing`: CheckInTiming
     , 
     /**
      * When, UTC milliseconds.
      */
-    var `recordedAtMs`: kotlin.Long
+    val `recordedAtMs`: kotlin.Long
     , 
     /**
      * The phone's UTC offset at that moment, minutes.
      */
-    var `utcOffsetMin`: kotlin.Int
+    val `utcOffsetMin`: kotlin.Int
     , 
     /**
      * Pain on the 0-10 numeric rating scale.
      */
-    var `pain`: kotlin.UByte?
+    val `pain`: kotlin.UByte?
     , 
     /**
      * Stiffness of the affected limb, Modified Ashworth grade.
      */
-    var `spasticity`: Spasticity?
+    val `spasticity`: Spasticity?
     , 
     /**
      * Perceived effort, 0-10 (Borg CR10).
      */
-    var `effort`: kotlin.UByte?
+    val `effort`: kotlin.UByte?
     , 
     /**
      * Free note (up to 2,000 characters; may be empty).
      */
-    var `note`: kotlin.String
+    val `note`: kotlin.String
     
 ){
     
@@ -6976,18 +7445,18 @@ data class NewProfile (
     /**
      * Display name (1-200 characters).
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * The side the stroke affected.
      */
-    var `affectedSide`: Side
+    val `affectedSide`: Side
     , 
     /**
      * IANA time-zone name, e.g. "Europe/Madrid" (for display; day boundaries
      * use the UTC offset recorded with each session).
      */
-    var `timeZone`: kotlin.String
+    val `timeZone`: kotlin.String
     
 ){
     
@@ -7032,33 +7501,33 @@ data class PlanRequest (
     /**
      * The person's level, 1 (least movement) to 3.
      */
-    var `level`: kotlin.UByte
+    val `level`: kotlin.UByte
     , 
     /**
      * The body areas the person works on.
      */
-    var `areas`: List<BodyRegion>
+    val `areas`: List<BodyRegion>
     , 
     /**
      * The side the stroke affected.
      */
-    var `affectedSide`: Side
+    val `affectedSide`: Side
     , 
     /**
      * Time budget or rep goal.
      */
-    var `goal`: PlanGoal
+    val `goal`: PlanGoal
     , 
     /**
      * Therapist prescriptions; those due today come first.
      */
-    var `prescriptions`: List<Prescription>
+    val `prescriptions`: List<Prescription>
     , 
     /**
      * Current targets per exercise id, from adaptation (missing = catalog
      * defaults; ids no longer in the catalog are ignored).
      */
-    var `targets`: Map<kotlin.String, Targets>
+    val `targets`: Map<kotlin.String, Targets>
     
 ){
     
@@ -7112,44 +7581,44 @@ data class PlannedBlock (
     /**
      * Catalog exercise id.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * The side to train: Left/Right, Both for bilateral exercises, None when
      * the person has no affected side (either side).
      */
-    var `side`: Side
+    val `side`: Side
     , 
     /**
      * Repetitions to do.
      */
-    var `targetReps`: kotlin.UInt
+    val `targetReps`: kotlin.UInt
     , 
     /**
      * Range to reach, as a fraction of the person's calibrated range.
      */
-    var `targetRangeFraction`: kotlin.Float
+    val `targetRangeFraction`: kotlin.Float
     , 
     /**
      * Seconds to put the phone or sensor in place before the block (0 when
      * the previous block used the same placement and side).
      */
-    var `setupS`: kotlin.UInt
+    val `setupS`: kotlin.UInt
     , 
     /**
      * Estimated seconds of movement.
      */
-    var `estDurationS`: kotlin.UInt
+    val `estDurationS`: kotlin.UInt
     , 
     /**
      * Rest after the block, seconds (0 after the last block).
      */
-    var `restAfterS`: kotlin.UInt
+    val `restAfterS`: kotlin.UInt
     , 
     /**
      * Prescription, generated, or user routine.
      */
-    var `source`: BlockSource
+    val `source`: BlockSource
     
 ){
     
@@ -7209,22 +7678,22 @@ data class Prescription (
     /**
      * Catalog exercise id.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * Repetitions or minutes per practice day.
      */
-    var `amount`: PrescribedAmount
+    val `amount`: PrescribedAmount
     , 
     /**
      * Practice days per week (1-7), spread over the week.
      */
-    var `daysPerWeek`: kotlin.UByte
+    val `daysPerWeek`: kotlin.UByte
     , 
     /**
      * The side to train; `None` = the person's affected side.
      */
-    var `side`: Side?
+    val `side`: Side?
     
 ){
     
@@ -7272,27 +7741,27 @@ data class Profile (
     /**
      * Database id.
      */
-    var `id`: kotlin.Long
+    val `id`: kotlin.Long
     , 
     /**
      * Display name.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * The side the stroke affected.
      */
-    var `affectedSide`: Side
+    val `affectedSide`: Side
     , 
     /**
      * IANA time-zone name.
      */
-    var `timeZone`: kotlin.String
+    val `timeZone`: kotlin.String
     , 
     /**
      * When the profile was created, UTC milliseconds.
      */
-    var `createdAtMs`: kotlin.Long
+    val `createdAtMs`: kotlin.Long
     
 ){
     
@@ -7343,27 +7812,27 @@ data class RepRecord (
     /**
      * Start of the movement, UTC milliseconds.
      */
-    var `startedAtMs`: kotlin.Long
+    val `startedAtMs`: kotlin.Long
     , 
     /**
      * End of the movement, UTC milliseconds.
      */
-    var `endedAtMs`: kotlin.Long
+    val `endedAtMs`: kotlin.Long
     , 
     /**
      * Amplitude (range of motion proxy), in the exercise's unit, >= 0.
      */
-    var `amplitude`: kotlin.Double
+    val `amplitude`: kotlin.Double
     , 
     /**
      * Peak speed, in the exercise's unit per second, >= 0.
      */
-    var `peakSpeed`: kotlin.Double
+    val `peakSpeed`: kotlin.Double
     , 
     /**
      * Whether the rep reached the target range (full rather than partial).
      */
-    var `targetReached`: kotlin.Boolean
+    val `targetReached`: kotlin.Boolean
     
 ){
     
@@ -7414,12 +7883,12 @@ data class Routine (
     /**
      * Name shown in the list (1-100 characters).
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * The blocks, in order (1-50).
      */
-    var `blocks`: List<RoutineBlock>
+    val `blocks`: List<RoutineBlock>
     
 ){
     
@@ -7461,22 +7930,22 @@ data class RoutineBlock (
     /**
      * Catalog exercise id.
      */
-    var `exerciseId`: kotlin.String
+    val `exerciseId`: kotlin.String
     , 
     /**
      * Repetitions (1-500); for a per-side exercise with both sides, per side.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * The side to train; `None` = the person's affected side.
      */
-    var `side`: Side?
+    val `side`: Side?
     , 
     /**
      * Rest after the block, seconds (0-600).
      */
-    var `restAfterS`: kotlin.UInt
+    val `restAfterS`: kotlin.UInt
     
 ){
     
@@ -7524,17 +7993,17 @@ data class ScheduleSlot (
     /**
      * The day of the week.
      */
-    var `weekday`: Weekday
+    val `weekday`: Weekday
     , 
     /**
      * Reminder hour, local time (0-23).
      */
-    var `hour`: kotlin.UByte
+    val `hour`: kotlin.UByte
     , 
     /**
      * Reminder minute (0-59).
      */
-    var `minute`: kotlin.UByte
+    val `minute`: kotlin.UByte
     
 ){
     
@@ -7573,58 +8042,59 @@ public object FfiConverterTypeScheduleSlot: FfiConverterRustBuffer<ScheduleSlot>
 
 
 /**
- * A stored session with its counters.
+ * A stored session with its counters, as the app sees it (the plan it
+ * followed stays inside the core).
  */
 data class Session (
     /**
      * Database id.
      */
-    var `id`: kotlin.Long
+    val `id`: kotlin.Long
     , 
     /**
      * Whose session it is.
      */
-    var `profileId`: kotlin.Long
+    val `profileId`: kotlin.Long
     , 
     /**
      * Start, UTC milliseconds.
      */
-    var `startedAtMs`: kotlin.Long
+    val `startedAtMs`: kotlin.Long
     , 
     /**
      * UTC offset at the start, minutes.
      */
-    var `utcOffsetMin`: kotlin.Int
+    val `utcOffsetMin`: kotlin.Int
     , 
     /**
      * End, UTC milliseconds (None while active).
      */
-    var `endedAtMs`: kotlin.Long?
+    val `endedAtMs`: kotlin.Long?
     , 
     /**
      * Time spent moving, milliseconds.
      */
-    var `activeMs`: kotlin.Long
+    val `activeMs`: kotlin.Long
     , 
     /**
      * Where the session stands.
      */
-    var `status`: SessionStatus
-    , 
-    /**
-     * The plan, as JSON.
-     */
-    var `planJson`: kotlin.String
+    val `status`: SessionStatus
     , 
     /**
      * Reps counted.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Attempts that did not count as a rep.
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
+    , 
+    /**
+     * Stable identifier, kept by backups: the health store's record id comes from it.
+     */
+    val `uuid`: kotlin.String
     
 ){
     
@@ -7648,9 +8118,9 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
             FfiConverterOptionalLong.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterTypeSessionStatus.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterUInt.read(buf),
-            FfiConverterUInt.read(buf),
         )
     }
 
@@ -7662,9 +8132,9 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
             FfiConverterOptionalLong.allocationSize(value.`endedAtMs`) +
             FfiConverterLong.allocationSize(value.`activeMs`) +
             FfiConverterTypeSessionStatus.allocationSize(value.`status`) +
-            FfiConverterString.allocationSize(value.`planJson`) +
             FfiConverterUInt.allocationSize(value.`reps`) +
-            FfiConverterUInt.allocationSize(value.`attempts`)
+            FfiConverterUInt.allocationSize(value.`attempts`) +
+            FfiConverterString.allocationSize(value.`uuid`)
     )
 
     override fun write(value: Session, buf: ByteBuffer) {
@@ -7675,9 +8145,9 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
             FfiConverterOptionalLong.write(value.`endedAtMs`, buf)
             FfiConverterLong.write(value.`activeMs`, buf)
             FfiConverterTypeSessionStatus.write(value.`status`, buf)
-            FfiConverterString.write(value.`planJson`, buf)
             FfiConverterUInt.write(value.`reps`, buf)
             FfiConverterUInt.write(value.`attempts`, buf)
+            FfiConverterString.write(value.`uuid`, buf)
     }
 }
 
@@ -7690,37 +8160,37 @@ data class SessionSummary (
     /**
      * Database id of the session.
      */
-    var `sessionId`: kotlin.Long
+    val `sessionId`: kotlin.Long
     , 
     /**
      * Reps counted.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Movements that fell short.
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
     , 
     /**
      * Minutes of exercising (pauses and rests excluded).
      */
-    var `activeMinutes`: kotlin.Float
+    val `activeMinutes`: kotlin.Float
     , 
     /**
      * Wall-clock minutes from start to end.
      */
-    var `totalMinutes`: kotlin.Float
+    val `totalMinutes`: kotlin.Float
     , 
     /**
      * Per block, in order.
      */
-    var `exercises`: List<ExerciseResult>
+    val `exercises`: List<ExerciseResult>
     , 
     /**
      * Whether every planned block was done to its target.
      */
-    var `completedPlan`: kotlin.Boolean
+    val `completedPlan`: kotlin.Boolean
     
 ){
     
@@ -7777,32 +8247,32 @@ data class SetOutcome (
     /**
      * The targets the set was done at.
      */
-    var `targets`: Targets
+    val `targets`: Targets
     , 
     /**
      * Repetitions attempted (full and partial).
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
     , 
     /**
      * Repetitions that reached the target range.
      */
-    var `successful`: kotlin.UInt
+    val `successful`: kotlin.UInt
     , 
     /**
      * The person ended the set before the target reps.
      */
-    var `stoppedEarly`: kotlin.Boolean
+    val `stoppedEarly`: kotlin.Boolean
     , 
     /**
      * Pain (0-10) logged before the set, if any.
      */
-    var `painBefore`: kotlin.UByte?
+    val `painBefore`: kotlin.UByte?
     , 
     /**
      * Pain (0-10) logged after the set, if any.
      */
-    var `painAfter`: kotlin.UByte?
+    val `painAfter`: kotlin.UByte?
     
 ){
     
@@ -7857,27 +8327,27 @@ data class Streaks (
      * Consecutive practice days ending today, or yesterday if today has no
      * practice yet (the day is not over).
      */
-    var `currentDays`: kotlin.UInt
+    val `currentDays`: kotlin.UInt
     , 
     /**
      * The longest run ever.
      */
-    var `longestDays`: kotlin.UInt
+    val `longestDays`: kotlin.UInt
     , 
     /**
      * The last day of the longest run (the latest one if several tie).
      */
-    var `longestEndedOn`: LocalDate?
+    val `longestEndedOn`: LocalDate?
     , 
     /**
      * The last day with practice, if any.
      */
-    var `lastActiveDay`: LocalDate?
+    val `lastActiveDay`: LocalDate?
     , 
     /**
      * Whether today already has practice.
      */
-    var `practicedToday`: kotlin.Boolean
+    val `practicedToday`: kotlin.Boolean
     
 ){
     
@@ -7928,22 +8398,22 @@ data class TargetChange (
     /**
      * Harder or easier.
      */
-    var `kind`: ChangeKind
+    val `kind`: ChangeKind
     , 
     /**
      * Why; [`super::Catalog::reason_text`] gives the sentence to show.
      */
-    var `reason`: AdaptReason
+    val `reason`: AdaptReason
     , 
     /**
      * Targets before the change.
      */
-    var `before`: Targets
+    val `before`: Targets
     , 
     /**
      * Targets after the change.
      */
-    var `after`: Targets
+    val `after`: Targets
     
 ){
     
@@ -7991,32 +8461,32 @@ data class TargetDefaults (
     /**
      * Repetitions per block to start with.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Fewest repetitions per block adaptation may set.
      */
-    var `repsMin`: kotlin.UInt
+    val `repsMin`: kotlin.UInt
     , 
     /**
      * Most repetitions per block adaptation may set.
      */
-    var `repsMax`: kotlin.UInt
+    val `repsMax`: kotlin.UInt
     , 
     /**
      * Target range to start with, as a fraction of the person's calibrated range.
      */
-    var `rangeFraction`: kotlin.Float
+    val `rangeFraction`: kotlin.Float
     , 
     /**
      * Lowest target range fraction adaptation may set.
      */
-    var `rangeFractionMin`: kotlin.Float
+    val `rangeFractionMin`: kotlin.Float
     , 
     /**
      * Highest target range fraction adaptation may set.
      */
-    var `rangeFractionMax`: kotlin.Float
+    val `rangeFractionMax`: kotlin.Float
     
 ){
     
@@ -8070,12 +8540,12 @@ data class Targets (
     /**
      * Repetitions per block.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Range to reach, as a fraction of the person's calibrated range.
      */
-    var `rangeFraction`: kotlin.Float
+    val `rangeFraction`: kotlin.Float
     
 ){
     
@@ -8117,32 +8587,32 @@ data class TrendPoint (
     /**
      * The local day.
      */
-    var `date`: LocalDate
+    val `date`: LocalDate
     , 
     /**
      * Reps counted.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Minutes spent moving in this exercise.
      */
-    var `activeMinutes`: kotlin.Double
+    val `activeMinutes`: kotlin.Double
     , 
     /**
      * Reps per active minute (None without active time).
      */
-    var `repsPerMinute`: kotlin.Double?
+    val `repsPerMinute`: kotlin.Double?
     , 
     /**
      * Mean amplitude of the reps (None without reps), in the exercise's unit.
      */
-    var `meanRange`: kotlin.Double?
+    val `meanRange`: kotlin.Double?
     , 
     /**
      * Largest amplitude of a rep that day (None without reps).
      */
-    var `maxRange`: kotlin.Double?
+    val `maxRange`: kotlin.Double?
     
 ){
     
@@ -8196,32 +8666,32 @@ data class WeekTotal (
     /**
      * The week's first day.
      */
-    var `weekStart`: LocalDate
+    val `weekStart`: LocalDate
     , 
     /**
      * Reps counted in the week.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Attempts that did not count as a rep.
      */
-    var `attempts`: kotlin.UInt
+    val `attempts`: kotlin.UInt
     , 
     /**
      * Sessions started in the week.
      */
-    var `sessions`: kotlin.UInt
+    val `sessions`: kotlin.UInt
     , 
     /**
      * Minutes spent moving.
      */
-    var `activeMinutes`: kotlin.Double
+    val `activeMinutes`: kotlin.Double
     , 
     /**
      * Days of the week with practice (0-7).
      */
-    var `activeDays`: kotlin.UInt
+    val `activeDays`: kotlin.UInt
     
 ){
     
@@ -8275,12 +8745,12 @@ data class WeeklySchedule (
     /**
      * First local day the schedule applies to (adherence starts counting here).
      */
-    var `effectiveFrom`: LocalDate
+    val `effectiveFrom`: LocalDate
     , 
     /**
      * Practice days and reminder times; a weekday may have several reminders.
      */
-    var `slots`: List<ScheduleSlot>
+    val `slots`: List<ScheduleSlot>
     
 ){
     
@@ -8322,42 +8792,42 @@ data class WellbeingDay (
     /**
      * The local day.
      */
-    var `date`: LocalDate
+    val `date`: LocalDate
     , 
     /**
      * Reps counted that day.
      */
-    var `reps`: kotlin.UInt
+    val `reps`: kotlin.UInt
     , 
     /**
      * Minutes spent moving.
      */
-    var `activeMinutes`: kotlin.Double
+    val `activeMinutes`: kotlin.Double
     , 
     /**
      * Check-ins recorded that day.
      */
-    var `checkIns`: kotlin.UInt
+    val `checkIns`: kotlin.UInt
     , 
     /**
      * Highest pain reported (0-10), if any.
      */
-    var `painMax`: kotlin.UByte?
+    val `painMax`: kotlin.UByte?
     , 
     /**
      * Mean pain reported, if any.
      */
-    var `painMean`: kotlin.Double?
+    val `painMean`: kotlin.Double?
     , 
     /**
      * Stiffest Modified Ashworth grade reported, if any.
      */
-    var `stiffnessMax`: Spasticity?
+    val `stiffnessMax`: Spasticity?
     , 
     /**
      * Mean perceived effort (0-10), if any.
      */
-    var `effortMean`: kotlin.Double?
+    val `effortMean`: kotlin.Double?
     
 ){
     
@@ -8821,18 +9291,237 @@ public object FfiConverterTypeCounterSignal: FfiConverterRustBuffer<CounterSigna
 
 
 /**
- * Something that changed in the stored data, for screens that show it.
+ * Something that changed in the stored data, for screens that show it. Each
+ * variant names the profile it concerns, so a screen can ignore the others.
  */
 sealed class DataChange {
     
     /**
-     * A profile was created.
+     * A profile was created (or restored from a backup).
      */
     data class ProfileAdded(
         /**
          * The new profile.
          */
         val `profile`: org.rehabcore.Profile) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A live session started, or an unfinished one was resumed.
+     */
+    data class SessionStarted(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The session's database id.
+         */
+        val `sessionId`: kotlin.Long, 
+        /**
+         * True when a session a crash left unfinished was picked up again.
+         */
+        val `resumed`: kotlin.Boolean) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A block (one exercise's set) ended and is stored.
+     */
+    data class BlockDone(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The session's database id.
+         */
+        val `sessionId`: kotlin.Long, 
+        /**
+         * What the block achieved.
+         */
+        val `result`: org.rehabcore.ExerciseResult) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Reps were stored during a block. Coalesced: at most one every
+     * 250 ms per session; `BlockDone` and `SessionFinished` carry the rest.
+     */
+    data class RepsStored(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The session's database id.
+         */
+        val `sessionId`: kotlin.Long, 
+        /**
+         * Reps stored in the session so far.
+         */
+        val `repsInSession`: kotlin.UInt) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A live session ended and is stored.
+     */
+    data class SessionFinished(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * Totals and per-exercise results.
+         */
+        val `summary`: org.rehabcore.SessionSummary) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A session a crash left unfinished was closed as abandoned.
+     */
+    data class SessionAbandoned(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The session's database id.
+         */
+        val `sessionId`: kotlin.Long) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A whole finished session was stored at once (`storeCompletedSession`).
+     */
+    data class SessionAdded(
+        /**
+         * Whose session.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The session's database id.
+         */
+        val `sessionId`: kotlin.Long) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A pain / stiffness / effort check-in was stored.
+     */
+    data class CheckInRecorded(
+        /**
+         * The stored check-in.
+         */
+        val `checkIn`: org.rehabcore.CheckIn) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The daily goal changed.
+     */
+    data class GoalChanged(
+        /**
+         * Whose goal.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The goal as set (neither reps nor minutes: cleared).
+         */
+        val `goal`: org.rehabcore.DailyGoal) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The weekly schedule was replaced.
+     */
+    data class ScheduleChanged(
+        /**
+         * Whose schedule.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * The new schedule.
+         */
+        val `schedule`: org.rehabcore.WeeklySchedule) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A live session calibrated the person's range for an exercise and stored it.
+     */
+    data class CalibrationStored(
+        /**
+         * Whose calibration.
+         */
+        val `profileId`: kotlin.Long, 
+        /**
+         * Catalog id of the exercise.
+         */
+        val `exerciseId`: kotlin.String, 
+        /**
+         * The reference range measured.
+         */
+        val `referenceRange`: kotlin.Float) : DataChange()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A backup was restored (each of its profiles is also announced by `ProfileAdded`).
+     */
+    data class Imported(
+        /**
+         * What it added.
+         */
+        val `summary`: org.rehabcore.ImportSummary) : DataChange()
         
     {
         
@@ -8859,6 +9548,52 @@ public object FfiConverterTypeDataChange : FfiConverterRustBuffer<DataChange>{
             1 -> DataChange.ProfileAdded(
                 FfiConverterTypeProfile.read(buf),
                 )
+            2 -> DataChange.SessionStarted(
+                FfiConverterLong.read(buf),
+                FfiConverterLong.read(buf),
+                FfiConverterBoolean.read(buf),
+                )
+            3 -> DataChange.BlockDone(
+                FfiConverterLong.read(buf),
+                FfiConverterLong.read(buf),
+                FfiConverterTypeExerciseResult.read(buf),
+                )
+            4 -> DataChange.RepsStored(
+                FfiConverterLong.read(buf),
+                FfiConverterLong.read(buf),
+                FfiConverterUInt.read(buf),
+                )
+            5 -> DataChange.SessionFinished(
+                FfiConverterLong.read(buf),
+                FfiConverterTypeSessionSummary.read(buf),
+                )
+            6 -> DataChange.SessionAbandoned(
+                FfiConverterLong.read(buf),
+                FfiConverterLong.read(buf),
+                )
+            7 -> DataChange.SessionAdded(
+                FfiConverterLong.read(buf),
+                FfiConverterLong.read(buf),
+                )
+            8 -> DataChange.CheckInRecorded(
+                FfiConverterTypeCheckIn.read(buf),
+                )
+            9 -> DataChange.GoalChanged(
+                FfiConverterLong.read(buf),
+                FfiConverterTypeDailyGoal.read(buf),
+                )
+            10 -> DataChange.ScheduleChanged(
+                FfiConverterLong.read(buf),
+                FfiConverterTypeWeeklySchedule.read(buf),
+                )
+            11 -> DataChange.CalibrationStored(
+                FfiConverterLong.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterFloat.read(buf),
+                )
+            12 -> DataChange.Imported(
+                FfiConverterTypeImportSummary.read(buf),
+                )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
         }
     }
@@ -8871,6 +9606,96 @@ public object FfiConverterTypeDataChange : FfiConverterRustBuffer<DataChange>{
                 + FfiConverterTypeProfile.allocationSize(value.`profile`)
             )
         }
+        is DataChange.SessionStarted -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterLong.allocationSize(value.`sessionId`)
+                + FfiConverterBoolean.allocationSize(value.`resumed`)
+            )
+        }
+        is DataChange.BlockDone -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterLong.allocationSize(value.`sessionId`)
+                + FfiConverterTypeExerciseResult.allocationSize(value.`result`)
+            )
+        }
+        is DataChange.RepsStored -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterLong.allocationSize(value.`sessionId`)
+                + FfiConverterUInt.allocationSize(value.`repsInSession`)
+            )
+        }
+        is DataChange.SessionFinished -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterTypeSessionSummary.allocationSize(value.`summary`)
+            )
+        }
+        is DataChange.SessionAbandoned -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterLong.allocationSize(value.`sessionId`)
+            )
+        }
+        is DataChange.SessionAdded -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterLong.allocationSize(value.`sessionId`)
+            )
+        }
+        is DataChange.CheckInRecorded -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeCheckIn.allocationSize(value.`checkIn`)
+            )
+        }
+        is DataChange.GoalChanged -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterTypeDailyGoal.allocationSize(value.`goal`)
+            )
+        }
+        is DataChange.ScheduleChanged -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterTypeWeeklySchedule.allocationSize(value.`schedule`)
+            )
+        }
+        is DataChange.CalibrationStored -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`profileId`)
+                + FfiConverterString.allocationSize(value.`exerciseId`)
+                + FfiConverterFloat.allocationSize(value.`referenceRange`)
+            )
+        }
+        is DataChange.Imported -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImportSummary.allocationSize(value.`summary`)
+            )
+        }
     }
 
     override fun write(value: DataChange, buf: ByteBuffer) {
@@ -8878,6 +9703,74 @@ public object FfiConverterTypeDataChange : FfiConverterRustBuffer<DataChange>{
             is DataChange.ProfileAdded -> {
                 buf.putInt(1)
                 FfiConverterTypeProfile.write(value.`profile`, buf)
+                Unit
+            }
+            is DataChange.SessionStarted -> {
+                buf.putInt(2)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterLong.write(value.`sessionId`, buf)
+                FfiConverterBoolean.write(value.`resumed`, buf)
+                Unit
+            }
+            is DataChange.BlockDone -> {
+                buf.putInt(3)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterLong.write(value.`sessionId`, buf)
+                FfiConverterTypeExerciseResult.write(value.`result`, buf)
+                Unit
+            }
+            is DataChange.RepsStored -> {
+                buf.putInt(4)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterLong.write(value.`sessionId`, buf)
+                FfiConverterUInt.write(value.`repsInSession`, buf)
+                Unit
+            }
+            is DataChange.SessionFinished -> {
+                buf.putInt(5)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterTypeSessionSummary.write(value.`summary`, buf)
+                Unit
+            }
+            is DataChange.SessionAbandoned -> {
+                buf.putInt(6)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterLong.write(value.`sessionId`, buf)
+                Unit
+            }
+            is DataChange.SessionAdded -> {
+                buf.putInt(7)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterLong.write(value.`sessionId`, buf)
+                Unit
+            }
+            is DataChange.CheckInRecorded -> {
+                buf.putInt(8)
+                FfiConverterTypeCheckIn.write(value.`checkIn`, buf)
+                Unit
+            }
+            is DataChange.GoalChanged -> {
+                buf.putInt(9)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterTypeDailyGoal.write(value.`goal`, buf)
+                Unit
+            }
+            is DataChange.ScheduleChanged -> {
+                buf.putInt(10)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterTypeWeeklySchedule.write(value.`schedule`, buf)
+                Unit
+            }
+            is DataChange.CalibrationStored -> {
+                buf.putInt(11)
+                FfiConverterLong.write(value.`profileId`, buf)
+                FfiConverterString.write(value.`exerciseId`, buf)
+                FfiConverterFloat.write(value.`referenceRange`, buf)
+                Unit
+            }
+            is DataChange.Imported -> {
+                buf.putInt(12)
+                FfiConverterTypeImportSummary.write(value.`summary`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -11625,6 +12518,34 @@ public object FfiConverterSequenceTypeHealthKitWorkout: FfiConverterRustBuffer<L
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeHealthKitWorkoutActivity: FfiConverterRustBuffer<List<HealthKitWorkoutActivity>> {
+    override fun read(buf: ByteBuffer): List<HealthKitWorkoutActivity> {
+        val len = buf.getInt()
+        return List<HealthKitWorkoutActivity>(len) {
+            FfiConverterTypeHealthKitWorkoutActivity.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<HealthKitWorkoutActivity>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeHealthKitWorkoutActivity.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<HealthKitWorkoutActivity>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeHealthKitWorkoutActivity.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypePlannedBlock: FfiConverterRustBuffer<List<PlannedBlock>> {
     override fun read(buf: ByteBuffer): List<PlannedBlock> {
         val len = buf.getInt()
@@ -12007,8 +12928,40 @@ public object FfiConverterMapStringTypeTargets: FfiConverterRustBuffer<Map<kotli
 
 
 
-public typealias LocalDate = kotlin.String
-public typealias FfiConverterTypeLocalDate = FfiConverterString
+
+
+public typealias LocalDate = java.time.LocalDate
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalDate: FfiConverter<LocalDate, RustBuffer.ByValue> {
+    override fun lift(value: RustBuffer.ByValue): LocalDate {
+        val builtinValue = FfiConverterString.lift(value)
+        return java.time.LocalDate.parse(builtinValue)
+    }
+
+    override fun lower(value: LocalDate): RustBuffer.ByValue {
+        val builtinValue = value.toString()
+        return FfiConverterString.lower(builtinValue)
+    }
+
+    override fun read(buf: ByteBuffer): LocalDate {
+        val builtinValue = FfiConverterString.read(buf)
+        return java.time.LocalDate.parse(builtinValue)
+    }
+
+    override fun allocationSize(value: LocalDate): ULong {
+        val builtinValue = value.toString()
+        return FfiConverterString.allocationSize(builtinValue)
+    }
+
+    override fun write(value: LocalDate, buf: ByteBuffer) {
+        val builtinValue = value.toString()
+        FfiConverterString.write(builtinValue, buf)
+    }
+}
 
 
 

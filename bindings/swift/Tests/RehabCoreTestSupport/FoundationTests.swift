@@ -18,7 +18,7 @@ final class ThrowingListener: DataListener, @unchecked Sendable {
     }
 }
 
-func foundationTests() async throws {
+public func foundationTests() async throws {
     let dir = T.tempDir()
     let dbPath = dir.appendingPathComponent("rehab.db").path
     var core: RehabCore? = try RehabCore(path: dbPath)

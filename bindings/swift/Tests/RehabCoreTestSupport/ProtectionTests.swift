@@ -4,7 +4,7 @@
 import Foundation
 import RehabCore
 
-func protectionTests() async throws {
+public func protectionTests() async throws {
     let dir = T.tempDir()
     let db = dir.appendingPathComponent("rehab.db")
     T.equal("the database's files: itself, -wal, -shm, -journal",

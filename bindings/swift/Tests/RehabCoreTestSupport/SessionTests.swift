@@ -18,9 +18,14 @@ func loadRecording() throws -> ([Double], [Float]) {
     try loadRecording(named: "spar_s1_ABD_left_1.csv", env: ProcessInfo.processInfo.environment["REHAB_TEST_DATA"])
 }
 
-/// A 6-axis recording from tests/data in the shared data's CSV format.
-func loadRecording(named name: String, env: String? = nil) throws -> ([Double], [Float]) {
-    let candidates = [env, "data/\(name)", "tests/data/\(name)"]
+/// A 6-axis recording from tests/data in the shared data's CSV format: through `env`,
+/// ./data (scripts/test-swift.sh copies tests/data there), ./tests/data, or relative to
+/// this file (`swift test` on a Mac runs in bindings/swift).
+func loadRecording(named name: String, env: String? = nil, file: String = #filePath) throws -> ([Double], [Float]) {
+    let repoRoot = URL(fileURLWithPath: file).deletingLastPathComponent() // RehabCoreTestSupport
+        .deletingLastPathComponent().deletingLastPathComponent() // bindings/swift
+        .deletingLastPathComponent().deletingLastPathComponent() // repo root
+    let candidates: [String?] = [env, "data/\(name)", "tests/data/\(name)", repoRoot.appendingPathComponent("tests/data/\(name)").path]
     guard let path = candidates.compactMap({ $0 }).first(where: { FileManager.default.fileExists(atPath: $0) }) else {
         throw NSError(domain: "tests", code: 1, userInfo: [NSLocalizedDescriptionKey: "test recording not found"])
     }
@@ -46,7 +51,7 @@ func push(_ session: ExerciseSession, _ t: [Double], _ x: [Float]) throws -> [Se
     return events
 }
 
-func sessionTests() async throws {
+public func sessionTests() async throws {
     let core = try RehabCore(path: T.tempDir().appendingPathComponent("session.db").path)
     let ana = try await core.createProfile(profile: NewProfile(name: "Ana", affectedSide: .left, timeZone: "Europe/Madrid"))
 

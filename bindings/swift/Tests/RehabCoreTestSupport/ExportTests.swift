@@ -3,7 +3,7 @@
 import Foundation
 import RehabCore
 
-func exportTests() async throws {
+public func exportTests() async throws {
     let core = try RehabCore(path: T.tempDir().appendingPathComponent("export.db").path)
     let ana = try await core.createProfile(profile: NewProfile(name: "Ana ñ", affectedSide: .left, timeZone: "Europe/Madrid"))
     let s = try await core.storeCompletedSession(session: completedSession(ana.id, "2026-03-29T18:00", 120, 12))
@@ -11,7 +11,7 @@ func exportTests() async throws {
 
     // Backup to a fresh database and back.
     let backup = try await core.exportBackup(profileId: ana.id)
-    T.check("a backup names its format and version", backup.hasPrefix("{\"format\":\"rehabcore-backup\",\"version\":2,"))
+    T.check("a backup names its format and version", backup.hasPrefix("{\"format\":\"rehabcore-backup\",\"version\":3,"))
     let fresh = try RehabCore(path: T.tempDir().appendingPathComponent("restored.db").path)
     let summary = try await fresh.importBackup(json: backup)
     T.equal("the import adds one profile", summary.profileIds.count, 1)
@@ -21,9 +21,23 @@ func exportTests() async throws {
     let days = try await fresh.dailyTotals(profileId: restoredId, from: "2026-03-29", to: "2026-03-29")
     T.equal("restored reps land on the same local day", days[0].reps, 12)
 
+    // Straight to a file and back from it (streamed; the same bytes as the text export).
+    let file = T.tempDir().appendingPathComponent("backup.json")
+    let size = try await core.exportBackupToFile(profileId: ana.id, path: file.path)
+    let onDisk = try Data(contentsOf: file)
+    T.equal("exportBackupToFile reports the file's size", size, UInt64(onDisk.count))
+    let fromFile = try RehabCore(path: T.tempDir().appendingPathComponent("from-file.db").path)
+    T.equal("importBackupFile restores every rep", try await fromFile.importBackupFile(path: file.path).reps, 12)
+    do {
+        _ = try await core.exportBackupToFile(profileId: ana.id, path: T.tempDir().appendingPathComponent("no/such/dir.json").path)
+        T.check("a backup path in a missing folder throws Storage", false)
+    } catch RehabError.Storage {
+        T.check("a backup path in a missing folder throws Storage", true)
+    }
+
     let broken: [(String, String)] = [
         ("a truncated backup is refused", String(backup.prefix(backup.count / 2))),
-        ("a backup from a newer app is refused", backup.replacingOccurrences(of: "\"version\":2,", with: "\"version\":3,")),
+        ("a backup from a newer app is refused", backup.replacingOccurrences(of: "\"version\":3,", with: "\"version\":4,")),
         ("an edited backup (pain 3 to 2) is refused by its checksum", backup.replacingOccurrences(of: "\"pain\":3", with: "\"pain\":2")),
     ]
     for (name, json) in broken {
@@ -70,4 +84,8 @@ func exportTests() async throws {
     let hc = try await core.healthConnectSessions(profileId: ana.id, from: "2026-03-29", to: "2026-03-29")
     T.equal("Health Connect: segment reps", hc.first?.segments.map { $0.repetitions }, [12])
     T.equal("Health Connect: exercise type", hc.first?.exerciseType, 13)
+    T.equal("HealthKit: one workout activity per set, with its reps", hk.first?.activities.map { $0.repetitions }, [12])
+    // The restored copy names the same health records (the backup carries each session's uuid).
+    let restoredHk = try await fresh.healthkitWorkouts(profileId: restoredId, from: "2026-03-29", to: "2026-03-29")
+    T.equal("a restored backup keeps the HealthKit sync identifiers", restoredHk.map { $0.syncIdentifier }, hk.map { $0.syncIdentifier })
 }

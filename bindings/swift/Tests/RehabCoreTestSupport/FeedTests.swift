@@ -27,7 +27,7 @@ func throwsInvalidInput(_ body: () throws -> Void) -> Bool {
     }
 }
 
-func feedTests() async throws {
+public func feedTests() async throws {
     let (t, x) = try loadRecording()
 
     let viaLists = RepCounter(signal: .imu)
@@ -87,10 +87,9 @@ func feedTests() async throws {
     let attempts = events.filter { if case .attempt = $0 { return true }; return false }.count
     T.check("the session feed counts the 20 movements (within one)", (19...21).contains(reps + attempts), "(\(reps) + \(attempts))")
     T.equal("the listener got what the feed returned", listener.events, events)
-    let fmt = DateFormatter()
-    fmt.dateFormat = "yyyy-MM-dd"
-    fmt.timeZone = TimeZone(identifier: "Europe/Madrid")
-    let day: (Double) -> String = { fmt.string(from: Date().addingTimeInterval($0 * 86400)) }
+    var madrid = Calendar(identifier: .gregorian)
+    madrid.timeZone = TimeZone(identifier: "Europe/Madrid")!
+    let day: (Double) -> RehabDate = { RehabDate(Date().addingTimeInterval($0 * 86400), in: madrid) }
     let stored = try await core.dailyTotals(profileId: ana.id, from: day(-1), to: day(1)).reduce(0) { $0 + Int($1.reps) }
     T.equal("the reps pushed through the feed are on disk", stored, reps)
 }

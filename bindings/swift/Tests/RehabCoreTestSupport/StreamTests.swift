@@ -54,7 +54,7 @@ private func collect(_ events: AsyncStream<SessionEvent>) -> Task<[SessionEvent]
 
 private func isRep(_ e: SessionEvent) -> Bool { if case .rep = e { return true }; return false }
 
-func streamTests() async throws {
+public func streamTests() async throws {
     let core = try RehabCore(path: T.tempDir().appendingPathComponent("streams.db").path)
     let ana = try await core.createProfile(profile: NewProfile(name: "Ana", affectedSide: .left, timeZone: "Europe/Madrid"))
     let (t, x) = try loadRecording()
@@ -62,7 +62,7 @@ func streamTests() async throws {
     // 1. A consumer task sees exactly what the calls return, in order; the stream
     //    finishes once the session stops.
     do {
-        let (session, events) = try core.startSessionStream(profileId: ana.id, plan: elbowPlan(), utcOffsetMinutes: 60, language: "en")
+        let (session, events) = try await core.startSessionStream(profileId: ana.id, plan: elbowPlan(), utcOffsetMinutes: 60, language: "en")
         let collector = collect(events)
         var returned = try session.begin()
         returned += try push(session, t, x)
@@ -80,7 +80,7 @@ func streamTests() async throws {
 
     // 2. A consumer that starts late still gets everything (the buffer keeps it).
     do {
-        let (session, events) = try core.startSessionStream(profileId: ana.id, plan: elbowPlan(), utcOffsetMinutes: 60, language: "en")
+        let (session, events) = try await core.startSessionStream(profileId: ana.id, plan: elbowPlan(), utcOffsetMinutes: 60, language: "en")
         var returned = try session.begin()
         returned += try push(session, Array(t[0..<500]), Array(x[0..<3000]))
         returned += try session.stop()
@@ -91,7 +91,7 @@ func streamTests() async throws {
     // 3. prefix(3): the consumer stops after three events; pushing goes on without
     //    blocking or throwing, and the session still finishes normally.
     do {
-        let (session, events) = try core.startSessionStream(profileId: ana.id, plan: elbowPlan(), utcOffsetMinutes: 60, language: "en")
+        let (session, events) = try await core.startSessionStream(profileId: ana.id, plan: elbowPlan(), utcOffsetMinutes: 60, language: "en")
         let firstThree = Task.detached { () -> [SessionEvent] in
             var out: [SessionEvent] = []
             for await e in events.prefix(3) { out.append(e) }
@@ -119,7 +119,7 @@ func streamTests() async throws {
     // 4. Cancelling the consuming task mid-session while a plain thread pushes (as
     //    a sensor queue would): delivery stops and the thread finishes.
     do {
-        let (session, events) = try core.startSessionStream(profileId: ana.id, plan: elbowPlan(), utcOffsetMinutes: 60, language: "en")
+        let (session, events) = try await core.startSessionStream(profileId: ana.id, plan: elbowPlan(), utcOffsetMinutes: 60, language: "en")
         let shared = Shared()
         let consumer = Task.detached {
             for await e in events {

@@ -23,7 +23,7 @@ func completedSession(_ profileId: Int64, _ local: String, _ offsetMin: Int32, _
                             activeMs: 3_000 * Int64(reps), planJson: "{}", blocks: [block])
 }
 
-func progressTests() async throws {
+public func progressTests() async throws {
     let core = try RehabCore(path: T.tempDir().appendingPathComponent("progress.db").path)
     let ana = try await core.createProfile(profile: NewProfile(name: "Ana", affectedSide: .left, timeZone: "Europe/Madrid"))
     // Madrid moves from +60 to +120 minutes on 2026-03-29.
@@ -50,10 +50,19 @@ func progressTests() async throws {
     T.equal("worst pain of the day", sunday?.painMax, 6)
     T.equal("stiffness of the day", sunday?.stiffnessMax, .onePlus)
 
+    // A RehabDate holds any parts; the core refuses a day that does not exist.
     do {
-        _ = try await core.dailyTotals(profileId: ana.id, from: "31/03/2026", to: "2026-03-27")
-        T.check("a malformed date throws InvalidInput", false, "(nothing thrown)")
+        _ = try await core.dailyTotals(profileId: ana.id, from: RehabDate(year: 2026, month: 2, day: 30), to: "2026-03-27")
+        T.check("a day that does not exist throws InvalidInput", false, "(nothing thrown)")
     } catch RehabError.InvalidInput(let message) {
-        T.check("a malformed date throws InvalidInput", message.contains("31/03/2026"), "(\(message))")
+        T.check("a day that does not exist throws InvalidInput", message.contains("2026-02-30"), "(\(message))")
     }
+    do {
+        _ = try await core.setDailyGoal(profileId: ana.id, goal: DailyGoal(effectiveFrom: RehabDate(year: 2026, month: 13, day: 1), reps: 100, activeMinutes: nil))
+        T.check("a bad day inside a record throws InvalidInput", false, "(nothing thrown)")
+    } catch RehabError.InvalidInput(let message) {
+        T.check("a bad day inside a record throws InvalidInput", message.contains("2026-13-01"), "(\(message))")
+    }
+    T.equal("RehabDate round trip through Date", RehabDate(RehabDate(year: 2026, month: 3, day: 29).startOfDay()!), "2026-03-29")
+    T.check("RehabDate orders by day", RehabDate("2026-03-29") < "2026-04-01" && RehabDate(iso: "29/03/2026") == nil)
 }
