@@ -74,7 +74,7 @@ if [[ -f "$classes" ]]; then
 else
     log "kotlinc ${#kt[@]} files (bindings/kotlin)"
     mkdir -p "$work/kotlinc"
-    JAVA_OPTS="-Xmx1g -XX:TieredStopAtLevel=1" "$KOTLIN_HOME/bin/kotlinc" -nowarn \
+    JAVA_OPTS="-Xmx1g -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m" "$KOTLIN_HOME/bin/kotlinc" -nowarn \
         -cp "$JNA_JAR:$COROUTINES_JAR" "${kt[@]}" -d "$work/kotlinc/classes.jar"
     mkdir -p "$(dirname "$classes")"
     mv "$work/kotlinc/classes.jar" "$classes.part" && mv "$classes.part" "$classes"

@@ -49,7 +49,7 @@ jar="$REHAB_CACHE/jvm-consumer/$key/consumer.jar"
 if [[ ! -f "$jar" ]]; then
     log "kotlinc $consumer/Main.kt"
     mkdir -p "$(dirname "$jar")"
-    JAVA_OPTS="-Xmx1g -XX:TieredStopAtLevel=1" "$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$cp" \
+    JAVA_OPTS="-Xmx1g -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=256m" "$KOTLIN_HOME/bin/kotlinc" -nowarn -cp "$cp" \
         "$consumer/Main.kt" -d "$jar.part.jar"
     mv "$jar.part.jar" "$jar"
     find "$REHAB_CACHE/jvm-consumer" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' |

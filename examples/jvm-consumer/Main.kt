@@ -30,7 +30,7 @@ suspend fun playOneBlock(): Boolean {
         val core = RehabCore(File(dir, "rehab.db").path)
         val profile = core.createProfile(NewProfile("Consumer", Side.RIGHT, "UTC"))
         val request = PlanRequest(2u.toUByte(), listOf(BodyRegion.HAND), Side.RIGHT, PlanGoal.Minutes(5u), listOf(), mapOf())
-        val plan = core.planToday(profile.id, LocalDate.now().toString(), request)
+        val plan = core.planToday(profile.id, LocalDate.now(), request)
         val catalog = core.catalog("en").associateBy { it.exercise.id }
         val block = plan.blocks.first()
         val hint = catalog.getValue(block.exerciseId).exercise.hint
