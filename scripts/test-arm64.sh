@@ -7,7 +7,7 @@
 #   scripts/test-arm64.sh [CARGO TEST ARGS...]     e.g. -- --skip slow_test
 #
 # A step of scripts/test.sh: a warm run (caches in place) takes ~1 minute when
-# the sources are unchanged and ~1.5 minutes after a change to the crate; a cold
+# the sources are unchanged and ~2 minutes after a change to the crate; a cold
 # run (first install, every crate compiled for aarch64) took 16 minutes here.
 # Runs the library's unit tests, the binaries' unit tests and every integration
 # test in tests/ except those that start an executable of their own (the `rehab`
