@@ -91,7 +91,9 @@ in_root /bin/bash -c '
     rm -rf /root/rehab-src && mkdir -p /root/rehab-src
     cd /mnt/rehab && tar --exclude=./target --exclude=./.git -cf - . | tar -C /root/rehab-src -xf -
     cd /root/rehab-src
-    "$cargo" test --offline --target aarch64-unknown-linux-gnu --lib --bins "$@"
+    "$cargo" test --offline --target aarch64-unknown-linux-gnu --lib --bins "$@" &&
+    # The counter and the movement simulator (crates/rehab_motion): their unit tests.
+    "$cargo" test --offline --target aarch64-unknown-linux-gnu -p rehab_motion --lib
 ' _ "${targets[@]}" "$@"
 rc=$?
 set -e

@@ -20,11 +20,11 @@ scripts/toolchains.sh kotlin swift chromium
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets -- -D warnings"
-cargo clippy --quiet --all-targets -- -D warnings
+step "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --quiet --workspace --all-targets -- -D warnings
 
-step "cargo test"
-cargo test --quiet 2>&1 | tee target/cargo-test.log
+step "cargo test --workspace"
+cargo test --quiet --workspace 2>&1 | tee target/cargo-test.log
 # Fail loudly if the suite somehow ran nothing.
 grep -q "test result: ok. [1-9]" target/cargo-test.log
 

@@ -5,7 +5,7 @@
 //! the README for the layering.
 
 pub mod clock;
-pub mod counting;
+pub use rehab_motion::counting;
 pub mod export;
 pub mod ffi;
 pub mod model;
@@ -13,7 +13,7 @@ pub mod progress;
 pub mod recording;
 pub mod routine;
 pub mod session;
-pub mod sim;
+pub use rehab_motion::sim;
 pub mod store;
 mod sync;
 

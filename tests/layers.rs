@@ -1,5 +1,9 @@
 //! The layer rule of `DESIGN.md`: data flows down, no import runs upward.
 //!
+//! `counting` and `sim` live in their own crate (`crates/rehab_motion`, built for speed
+//! while the rest builds for size), which does not depend on `rehab_core` at all: the
+//! compiler keeps them at the bottom. `rehab_core` re-exports both.
+//!
 //! Every `crate::<module>` path in `src/<module>/` (code, not comments) must name a
 //! module of a strictly lower layer, or its own. Inside `ffi`, the sample fast path
 //! (`fast.rs`, outside its tests) is a leaf: it names no exported object.
