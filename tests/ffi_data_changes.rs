@@ -1,12 +1,14 @@
 //! What the data listeners hear: every stored change a screen shows, with reps
 //! coalesced, and the `async` session calls running on the core's threads.
 
-use rehab_core::ffi::{DataChange, DataListener, ListenerError, RehabCore, SessionListener};
+use rehab_core::ffi::{
+    DataChange, DataListener, ListenerError, NewCheckIn, RehabCore, SessionListener,
+};
 use rehab_core::model::{DailyGoal, Side, WeeklySchedule};
 use rehab_core::routine::{BlockSource, DailyPlan, PlannedBlock};
 use rehab_core::session::SessionEvent;
 use rehab_core::sim::{impaired_set, ImuStream, Performer, Rng};
-use rehab_core::store::{CheckInTiming, NewCheckIn, NewProfile};
+use rehab_core::store::{CheckInTiming, NewProfile};
 use std::sync::{Arc, Mutex};
 
 #[derive(Default)]
@@ -144,7 +146,7 @@ fn every_stored_change_reaches_the_data_listeners_with_reps_coalesced() {
     let check_in = run(core.record_check_in(NewCheckIn {
         profile_id: ana.id,
         timing: CheckInTiming::AfterSession { session_id: sid },
-        recorded_at_ms: 1_772_442_000_000,
+        recorded_at: std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_772_442_000_000),
         utc_offset_min: 0,
         pain: Some(3),
         spasticity: None,

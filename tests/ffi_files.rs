@@ -2,9 +2,9 @@
 //! restored from its path, through the exported API.
 
 use rehab_core::clock::FixedClock;
-use rehab_core::ffi::{RehabCore, RehabError};
+use rehab_core::ffi::{CompletedBlock, CompletedSession, RehabCore, RehabError, RepRecord};
 use rehab_core::model::Side;
-use rehab_core::store::{CompletedBlock, CompletedSession, NewProfile, RepRecord};
+use rehab_core::store::NewProfile;
 use std::sync::Arc;
 
 /// 2026-03-02 09:00 UTC.
@@ -17,12 +17,17 @@ fn run<T>(f: impl std::future::Future<Output = T>) -> T {
         .block_on(f)
 }
 
+/// An instant from UTC milliseconds.
+fn at(ms: i64) -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms as u64)
+}
+
 fn session(profile_id: i64, start: i64) -> CompletedSession {
     CompletedSession {
         profile_id,
-        started_at_ms: start,
+        started_at: at(start),
         utc_offset_min: 0,
-        ended_at_ms: start + 600_000,
+        ended_at: at(start + 600_000),
         active_ms: 300_000,
         plan_json: "{}".into(),
         blocks: vec![CompletedBlock {
@@ -30,13 +35,13 @@ fn session(profile_id: i64, start: i64) -> CompletedSession {
             side: Side::Left,
             target_reps: Some(10),
             target_range: Some(0.5),
-            started_at_ms: start,
-            ended_at_ms: start + 600_000,
+            started_at: at(start),
+            ended_at: at(start + 600_000),
             active_ms: 300_000,
             reps: (0..10)
                 .map(|i| RepRecord {
-                    started_at_ms: start + i * 5_000,
-                    ended_at_ms: start + i * 5_000 + 3_000,
+                    started_at: at(start + i * 5_000),
+                    ended_at: at(start + i * 5_000 + 3_000),
                     amplitude: 0.8,
                     peak_speed: 1.2,
                     target_reached: true,

@@ -6,9 +6,9 @@
 //! Needs Debian's `chromium` (`scripts/toolchains.sh chromium`; `scripts/test.sh`
 //! installs it). Set `REHAB_SKIP_CHROMIUM=1` to skip on a machine without it.
 
-use rehab_core::ffi::RehabCore;
+use rehab_core::ffi::{NewCheckIn, RehabCore};
 use rehab_core::model::{LocalDate, ScheduleSlot, Side, Weekday, WeeklySchedule};
-use rehab_core::store::{CheckInTiming, NewCheckIn, NewProfile, Store};
+use rehab_core::store::{CheckInTiming, NewProfile, Store};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -275,7 +275,7 @@ fn chromium_shows_user_text_as_text_in_spanish() {
             profile_id: profile.id,
             timing: CheckInTiming::Standalone,
             // 2026-03-03 10:00 UTC.
-            recorded_at_ms: 1_772_532_000_000,
+            recorded_at: std::time::UNIX_EPOCH + Duration::from_millis(1_772_532_000_000),
             utc_offset_min: 60,
             pain: Some(4),
             spasticity: None,

@@ -35,7 +35,7 @@ pub const HK_KEY_REPETITIONS: &str = "RehabCoreRepetitions";
 pub const HK_KEY_REPETITIONS_PREFIX: &str = "RehabCoreRepetitions.";
 
 /// One exercise session for Health Connect's `ExerciseSessionRecord`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HealthConnectExerciseSession {
     /// For `Metadata.clientRecordId`: stable per session, so writing again updates.
     pub client_record_id: String,
@@ -56,7 +56,7 @@ pub struct HealthConnectExerciseSession {
 }
 
 /// One `ExerciseSegment`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HealthConnectExerciseSegment {
     /// `startTime`, UTC milliseconds.
     pub start_time_ms: i64,
@@ -71,7 +71,7 @@ pub struct HealthConnectExerciseSegment {
 }
 
 /// One workout for HealthKit's `HKWorkout` / `HKWorkoutBuilder`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct HealthKitWorkout {
     /// The `HKWorkoutActivityType` case name: "preparationAndRecovery".
     pub activity_type: String,
@@ -97,7 +97,7 @@ pub struct HealthKitWorkout {
 }
 
 /// One set of a workout, for an `HKWorkoutActivity`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct HealthKitWorkoutActivity {
     /// The activity's `HKWorkoutConfiguration.activityType` case name (as the workout's).
     pub activity_type: String,

@@ -1,9 +1,10 @@
 //! `RehabCore`: the object the app opens once on its database file.
 
+use super::instants::Profile;
 use super::listener::{Listeners, SharedListeners};
 use super::{DataChange, DataListener, RehabError, Subscription};
 use crate::clock::{Clock, SystemClock};
-use crate::store::{NewProfile, Profile, Store};
+use crate::store::{NewProfile, Store};
 use std::sync::Arc;
 use tokio::runtime::Runtime;
 
@@ -121,7 +122,7 @@ impl RehabCore {
     pub async fn create_profile(&self, profile: NewProfile) -> Result<Profile, RehabError> {
         let now = self.clock.now_ms();
         self.write_and_tell(move |s| {
-            let created = s.create_profile(&profile, now)?;
+            let created: Profile = s.create_profile(&profile, now)?.into();
             let change = DataChange::ProfileAdded {
                 profile: created.clone(),
             };
@@ -132,12 +133,17 @@ impl RehabCore {
 
     /// All profiles on this device, oldest first.
     pub async fn profiles(&self) -> Result<Vec<Profile>, RehabError> {
-        self.blocking(|s| s.profiles()).await
+        self.blocking(|s| {
+            s.profiles()
+                .map(|all| all.into_iter().map(Profile::from).collect())
+        })
+        .await
     }
 
     /// One profile by id; throws `NotFound` for an unknown id.
     pub async fn profile(&self, id: i64) -> Result<Profile, RehabError> {
-        self.blocking(move |s| s.profile(id)).await
+        self.blocking(move |s| s.profile(id).map(Profile::from))
+            .await
     }
 
     /// Registers a listener for data changes until the returned handle is

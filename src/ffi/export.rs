@@ -75,7 +75,7 @@ impl RehabCore {
             let mut changes = Vec::new();
             for &id in &done.profile_ids {
                 changes.push(DataChange::ProfileAdded {
-                    profile: s.profile(id)?,
+                    profile: s.profile(id)?.into(),
                 });
             }
             let summary = ImportSummary {

@@ -1,8 +1,9 @@
 //! Records for the phone's health store: Health Connect on Android, HealthKit on iOS.
 
+use super::instants::{HealthConnectExerciseSession, HealthKitWorkout};
 use super::{RehabCore, RehabError};
 use crate::export::csv::history_in_range;
-use crate::export::health::{self, HealthConnectExerciseSession, HealthKitWorkout};
+use crate::export::health;
 use crate::model::LocalDate;
 use crate::progress::DateRange;
 
@@ -19,7 +20,12 @@ impl RehabCore {
     ) -> Result<Vec<HealthConnectExerciseSession>, RehabError> {
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
-            history_in_range(s, profile_id, range).map(|h| health::health_connect_sessions(&h))
+            history_in_range(s, profile_id, range).map(|h| {
+                health::health_connect_sessions(&h)
+                    .into_iter()
+                    .map(HealthConnectExerciseSession::from)
+                    .collect()
+            })
         })
         .await
     }
@@ -34,7 +40,12 @@ impl RehabCore {
     ) -> Result<Vec<HealthKitWorkout>, RehabError> {
         let range = DateRange::new(from, to)?;
         self.blocking(move |s| {
-            history_in_range(s, profile_id, range).map(|h| health::healthkit_workouts(&h))
+            history_in_range(s, profile_id, range).map(|h| {
+                health::healthkit_workouts(&h)
+                    .into_iter()
+                    .map(HealthKitWorkout::from)
+                    .collect()
+            })
         })
         .await
     }

@@ -1,10 +1,10 @@
 //! Listeners implemented in Kotlin or Swift, and the handles that end them.
 
 use super::export::ImportSummary;
+use super::instants::{CheckIn, Profile};
 use super::ListenerError;
 use crate::model::{DailyGoal, WeeklySchedule};
 use crate::session::{ExerciseResult, SessionEvent, SessionSummary};
-use crate::store::{CheckIn, Profile};
 use crate::sync::lock;
 use std::sync::{Arc, Mutex, Weak};
 use std::time::{Duration, Instant};

@@ -9,6 +9,7 @@ mod error;
 mod export;
 mod fast;
 mod health;
+mod instants;
 mod listener;
 mod parked;
 mod progress;
@@ -19,6 +20,11 @@ mod session;
 pub use self::core::RehabCore;
 pub use counter::{CountedRep, CounterSignal, RepCounter};
 pub use error::{ListenerError, RehabError};
+pub use instants::{
+    AttemptRecord, CheckIn, CompletedBlock, CompletedSession, HealthConnectExerciseSegment,
+    HealthConnectExerciseSession, HealthKitWorkout, HealthKitWorkoutActivity, NewCheckIn, Profile,
+    RepRecord,
+};
 pub use listener::{DataChange, DataListener, Subscription};
 pub use records::Session;
 pub use session::{CatalogEntry, ExerciseSession, SessionListener};

@@ -3,21 +3,24 @@
 //! Each function loads facts from the store and hands them to the pure
 //! functions of [`crate::progress`], on the core's worker threads.
 
+use super::instants::{CheckIn, CompletedSession, NewCheckIn};
 use super::records::Session;
 use super::{DataChange, RehabCore, RehabError};
 use crate::model::{DailyGoal, LocalDate, Weekday, WeeklySchedule};
 use crate::progress::{
     self, Adherence, DateRange, DayTotal, ExerciseTrend, Streaks, WeekTotal, WellbeingDay,
 };
-use crate::store::{self, CheckIn, CompletedSession, NewCheckIn, StoreError};
+use crate::store::{self, StoreError};
 
 #[uniffi::export]
 impl RehabCore {
     /// Records a pain / stiffness / effort check-in, before or after a session
     /// or on its own.
+    /// `recordedAt` before 1970 or past year 9999 throws `InvalidInput`.
     pub async fn record_check_in(&self, check_in: NewCheckIn) -> Result<CheckIn, RehabError> {
+        let check_in = store::NewCheckIn::try_from(check_in)?;
         self.write_and_tell(move |s| {
-            let stored = s.record_check_in(&check_in)?;
+            let stored: CheckIn = s.record_check_in(&check_in)?.into();
             let change = DataChange::CheckInRecorded {
                 check_in: stored.clone(),
             };
@@ -42,17 +45,19 @@ impl RehabCore {
                     crate::model::local_date(c.values.recorded_at_ms, c.values.utc_offset_min);
                 range.index(day).is_some()
             });
-            Ok(all)
+            Ok(all.into_iter().map(CheckIn::from).collect())
         })
         .await
     }
 
     /// Stores a whole finished session (blocks, reps, attempts) at once; the
-    /// live session engine records rep by rep instead.
+    /// live session engine records rep by rep instead. An instant before 1970
+    /// or past year 9999 throws `InvalidInput` and stores nothing.
     pub async fn store_completed_session(
         &self,
         session: CompletedSession,
     ) -> Result<Session, RehabError> {
+        let session = store::CompletedSession::try_from(session)?;
         self.write_and_tell(move |s| {
             let stored = s.store_completed_session(&session)?;
             let change = DataChange::SessionAdded {
@@ -250,8 +255,9 @@ impl RehabCore {
 mod tests {
     use super::*;
     use crate::clock::FixedClock;
+    use crate::ffi::instants::{to_time, CompletedBlock, RepRecord};
     use crate::model::{ScheduleSlot, Side, Spasticity};
-    use crate::store::{CheckInTiming, CompletedBlock, NewProfile, RepRecord};
+    use crate::store::{CheckInTiming, NewProfile};
     use std::sync::Arc;
 
     /// 2026-03-02 09:00 UTC, 10:00 in Madrid.
@@ -271,9 +277,9 @@ mod tests {
     fn session(profile_id: i64, start: i64, reps: usize) -> CompletedSession {
         CompletedSession {
             profile_id,
-            started_at_ms: start,
+            started_at: to_time(start),
             utc_offset_min: 60,
-            ended_at_ms: start + 900_000,
+            ended_at: to_time(start + 900_000),
             active_ms: 600_000,
             plan_json: "{}".into(),
             blocks: vec![CompletedBlock {
@@ -281,13 +287,13 @@ mod tests {
                 side: Side::Left,
                 target_reps: Some(10),
                 target_range: Some(30.0),
-                started_at_ms: start + 60_000,
-                ended_at_ms: start + 660_000,
+                started_at: to_time(start + 60_000),
+                ended_at: to_time(start + 660_000),
                 active_ms: 600_000,
                 reps: (0..reps)
                     .map(|i| RepRecord {
-                        started_at_ms: start + 70_000 + i as i64 * 5_000,
-                        ended_at_ms: start + 72_000 + i as i64 * 5_000,
+                        started_at: to_time(start + 70_000 + i as i64 * 5_000),
+                        ended_at: to_time(start + 72_000 + i as i64 * 5_000),
                         amplitude: 30.0,
                         peak_speed: 45.0,
                         target_reached: true,
@@ -298,24 +304,28 @@ mod tests {
         }
     }
 
-    /// The round trip the Kotlin and Swift tests do, through the exported API.
-    #[test]
-    fn a_session_with_check_ins_comes_back_as_progress() {
+    /// A core on a fresh database (clock at [`MONDAY_9H`]) with one profile, Ana.
+    fn core_with_ana() -> (tempfile::TempDir, RehabCore, i64) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("core.db");
         let core =
             RehabCore::open_with_clock(path.to_str().unwrap(), Arc::new(FixedClock(MONDAY_9H)))
                 .unwrap();
+        let p = run(core.create_profile(NewProfile {
+            name: "Ana".into(),
+            affected_side: Side::Left,
+            time_zone: "Europe/Madrid".into(),
+        }))
+        .unwrap()
+        .id;
+        (dir, core, p)
+    }
+
+    /// The round trip the Kotlin and Swift tests do, through the exported API.
+    #[test]
+    fn a_session_with_check_ins_comes_back_as_progress() {
+        let (_dir, core, p) = core_with_ana();
         run(async {
-            let p = core
-                .create_profile(NewProfile {
-                    name: "Ana".into(),
-                    affected_side: Side::Left,
-                    time_zone: "Europe/Madrid".into(),
-                })
-                .await
-                .unwrap()
-                .id;
             let monday = core
                 .store_completed_session(session(p, MONDAY_9H, 12))
                 .await
@@ -341,7 +351,7 @@ mod tests {
                 core.record_check_in(NewCheckIn {
                     profile_id: p,
                     timing,
-                    recorded_at_ms: MONDAY_9H,
+                    recorded_at: to_time(MONDAY_9H),
                     utc_offset_min: 60,
                     pain: Some(pain),
                     spasticity: Some(Spasticity::OnePlus),
@@ -421,6 +431,54 @@ mod tests {
                 .unwrap_err();
             assert!(matches!(err, RehabError::InvalidInput { .. }), "{err}");
             assert_eq!(core.unfinished_session(p).await.unwrap(), None);
+        });
+    }
+
+    /// Instants the shell passes in outside 1970..=9999 are typed errors, and
+    /// nothing is stored.
+    #[test]
+    fn instants_out_of_range_are_invalid_input_and_store_nothing() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let (_dir, core, p) = core_with_ana();
+        run(async {
+            let mut early = session(p, MONDAY_9H, 3);
+            early.blocks[0].reps[1].started_at = UNIX_EPOCH - Duration::from_secs(1);
+            let err = core.store_completed_session(early).await.unwrap_err();
+            assert!(
+                matches!(&err, RehabError::InvalidInput { reason } if reason.contains("rep startedAt") && reason.contains("before 1970")),
+                "{err}"
+            );
+            let mut late = session(p, MONDAY_9H, 3);
+            late.ended_at = UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+            let err = core.store_completed_session(late).await.unwrap_err();
+            assert!(
+                matches!(&err, RehabError::InvalidInput { reason } if reason.contains("endedAt") && reason.contains("past year 9999")),
+                "{err}"
+            );
+            let err = core
+                .record_check_in(NewCheckIn {
+                    profile_id: p,
+                    timing: CheckInTiming::Standalone,
+                    recorded_at: UNIX_EPOCH - Duration::from_millis(1),
+                    utc_offset_min: 60,
+                    pain: Some(3),
+                    spasticity: None,
+                    effort: None,
+                    note: String::new(),
+                })
+                .await
+                .unwrap_err();
+            assert!(matches!(err, RehabError::InvalidInput { .. }), "{err}");
+            let week = core
+                .check_ins(p, d("2026-03-01"), d("2026-03-03"))
+                .await
+                .unwrap();
+            assert!(week.is_empty());
+            let totals = core
+                .daily_totals(p, d("2026-03-02"), d("2026-03-02"))
+                .await
+                .unwrap();
+            assert_eq!(totals[0].reps, 0, "no session was stored");
         });
     }
 }

@@ -31,12 +31,12 @@ pub struct Session {
     pub id: i64,
     /// Whose session it is.
     pub profile_id: i64,
-    /// Start, UTC milliseconds.
-    pub started_at_ms: i64,
+    /// Start.
+    pub started_at: std::time::SystemTime,
     /// UTC offset at the start, minutes.
     pub utc_offset_min: i32,
-    /// End, UTC milliseconds (None while active).
-    pub ended_at_ms: Option<i64>,
+    /// End (None while active).
+    pub ended_at: Option<std::time::SystemTime>,
     /// Time spent moving, milliseconds.
     pub active_ms: i64,
     /// Where the session stands.
@@ -54,9 +54,9 @@ impl From<crate::store::Session> for Session {
         Session {
             id: s.id,
             profile_id: s.profile_id,
-            started_at_ms: s.started_at_ms,
+            started_at: super::instants::to_time(s.started_at_ms),
             utc_offset_min: s.utc_offset_min,
-            ended_at_ms: s.ended_at_ms,
+            ended_at: s.ended_at_ms.map(super::instants::to_time),
             active_ms: s.active_ms,
             status: s.status,
             reps: s.reps,

@@ -41,7 +41,7 @@ impl CheckInTiming {
 }
 
 /// What the person reports in a check-in.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NewCheckIn {
     /// Whose check-in it is.
     pub profile_id: i64,
@@ -62,7 +62,7 @@ pub struct NewCheckIn {
 }
 
 /// A stored check-in.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckIn {
     /// Database id.
     pub id: i64,

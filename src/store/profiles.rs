@@ -17,7 +17,7 @@ pub struct NewProfile {
 }
 
 /// A stored profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Profile {
     /// Database id.
     pub id: i64,

@@ -143,7 +143,7 @@ pub struct Block {
 }
 
 /// One counted repetition, as the counter reports it.
-#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RepRecord {
     /// Start of the movement, UTC milliseconds.
     pub started_at_ms: i64,
@@ -158,7 +158,7 @@ pub struct RepRecord {
 }
 
 /// A movement that started like a rep but did not count.
-#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AttemptRecord {
     /// Start, UTC milliseconds.
     pub started_at_ms: i64,
@@ -190,7 +190,7 @@ impl Rep {
 
 /// A whole session recorded at once (imports, demos, tests); the live engine
 /// uses the step-by-step calls instead.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompletedSession {
     /// Whose session it is.
     pub profile_id: i64,
@@ -209,7 +209,7 @@ pub struct CompletedSession {
 }
 
 /// One block of a [`CompletedSession`].
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompletedBlock {
     /// Catalog id of the exercise.
     pub exercise_id: String,

@@ -10,7 +10,7 @@ fun exportTests(): Unit = runBlocking {
     val core = RehabCore(File(T.tempDir(), "export.db").path)
     val ana = core.createProfile(NewProfile("Ana ñ", Side.LEFT, "Europe/Madrid"))
     val s = core.storeCompletedSession(completedSession(ana.id, "2026-03-29T18:00:00", 120, 12))
-    core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.AfterSession(s.id), utcMs("2026-03-29T18:30:00", 120), 120, 3u.toUByte(), null, null, "bien, \"gracias\" 🙂"))
+    core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.AfterSession(s.id), utcAt("2026-03-29T18:30:00", 120), 120, 3u.toUByte(), null, null, "bien, \"gracias\" 🙂"))
 
     // Backup to a fresh database and back.
     val backup = core.exportBackup(ana.id)
@@ -79,13 +79,13 @@ fun exportTests(): Unit = runBlocking {
     val hc = core.healthConnectSessions(ana.id, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"))
     T.equal("Health Connect: one session", hc.size, 1)
     T.equal("Health Connect: EXERCISE_TYPE_CALISTHENICS", hc[0].exerciseType, 13)
-    T.equal("Health Connect: session start", hc[0].startTimeMs, utcMs("2026-03-29T18:00:00", 120))
+    T.equal("Health Connect: session start", hc[0].startTime, utcAt("2026-03-29T18:00:00", 120))
     T.equal("Health Connect: zone offset in seconds", hc[0].zoneOffsetSeconds, 7200)
     T.equal("Health Connect: one segment with the reps", hc[0].segments.map { it.repetitions }, listOf(12))
     T.equal("Health Connect: EXERCISE_SEGMENT_TYPE_OTHER_WORKOUT", hc[0].segments[0].segmentType, 38)
     T.check("Health Connect: the segment lies inside the session",
-        hc[0].segments[0].startTimeMs >= hc[0].startTimeMs && hc[0].segments[0].endTimeMs <= hc[0].endTimeMs &&
-            hc[0].segments[0].startTimeMs < hc[0].segments[0].endTimeMs)
+        hc[0].segments[0].startTime >= hc[0].startTime && hc[0].segments[0].endTime <= hc[0].endTime &&
+            hc[0].segments[0].startTime < hc[0].segments[0].endTime)
 
     // HealthKit records are plain data on every platform.
     val hk = core.healthkitWorkouts(ana.id, LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-29"))

@@ -123,7 +123,7 @@ private suspend fun nonBlockingTests() {
     val stopped = heldCall("stopAsync", gate) { session.stopAsync() }
     T.check("stopAsync ends the session", stopped.any { it is SessionEvent.SessionFinished })
     heldCall("recordCheckIn", gate) {
-        core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.AfterSession(session.sessionId()), System.currentTimeMillis(), 60, 3u.toUByte(), null, 4u.toUByte(), ""))
+        core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.AfterSession(session.sessionId()), java.time.Instant.now(), 60, 3u.toUByte(), null, 4u.toUByte(), ""))
     }
     // A session left active (the app killed): resumed, then abandoned.
     val left = core.startSessionAsync(ana.id, elbow(5u), 60, "en", null)
@@ -161,7 +161,7 @@ private suspend fun flowTests() = coroutineScope {
     session.beginAsync()
     pushAll(session, t, x)
     val summary = (session.stopAsync().last() as SessionEvent.SessionFinished).summary
-    core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.AfterSession(session.sessionId()), System.currentTimeMillis(), 0, 2u.toUByte(), null, null, ""))
+    core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.AfterSession(session.sessionId()), java.time.Instant.now(), 0, 2u.toUByte(), null, null, ""))
     core.setDailyGoal(ana.id, DailyGoal(LocalDate.parse("2026-01-01"), 30u, null))
     val got = ArrayList<DataChange>()
     withTimeoutOrNull(10_000) {

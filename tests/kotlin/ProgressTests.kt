@@ -4,26 +4,27 @@ import kotlinx.coroutines.runBlocking
 import org.rehabcore.*
 import org.rehabcore.tests.T
 import java.io.File
+import java.time.Instant
 import java.time.LocalDateTime
 import java.time.ZoneOffset
 import java.time.LocalDate
 
-/** UTC milliseconds of a local time seen with a UTC offset in minutes. */
-fun utcMs(local: String, offsetMin: Int): Long =
-    LocalDateTime.parse(local).toInstant(ZoneOffset.ofTotalSeconds(offsetMin * 60)).toEpochMilli()
+/** The instant of a local time seen with a UTC offset in minutes. */
+fun utcAt(local: String, offsetMin: Int): Instant =
+    LocalDateTime.parse(local).toInstant(ZoneOffset.ofTotalSeconds(offsetMin * 60))
 
 fun completedSession(profileId: Long, local: String, offsetMin: Int, reps: Int): CompletedSession {
-    val start = utcMs(local, offsetMin)
+    val start = utcAt(local, offsetMin)
     val repRecords = List(reps) { i ->
-        RepRecord(startedAtMs = start + 4_000L * i, endedAtMs = start + 4_000L * i + 3_000, amplitude = 0.8, peakSpeed = 1.2, targetReached = true)
+        RepRecord(startedAt = start.plusMillis(4_000L * i), endedAt = start.plusMillis(4_000L * i + 3_000), amplitude = 0.8, peakSpeed = 1.2, targetReached = true)
     }
     val block = CompletedBlock(
         exerciseId = "wrist_flexion_extension", side = Side.LEFT, targetReps = reps.toUInt(), targetRange = 0.5,
-        startedAtMs = start, endedAtMs = start + 4_000L * reps, activeMs = 3_000L * reps,
+        startedAt = start, endedAt = start.plusMillis(4_000L * reps), activeMs = 3_000L * reps,
         reps = repRecords, attempts = listOf(),
     )
     return CompletedSession(
-        profileId = profileId, startedAtMs = start, utcOffsetMin = offsetMin, endedAtMs = start + 4_000L * reps,
+        profileId = profileId, startedAt = start, utcOffsetMin = offsetMin, endedAt = start.plusMillis(4_000L * reps),
         activeMs = 3_000L * reps, planJson = "{}", blocks = listOf(block),
     )
 }
@@ -39,11 +40,17 @@ fun progressTests(): Unit = runBlocking {
     T.equal("stored sessions keep their reps", listOf(s1.reps, s2.reps, s3.reps), listOf(30u, 40u, 50u))
     T.equal("a stored session is finished", s3.status, SessionStatus.FINISHED)
 
-    core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.BeforeSession(s2.id), utcMs("2026-03-29T17:55:00", 120), 120, 6u.toUByte(), Spasticity.ONE_PLUS, null, "stiff morning"))
-    core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.AfterSession(s2.id), utcMs("2026-03-29T18:30:00", 120), 120, 4u.toUByte(), Spasticity.ONE, 5u.toUByte(), ""))
+    core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.BeforeSession(s2.id), utcAt("2026-03-29T17:55:00", 120), 120, 6u.toUByte(), Spasticity.ONE_PLUS, null, "stiff morning"))
+    core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.AfterSession(s2.id), utcAt("2026-03-29T18:30:00", 120), 120, 4u.toUByte(), Spasticity.ONE, 5u.toUByte(), ""))
     T.throws<RehabException.InvalidInput>("pain 11 is rejected") {
-        runBlocking { core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.Standalone, 0, 0, 11u.toUByte(), null, null, "")) }
+        runBlocking { core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.Standalone, utcAt("2026-03-29T19:00:00", 120), 0, 11u.toUByte(), null, null, "")) }
     }
+    val early = T.throws<RehabException.InvalidInput>("a check-in Instant before 1970 is rejected") {
+        runBlocking { core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.Standalone, Instant.parse("1969-12-31T23:59:59Z"), 0, 3u.toUByte(), null, null, "")) }
+    }
+    T.check("the error names the field", early?.message?.contains("recordedAt") == true) { "(${early?.message})" }
+    T.check("the created profile carries its creation Instant", ana.createdAt.isAfter(Instant.parse("2020-01-01T00:00:00Z"))) { "(${ana.createdAt})" }
+    T.equal("a stored session's start is the Instant passed in", s2.startedAt, utcAt("2026-03-29T18:00:00", 120))
 
     val days = core.dailyTotals(ana.id, LocalDate.parse("2026-03-27"), LocalDate.parse("2026-03-31"))
     T.equal("daily totals cover every day of the range", days.map { it.date }, listOf(LocalDate.parse("2026-03-27"), LocalDate.parse("2026-03-28"), LocalDate.parse("2026-03-29"), LocalDate.parse("2026-03-30"), LocalDate.parse("2026-03-31")))

@@ -12,7 +12,7 @@ fun reportTests(): Unit = runBlocking {
     core.storeCompletedSession(completedSession(ana.id, "2026-03-02T18:00:00", 60, 30))
     core.storeCompletedSession(completedSession(ana.id, "2026-03-04T18:00:00", 60, 45))
     core.storeCompletedSession(completedSession(ana.id, "2026-03-20T18:00:00", 60, 99)) // outside
-    core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.Standalone, utcMs("2026-03-04T19:00:00", 60), 60, 3u.toUByte(), null, null, "felt <good>"))
+    core.recordCheckIn(NewCheckIn(ana.id, CheckInTiming.Standalone, utcAt("2026-03-04T19:00:00", 60), 60, 3u.toUByte(), null, null, "felt <good>"))
 
     val html = core.therapistReport(ana.id, LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-07"), "en")
     T.check("the report is an HTML document", html.startsWith("<!DOCTYPE html>"))

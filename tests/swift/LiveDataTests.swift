@@ -114,7 +114,7 @@ private func nonBlockingTests() async throws {
     T.check("stopAsync ends the session", stopped.contains { if case .sessionFinished = $0 { return true }; return false })
     let now = Int64(Date().timeIntervalSince1970 * 1000)
     _ = try await heldCall("recordCheckIn", gate) {
-        try await core.recordCheckIn(checkIn: NewCheckIn(profileId: ana.id, timing: .afterSession(sessionId: session.sessionId()), recordedAtMs: now, utcOffsetMin: 60, pain: 3, spasticity: nil, effort: 4, note: ""))
+        try await core.recordCheckIn(checkIn: NewCheckIn(profileId: ana.id, timing: .afterSession(sessionId: session.sessionId()), recordedAt: Date(timeIntervalSince1970: Double(now) / 1000), utcOffsetMin: 60, pain: 3, spasticity: nil, effort: 4, note: ""))
     }
     // A session left active (the app killed): resumed, then abandoned.
     let leftId = try await core.startSessionAsync(profileId: ana.id, plan: elbow(5), utcOffsetMinutes: 60, language: "en", listener: nil).sessionId()

@@ -650,6 +650,49 @@ fileprivate struct FfiConverterString: FfiConverter {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Date {
+        let seconds: Int64 = try readInt(&buf)
+        let nanoseconds: UInt32 = try readInt(&buf)
+        // Build the Date from whole seconds first, then add the nanoseconds as a
+        // separate TimeInterval.  Date stores CFAbsoluteTime (seconds since 2001),
+        // so adding a small fraction to the ~7.8e8 base is twice as precise as
+        // adding it to the ~1.76e9 Unix-epoch value, because the smaller magnitude
+        // leaves more mantissa bits for the sub-second part.
+        if seconds >= 0 {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(Double(nanoseconds) / 1.0e9)
+        } else {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(-Double(nanoseconds) / 1.0e9)
+        }
+    }
+
+    public static func write(_ value: Date, into buf: inout [UInt8]) {
+        var delta = value.timeIntervalSince1970
+        var sign: Int64 = 1
+        if delta < 0 {
+            // The nanoseconds portion of the epoch offset must always be
+            // positive, to simplify the calculation we will use the absolute
+            // value of the offset.
+            sign = -1
+            delta = -delta
+        }
+        if delta.rounded(.down) > Double(Int64.max) {
+            fatalError("Timestamp overflow, exceeds max bounds supported by Uniffi")
+        }
+        let seconds = Int64(delta)
+        let nanoseconds = UInt32((delta - Double(seconds)) * 1.0e9)
+        writeInt(&buf, sign * seconds)
+        writeInt(&buf, nanoseconds)
+    }
+}
+
 
 
 
@@ -1512,6 +1555,7 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     /**
      * Records a pain / stiffness / effort check-in, before or after a session
      * or on its own.
+     * `recordedAt` before 1970 or past year 9999 throws `InvalidInput`.
      */
     func recordCheckIn(checkIn: NewCheckIn) async throws  -> CheckIn
     
@@ -1528,7 +1572,8 @@ public protocol RehabCoreProtocol: AnyObject, Sendable {
     
     /**
      * Stores a whole finished session (blocks, reps, attempts) at once; the
-     * live session engine records rep by rep instead.
+     * live session engine records rep by rep instead. An instant before 1970
+     * or past year 9999 throws `InvalidInput` and stores nothing.
      */
     func storeCompletedSession(session: CompletedSession) async throws  -> Session
     
@@ -2130,6 +2175,7 @@ open func painVsReps(profileId: Int64, from: LocalDate, to: LocalDate)async thro
     /**
      * Records a pain / stiffness / effort check-in, before or after a session
      * or on its own.
+     * `recordedAt` before 1970 or past year 9999 throws `InvalidInput`.
      */
 open func recordCheckIn(checkIn: NewCheckIn)async throws  -> CheckIn  {
     return
@@ -2188,7 +2234,8 @@ open func setWeeklySchedule(profileId: Int64, schedule: WeeklySchedule)async thr
     
     /**
      * Stores a whole finished session (blocks, reps, attempts) at once; the
-     * live session engine records rep by rep instead.
+     * live session engine records rep by rep instead. An instant before 1970
+     * or past year 9999 throws `InvalidInput` and stores nothing.
      */
 open func storeCompletedSession(session: CompletedSession)async throws  -> Session  {
     return
@@ -3435,13 +3482,13 @@ public func FfiConverterTypeAdherenceDay_lower(_ value: AdherenceDay) -> RustBuf
  */
 public struct AttemptRecord: Equatable, Hashable {
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    public var startedAtMs: Int64
+    public var startedAt: Date
     /**
-     * End, UTC milliseconds.
+     * End.
      */
-    public var endedAtMs: Int64
+    public var endedAt: Date
     /**
      * Amplitude reached, >= 0.
      */
@@ -3455,19 +3502,19 @@ public struct AttemptRecord: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Start, UTC milliseconds.
-         */startedAtMs: Int64, 
+         * Start.
+         */startedAt: Date, 
         /**
-         * End, UTC milliseconds.
-         */endedAtMs: Int64, 
+         * End.
+         */endedAt: Date, 
         /**
          * Amplitude reached, >= 0.
          */amplitude: Double, 
         /**
          * Peak speed, >= 0.
          */peakSpeed: Double) {
-        self.startedAtMs = startedAtMs
-        self.endedAtMs = endedAtMs
+        self.startedAt = startedAt
+        self.endedAt = endedAt
         self.amplitude = amplitude
         self.peakSpeed = peakSpeed
     }
@@ -3488,16 +3535,16 @@ public struct FfiConverterTypeAttemptRecord: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AttemptRecord {
         return
             try AttemptRecord(
-                startedAtMs: FfiConverterInt64.read(from: &buf), 
-                endedAtMs: FfiConverterInt64.read(from: &buf), 
+                startedAt: FfiConverterTimestamp.read(from: &buf), 
+                endedAt: FfiConverterTimestamp.read(from: &buf), 
                 amplitude: FfiConverterDouble.read(from: &buf), 
                 peakSpeed: FfiConverterDouble.read(from: &buf)
         )
     }
 
     public static func write(_ value: AttemptRecord, into buf: inout [UInt8]) {
-        FfiConverterInt64.write(value.startedAtMs, into: &buf)
-        FfiConverterInt64.write(value.endedAtMs, into: &buf)
+        FfiConverterTimestamp.write(value.startedAt, into: &buf)
+        FfiConverterTimestamp.write(value.endedAt, into: &buf)
         FfiConverterDouble.write(value.amplitude, into: &buf)
         FfiConverterDouble.write(value.peakSpeed, into: &buf)
     }
@@ -3678,13 +3725,13 @@ public struct CompletedBlock: Equatable, Hashable {
      */
     public var targetRange: Double?
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    public var startedAtMs: Int64
+    public var startedAt: Date
     /**
-     * End, UTC milliseconds.
+     * End.
      */
-    public var endedAtMs: Int64
+    public var endedAt: Date
     /**
      * Time spent moving, milliseconds.
      */
@@ -3714,11 +3761,11 @@ public struct CompletedBlock: Equatable, Hashable {
          * Target amplitude.
          */targetRange: Double?, 
         /**
-         * Start, UTC milliseconds.
-         */startedAtMs: Int64, 
+         * Start.
+         */startedAt: Date, 
         /**
-         * End, UTC milliseconds.
-         */endedAtMs: Int64, 
+         * End.
+         */endedAt: Date, 
         /**
          * Time spent moving, milliseconds.
          */activeMs: Int64, 
@@ -3732,8 +3779,8 @@ public struct CompletedBlock: Equatable, Hashable {
         self.side = side
         self.targetReps = targetReps
         self.targetRange = targetRange
-        self.startedAtMs = startedAtMs
-        self.endedAtMs = endedAtMs
+        self.startedAt = startedAt
+        self.endedAt = endedAt
         self.activeMs = activeMs
         self.reps = reps
         self.attempts = attempts
@@ -3759,8 +3806,8 @@ public struct FfiConverterTypeCompletedBlock: FfiConverterRustBuffer {
                 side: FfiConverterTypeSide.read(from: &buf), 
                 targetReps: FfiConverterOptionUInt32.read(from: &buf), 
                 targetRange: FfiConverterOptionDouble.read(from: &buf), 
-                startedAtMs: FfiConverterInt64.read(from: &buf), 
-                endedAtMs: FfiConverterInt64.read(from: &buf), 
+                startedAt: FfiConverterTimestamp.read(from: &buf), 
+                endedAt: FfiConverterTimestamp.read(from: &buf), 
                 activeMs: FfiConverterInt64.read(from: &buf), 
                 reps: FfiConverterSequenceTypeRepRecord.read(from: &buf), 
                 attempts: FfiConverterSequenceTypeAttemptRecord.read(from: &buf)
@@ -3772,8 +3819,8 @@ public struct FfiConverterTypeCompletedBlock: FfiConverterRustBuffer {
         FfiConverterTypeSide.write(value.side, into: &buf)
         FfiConverterOptionUInt32.write(value.targetReps, into: &buf)
         FfiConverterOptionDouble.write(value.targetRange, into: &buf)
-        FfiConverterInt64.write(value.startedAtMs, into: &buf)
-        FfiConverterInt64.write(value.endedAtMs, into: &buf)
+        FfiConverterTimestamp.write(value.startedAt, into: &buf)
+        FfiConverterTimestamp.write(value.endedAt, into: &buf)
         FfiConverterInt64.write(value.activeMs, into: &buf)
         FfiConverterSequenceTypeRepRecord.write(value.reps, into: &buf)
         FfiConverterSequenceTypeAttemptRecord.write(value.attempts, into: &buf)
@@ -3798,7 +3845,7 @@ public func FfiConverterTypeCompletedBlock_lower(_ value: CompletedBlock) -> Rus
 
 /**
  * A whole session recorded at once (imports, demos, tests); the live engine
- * uses the step-by-step calls instead.
+ * uses the step-by-step calls instead. Instants run from 1970 to year 9999.
  */
 public struct CompletedSession: Equatable, Hashable {
     /**
@@ -3806,17 +3853,17 @@ public struct CompletedSession: Equatable, Hashable {
      */
     public var profileId: Int64
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    public var startedAtMs: Int64
+    public var startedAt: Date
     /**
      * UTC offset at the start, minutes.
      */
     public var utcOffsetMin: Int32
     /**
-     * End, UTC milliseconds.
+     * End.
      */
-    public var endedAtMs: Int64
+    public var endedAt: Date
     /**
      * Time spent moving, milliseconds.
      */
@@ -3837,14 +3884,14 @@ public struct CompletedSession: Equatable, Hashable {
          * Whose session it is.
          */profileId: Int64, 
         /**
-         * Start, UTC milliseconds.
-         */startedAtMs: Int64, 
+         * Start.
+         */startedAt: Date, 
         /**
          * UTC offset at the start, minutes.
          */utcOffsetMin: Int32, 
         /**
-         * End, UTC milliseconds.
-         */endedAtMs: Int64, 
+         * End.
+         */endedAt: Date, 
         /**
          * Time spent moving, milliseconds.
          */activeMs: Int64, 
@@ -3855,9 +3902,9 @@ public struct CompletedSession: Equatable, Hashable {
          * The blocks, in order.
          */blocks: [CompletedBlock]) {
         self.profileId = profileId
-        self.startedAtMs = startedAtMs
+        self.startedAt = startedAt
         self.utcOffsetMin = utcOffsetMin
-        self.endedAtMs = endedAtMs
+        self.endedAt = endedAt
         self.activeMs = activeMs
         self.planJson = planJson
         self.blocks = blocks
@@ -3880,9 +3927,9 @@ public struct FfiConverterTypeCompletedSession: FfiConverterRustBuffer {
         return
             try CompletedSession(
                 profileId: FfiConverterInt64.read(from: &buf), 
-                startedAtMs: FfiConverterInt64.read(from: &buf), 
+                startedAt: FfiConverterTimestamp.read(from: &buf), 
                 utcOffsetMin: FfiConverterInt32.read(from: &buf), 
-                endedAtMs: FfiConverterInt64.read(from: &buf), 
+                endedAt: FfiConverterTimestamp.read(from: &buf), 
                 activeMs: FfiConverterInt64.read(from: &buf), 
                 planJson: FfiConverterString.read(from: &buf), 
                 blocks: FfiConverterSequenceTypeCompletedBlock.read(from: &buf)
@@ -3891,9 +3938,9 @@ public struct FfiConverterTypeCompletedSession: FfiConverterRustBuffer {
 
     public static func write(_ value: CompletedSession, into buf: inout [UInt8]) {
         FfiConverterInt64.write(value.profileId, into: &buf)
-        FfiConverterInt64.write(value.startedAtMs, into: &buf)
+        FfiConverterTimestamp.write(value.startedAt, into: &buf)
         FfiConverterInt32.write(value.utcOffsetMin, into: &buf)
-        FfiConverterInt64.write(value.endedAtMs, into: &buf)
+        FfiConverterTimestamp.write(value.endedAt, into: &buf)
         FfiConverterInt64.write(value.activeMs, into: &buf)
         FfiConverterString.write(value.planJson, into: &buf)
         FfiConverterSequenceTypeCompletedBlock.write(value.blocks, into: &buf)
@@ -4975,13 +5022,13 @@ public func FfiConverterTypeExerciseTrend_lower(_ value: ExerciseTrend) -> RustB
  */
 public struct HealthConnectExerciseSegment: Equatable, Hashable {
     /**
-     * `startTime`, UTC milliseconds.
+     * `startTime`.
      */
-    public var startTimeMs: Int64
+    public var startTime: Date
     /**
-     * `endTime`, UTC milliseconds (after `start_time_ms`).
+     * `endTime` (after `start_time`).
      */
-    public var endTimeMs: Int64
+    public var endTime: Date
     /**
      * `segmentType`: `EXERCISE_SEGMENT_TYPE_OTHER_WORKOUT` (38).
      */
@@ -4999,11 +5046,11 @@ public struct HealthConnectExerciseSegment: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * `startTime`, UTC milliseconds.
-         */startTimeMs: Int64, 
+         * `startTime`.
+         */startTime: Date, 
         /**
-         * `endTime`, UTC milliseconds (after `start_time_ms`).
-         */endTimeMs: Int64, 
+         * `endTime` (after `start_time`).
+         */endTime: Date, 
         /**
          * `segmentType`: `EXERCISE_SEGMENT_TYPE_OTHER_WORKOUT` (38).
          */segmentType: Int32, 
@@ -5013,8 +5060,8 @@ public struct HealthConnectExerciseSegment: Equatable, Hashable {
         /**
          * The app's exercise id (for the shell's own use; Health Connect has no field for it).
          */exerciseId: String) {
-        self.startTimeMs = startTimeMs
-        self.endTimeMs = endTimeMs
+        self.startTime = startTime
+        self.endTime = endTime
         self.segmentType = segmentType
         self.repetitions = repetitions
         self.exerciseId = exerciseId
@@ -5036,8 +5083,8 @@ public struct FfiConverterTypeHealthConnectExerciseSegment: FfiConverterRustBuff
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HealthConnectExerciseSegment {
         return
             try HealthConnectExerciseSegment(
-                startTimeMs: FfiConverterInt64.read(from: &buf), 
-                endTimeMs: FfiConverterInt64.read(from: &buf), 
+                startTime: FfiConverterTimestamp.read(from: &buf), 
+                endTime: FfiConverterTimestamp.read(from: &buf), 
                 segmentType: FfiConverterInt32.read(from: &buf), 
                 repetitions: FfiConverterInt32.read(from: &buf), 
                 exerciseId: FfiConverterString.read(from: &buf)
@@ -5045,8 +5092,8 @@ public struct FfiConverterTypeHealthConnectExerciseSegment: FfiConverterRustBuff
     }
 
     public static func write(_ value: HealthConnectExerciseSegment, into buf: inout [UInt8]) {
-        FfiConverterInt64.write(value.startTimeMs, into: &buf)
-        FfiConverterInt64.write(value.endTimeMs, into: &buf)
+        FfiConverterTimestamp.write(value.startTime, into: &buf)
+        FfiConverterTimestamp.write(value.endTime, into: &buf)
         FfiConverterInt32.write(value.segmentType, into: &buf)
         FfiConverterInt32.write(value.repetitions, into: &buf)
         FfiConverterString.write(value.exerciseId, into: &buf)
@@ -5082,13 +5129,13 @@ public struct HealthConnectExerciseSession: Equatable, Hashable {
      */
     public var clientRecordVersion: Int64
     /**
-     * `startTime`, UTC milliseconds.
+     * `startTime`.
      */
-    public var startTimeMs: Int64
+    public var startTime: Date
     /**
-     * `endTime`, UTC milliseconds (after `start_time_ms`).
+     * `endTime` (after `start_time`).
      */
-    public var endTimeMs: Int64
+    public var endTime: Date
     /**
      * `startZoneOffset` and `endZoneOffset`, seconds east of UTC.
      */
@@ -5116,11 +5163,11 @@ public struct HealthConnectExerciseSession: Equatable, Hashable {
          * For `Metadata.clientRecordVersion`.
          */clientRecordVersion: Int64, 
         /**
-         * `startTime`, UTC milliseconds.
-         */startTimeMs: Int64, 
+         * `startTime`.
+         */startTime: Date, 
         /**
-         * `endTime`, UTC milliseconds (after `start_time_ms`).
-         */endTimeMs: Int64, 
+         * `endTime` (after `start_time`).
+         */endTime: Date, 
         /**
          * `startZoneOffset` and `endZoneOffset`, seconds east of UTC.
          */zoneOffsetSeconds: Int32, 
@@ -5135,8 +5182,8 @@ public struct HealthConnectExerciseSession: Equatable, Hashable {
          */segments: [HealthConnectExerciseSegment]) {
         self.clientRecordId = clientRecordId
         self.clientRecordVersion = clientRecordVersion
-        self.startTimeMs = startTimeMs
-        self.endTimeMs = endTimeMs
+        self.startTime = startTime
+        self.endTime = endTime
         self.zoneOffsetSeconds = zoneOffsetSeconds
         self.exerciseType = exerciseType
         self.title = title
@@ -5161,8 +5208,8 @@ public struct FfiConverterTypeHealthConnectExerciseSession: FfiConverterRustBuff
             try HealthConnectExerciseSession(
                 clientRecordId: FfiConverterString.read(from: &buf), 
                 clientRecordVersion: FfiConverterInt64.read(from: &buf), 
-                startTimeMs: FfiConverterInt64.read(from: &buf), 
-                endTimeMs: FfiConverterInt64.read(from: &buf), 
+                startTime: FfiConverterTimestamp.read(from: &buf), 
+                endTime: FfiConverterTimestamp.read(from: &buf), 
                 zoneOffsetSeconds: FfiConverterInt32.read(from: &buf), 
                 exerciseType: FfiConverterInt32.read(from: &buf), 
                 title: FfiConverterString.read(from: &buf), 
@@ -5173,8 +5220,8 @@ public struct FfiConverterTypeHealthConnectExerciseSession: FfiConverterRustBuff
     public static func write(_ value: HealthConnectExerciseSession, into buf: inout [UInt8]) {
         FfiConverterString.write(value.clientRecordId, into: &buf)
         FfiConverterInt64.write(value.clientRecordVersion, into: &buf)
-        FfiConverterInt64.write(value.startTimeMs, into: &buf)
-        FfiConverterInt64.write(value.endTimeMs, into: &buf)
+        FfiConverterTimestamp.write(value.startTime, into: &buf)
+        FfiConverterTimestamp.write(value.endTime, into: &buf)
         FfiConverterInt32.write(value.zoneOffsetSeconds, into: &buf)
         FfiConverterInt32.write(value.exerciseType, into: &buf)
         FfiConverterString.write(value.title, into: &buf)
@@ -5207,13 +5254,13 @@ public struct HealthKitWorkout: Equatable, Hashable {
      */
     public var activityType: String
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    public var startMs: Int64
+    public var start: Date
     /**
-     * End, UTC milliseconds (after the start).
+     * End (after the start).
      */
-    public var endMs: Int64
+    public var end: Date
     /**
      * Time spent moving, seconds (the workout's duration; start to end includes rests).
      */
@@ -5231,8 +5278,8 @@ public struct HealthKitWorkout: Equatable, Hashable {
      */
     public var timeZone: String
     /**
-     * The app's metadata: [`HK_KEY_REPETITIONS`] and one
-     * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
+     * The app's metadata: "RehabCoreRepetitions" and one
+     * "RehabCoreRepetitions.<exercise id>" per exercise, values as decimal strings.
      */
     public var metadata: [String: String]
     /**
@@ -5249,11 +5296,11 @@ public struct HealthKitWorkout: Equatable, Hashable {
          * The `HKWorkoutActivityType` case name: "preparationAndRecovery".
          */activityType: String, 
         /**
-         * Start, UTC milliseconds.
-         */startMs: Int64, 
+         * Start.
+         */start: Date, 
         /**
-         * End, UTC milliseconds (after the start).
-         */endMs: Int64, 
+         * End (after the start).
+         */end: Date, 
         /**
          * Time spent moving, seconds (the workout's duration; start to end includes rests).
          */activeSeconds: Double, 
@@ -5267,8 +5314,8 @@ public struct HealthKitWorkout: Equatable, Hashable {
          * Value for `HKMetadataKeyTimeZone` (the profile's IANA name).
          */timeZone: String, 
         /**
-         * The app's metadata: [`HK_KEY_REPETITIONS`] and one
-         * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
+         * The app's metadata: "RehabCoreRepetitions" and one
+         * "RehabCoreRepetitions.<exercise id>" per exercise, values as decimal strings.
          */metadata: [String: String], 
         /**
          * One `HKWorkoutActivity` per set, in order, inside the workout and not
@@ -5276,8 +5323,8 @@ public struct HealthKitWorkout: Equatable, Hashable {
          * earlier iOS saves the workout without them).
          */activities: [HealthKitWorkoutActivity]) {
         self.activityType = activityType
-        self.startMs = startMs
-        self.endMs = endMs
+        self.start = start
+        self.end = end
         self.activeSeconds = activeSeconds
         self.syncIdentifier = syncIdentifier
         self.syncVersion = syncVersion
@@ -5303,8 +5350,8 @@ public struct FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer {
         return
             try HealthKitWorkout(
                 activityType: FfiConverterString.read(from: &buf), 
-                startMs: FfiConverterInt64.read(from: &buf), 
-                endMs: FfiConverterInt64.read(from: &buf), 
+                start: FfiConverterTimestamp.read(from: &buf), 
+                end: FfiConverterTimestamp.read(from: &buf), 
                 activeSeconds: FfiConverterDouble.read(from: &buf), 
                 syncIdentifier: FfiConverterString.read(from: &buf), 
                 syncVersion: FfiConverterInt64.read(from: &buf), 
@@ -5316,8 +5363,8 @@ public struct FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer {
 
     public static func write(_ value: HealthKitWorkout, into buf: inout [UInt8]) {
         FfiConverterString.write(value.activityType, into: &buf)
-        FfiConverterInt64.write(value.startMs, into: &buf)
-        FfiConverterInt64.write(value.endMs, into: &buf)
+        FfiConverterTimestamp.write(value.start, into: &buf)
+        FfiConverterTimestamp.write(value.end, into: &buf)
         FfiConverterDouble.write(value.activeSeconds, into: &buf)
         FfiConverterString.write(value.syncIdentifier, into: &buf)
         FfiConverterInt64.write(value.syncVersion, into: &buf)
@@ -5352,19 +5399,19 @@ public struct HealthKitWorkoutActivity: Equatable, Hashable {
      */
     public var activityType: String
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    public var startMs: Int64
+    public var start: Date
     /**
-     * End, UTC milliseconds (after the start).
+     * End (after the start).
      */
-    public var endMs: Int64
+    public var end: Date
     /**
      * The app's exercise id, for the activity's metadata.
      */
     public var exerciseId: String
     /**
-     * Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
+     * Reps counted in the set (>= 0), for the activity's metadata under "RehabCoreRepetitions".
      */
     public var repetitions: Int32
 
@@ -5375,20 +5422,20 @@ public struct HealthKitWorkoutActivity: Equatable, Hashable {
          * The activity's `HKWorkoutConfiguration.activityType` case name (as the workout's).
          */activityType: String, 
         /**
-         * Start, UTC milliseconds.
-         */startMs: Int64, 
+         * Start.
+         */start: Date, 
         /**
-         * End, UTC milliseconds (after the start).
-         */endMs: Int64, 
+         * End (after the start).
+         */end: Date, 
         /**
          * The app's exercise id, for the activity's metadata.
          */exerciseId: String, 
         /**
-         * Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
+         * Reps counted in the set (>= 0), for the activity's metadata under "RehabCoreRepetitions".
          */repetitions: Int32) {
         self.activityType = activityType
-        self.startMs = startMs
-        self.endMs = endMs
+        self.start = start
+        self.end = end
         self.exerciseId = exerciseId
         self.repetitions = repetitions
     }
@@ -5410,8 +5457,8 @@ public struct FfiConverterTypeHealthKitWorkoutActivity: FfiConverterRustBuffer {
         return
             try HealthKitWorkoutActivity(
                 activityType: FfiConverterString.read(from: &buf), 
-                startMs: FfiConverterInt64.read(from: &buf), 
-                endMs: FfiConverterInt64.read(from: &buf), 
+                start: FfiConverterTimestamp.read(from: &buf), 
+                end: FfiConverterTimestamp.read(from: &buf), 
                 exerciseId: FfiConverterString.read(from: &buf), 
                 repetitions: FfiConverterInt32.read(from: &buf)
         )
@@ -5419,8 +5466,8 @@ public struct FfiConverterTypeHealthKitWorkoutActivity: FfiConverterRustBuffer {
 
     public static func write(_ value: HealthKitWorkoutActivity, into buf: inout [UInt8]) {
         FfiConverterString.write(value.activityType, into: &buf)
-        FfiConverterInt64.write(value.startMs, into: &buf)
-        FfiConverterInt64.write(value.endMs, into: &buf)
+        FfiConverterTimestamp.write(value.start, into: &buf)
+        FfiConverterTimestamp.write(value.end, into: &buf)
         FfiConverterString.write(value.exerciseId, into: &buf)
         FfiConverterInt32.write(value.repetitions, into: &buf)
     }
@@ -5613,9 +5660,9 @@ public struct NewCheckIn: Equatable, Hashable {
      */
     public var timing: CheckInTiming
     /**
-     * When, UTC milliseconds.
+     * When (from 1970 to year 9999; kept to the millisecond).
      */
-    public var recordedAtMs: Int64
+    public var recordedAt: Date
     /**
      * The phone's UTC offset at that moment, minutes.
      */
@@ -5647,8 +5694,8 @@ public struct NewCheckIn: Equatable, Hashable {
          * Before or after a session, or on its own.
          */timing: CheckInTiming, 
         /**
-         * When, UTC milliseconds.
-         */recordedAtMs: Int64, 
+         * When (from 1970 to year 9999; kept to the millisecond).
+         */recordedAt: Date, 
         /**
          * The phone's UTC offset at that moment, minutes.
          */utcOffsetMin: Int32, 
@@ -5666,7 +5713,7 @@ public struct NewCheckIn: Equatable, Hashable {
          */note: String) {
         self.profileId = profileId
         self.timing = timing
-        self.recordedAtMs = recordedAtMs
+        self.recordedAt = recordedAt
         self.utcOffsetMin = utcOffsetMin
         self.pain = pain
         self.spasticity = spasticity
@@ -5692,7 +5739,7 @@ public struct FfiConverterTypeNewCheckIn: FfiConverterRustBuffer {
             try NewCheckIn(
                 profileId: FfiConverterInt64.read(from: &buf), 
                 timing: FfiConverterTypeCheckInTiming.read(from: &buf), 
-                recordedAtMs: FfiConverterInt64.read(from: &buf), 
+                recordedAt: FfiConverterTimestamp.read(from: &buf), 
                 utcOffsetMin: FfiConverterInt32.read(from: &buf), 
                 pain: FfiConverterOptionUInt8.read(from: &buf), 
                 spasticity: FfiConverterOptionTypeSpasticity.read(from: &buf), 
@@ -5704,7 +5751,7 @@ public struct FfiConverterTypeNewCheckIn: FfiConverterRustBuffer {
     public static func write(_ value: NewCheckIn, into buf: inout [UInt8]) {
         FfiConverterInt64.write(value.profileId, into: &buf)
         FfiConverterTypeCheckInTiming.write(value.timing, into: &buf)
-        FfiConverterInt64.write(value.recordedAtMs, into: &buf)
+        FfiConverterTimestamp.write(value.recordedAt, into: &buf)
         FfiConverterInt32.write(value.utcOffsetMin, into: &buf)
         FfiConverterOptionUInt8.write(value.pain, into: &buf)
         FfiConverterOptionTypeSpasticity.write(value.spasticity, into: &buf)
@@ -6164,9 +6211,9 @@ public struct Profile: Equatable, Hashable {
      */
     public var timeZone: String
     /**
-     * When the profile was created, UTC milliseconds.
+     * When the profile was created.
      */
-    public var createdAtMs: Int64
+    public var createdAt: Date
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6184,13 +6231,13 @@ public struct Profile: Equatable, Hashable {
          * IANA time-zone name.
          */timeZone: String, 
         /**
-         * When the profile was created, UTC milliseconds.
-         */createdAtMs: Int64) {
+         * When the profile was created.
+         */createdAt: Date) {
         self.id = id
         self.name = name
         self.affectedSide = affectedSide
         self.timeZone = timeZone
-        self.createdAtMs = createdAtMs
+        self.createdAt = createdAt
     }
 
     
@@ -6213,7 +6260,7 @@ public struct FfiConverterTypeProfile: FfiConverterRustBuffer {
                 name: FfiConverterString.read(from: &buf), 
                 affectedSide: FfiConverterTypeSide.read(from: &buf), 
                 timeZone: FfiConverterString.read(from: &buf), 
-                createdAtMs: FfiConverterInt64.read(from: &buf)
+                createdAt: FfiConverterTimestamp.read(from: &buf)
         )
     }
 
@@ -6222,7 +6269,7 @@ public struct FfiConverterTypeProfile: FfiConverterRustBuffer {
         FfiConverterString.write(value.name, into: &buf)
         FfiConverterTypeSide.write(value.affectedSide, into: &buf)
         FfiConverterString.write(value.timeZone, into: &buf)
-        FfiConverterInt64.write(value.createdAtMs, into: &buf)
+        FfiConverterTimestamp.write(value.createdAt, into: &buf)
     }
 }
 
@@ -6247,13 +6294,13 @@ public func FfiConverterTypeProfile_lower(_ value: Profile) -> RustBuffer {
  */
 public struct RepRecord: Equatable, Hashable {
     /**
-     * Start of the movement, UTC milliseconds.
+     * Start of the movement.
      */
-    public var startedAtMs: Int64
+    public var startedAt: Date
     /**
-     * End of the movement, UTC milliseconds.
+     * End of the movement.
      */
-    public var endedAtMs: Int64
+    public var endedAt: Date
     /**
      * Amplitude (range of motion proxy), in the exercise's unit, >= 0.
      */
@@ -6271,11 +6318,11 @@ public struct RepRecord: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * Start of the movement, UTC milliseconds.
-         */startedAtMs: Int64, 
+         * Start of the movement.
+         */startedAt: Date, 
         /**
-         * End of the movement, UTC milliseconds.
-         */endedAtMs: Int64, 
+         * End of the movement.
+         */endedAt: Date, 
         /**
          * Amplitude (range of motion proxy), in the exercise's unit, >= 0.
          */amplitude: Double, 
@@ -6285,8 +6332,8 @@ public struct RepRecord: Equatable, Hashable {
         /**
          * Whether the rep reached the target range (full rather than partial).
          */targetReached: Bool) {
-        self.startedAtMs = startedAtMs
-        self.endedAtMs = endedAtMs
+        self.startedAt = startedAt
+        self.endedAt = endedAt
         self.amplitude = amplitude
         self.peakSpeed = peakSpeed
         self.targetReached = targetReached
@@ -6308,8 +6355,8 @@ public struct FfiConverterTypeRepRecord: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RepRecord {
         return
             try RepRecord(
-                startedAtMs: FfiConverterInt64.read(from: &buf), 
-                endedAtMs: FfiConverterInt64.read(from: &buf), 
+                startedAt: FfiConverterTimestamp.read(from: &buf), 
+                endedAt: FfiConverterTimestamp.read(from: &buf), 
                 amplitude: FfiConverterDouble.read(from: &buf), 
                 peakSpeed: FfiConverterDouble.read(from: &buf), 
                 targetReached: FfiConverterBool.read(from: &buf)
@@ -6317,8 +6364,8 @@ public struct FfiConverterTypeRepRecord: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: RepRecord, into buf: inout [UInt8]) {
-        FfiConverterInt64.write(value.startedAtMs, into: &buf)
-        FfiConverterInt64.write(value.endedAtMs, into: &buf)
+        FfiConverterTimestamp.write(value.startedAt, into: &buf)
+        FfiConverterTimestamp.write(value.endedAt, into: &buf)
         FfiConverterDouble.write(value.amplitude, into: &buf)
         FfiConverterDouble.write(value.peakSpeed, into: &buf)
         FfiConverterBool.write(value.targetReached, into: &buf)
@@ -6592,17 +6639,17 @@ public struct Session: Equatable, Hashable {
      */
     public var profileId: Int64
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    public var startedAtMs: Int64
+    public var startedAt: Date
     /**
      * UTC offset at the start, minutes.
      */
     public var utcOffsetMin: Int32
     /**
-     * End, UTC milliseconds (None while active).
+     * End (None while active).
      */
-    public var endedAtMs: Int64?
+    public var endedAt: Date?
     /**
      * Time spent moving, milliseconds.
      */
@@ -6634,14 +6681,14 @@ public struct Session: Equatable, Hashable {
          * Whose session it is.
          */profileId: Int64, 
         /**
-         * Start, UTC milliseconds.
-         */startedAtMs: Int64, 
+         * Start.
+         */startedAt: Date, 
         /**
          * UTC offset at the start, minutes.
          */utcOffsetMin: Int32, 
         /**
-         * End, UTC milliseconds (None while active).
-         */endedAtMs: Int64?, 
+         * End (None while active).
+         */endedAt: Date?, 
         /**
          * Time spent moving, milliseconds.
          */activeMs: Int64, 
@@ -6659,9 +6706,9 @@ public struct Session: Equatable, Hashable {
          */uuid: String) {
         self.id = id
         self.profileId = profileId
-        self.startedAtMs = startedAtMs
+        self.startedAt = startedAt
         self.utcOffsetMin = utcOffsetMin
-        self.endedAtMs = endedAtMs
+        self.endedAt = endedAt
         self.activeMs = activeMs
         self.status = status
         self.reps = reps
@@ -6687,9 +6734,9 @@ public struct FfiConverterTypeSession: FfiConverterRustBuffer {
             try Session(
                 id: FfiConverterInt64.read(from: &buf), 
                 profileId: FfiConverterInt64.read(from: &buf), 
-                startedAtMs: FfiConverterInt64.read(from: &buf), 
+                startedAt: FfiConverterTimestamp.read(from: &buf), 
                 utcOffsetMin: FfiConverterInt32.read(from: &buf), 
-                endedAtMs: FfiConverterOptionInt64.read(from: &buf), 
+                endedAt: FfiConverterOptionTimestamp.read(from: &buf), 
                 activeMs: FfiConverterInt64.read(from: &buf), 
                 status: FfiConverterTypeSessionStatus.read(from: &buf), 
                 reps: FfiConverterUInt32.read(from: &buf), 
@@ -6701,9 +6748,9 @@ public struct FfiConverterTypeSession: FfiConverterRustBuffer {
     public static func write(_ value: Session, into buf: inout [UInt8]) {
         FfiConverterInt64.write(value.id, into: &buf)
         FfiConverterInt64.write(value.profileId, into: &buf)
-        FfiConverterInt64.write(value.startedAtMs, into: &buf)
+        FfiConverterTimestamp.write(value.startedAt, into: &buf)
         FfiConverterInt32.write(value.utcOffsetMin, into: &buf)
-        FfiConverterOptionInt64.write(value.endedAtMs, into: &buf)
+        FfiConverterOptionTimestamp.write(value.endedAt, into: &buf)
         FfiConverterInt64.write(value.activeMs, into: &buf)
         FfiConverterTypeSessionStatus.write(value.status, into: &buf)
         FfiConverterUInt32.write(value.reps, into: &buf)
@@ -10844,6 +10891,30 @@ fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTimestamp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSessionListener: FfiConverterRustBuffer {
     typealias SwiftType = SessionListener?
 
@@ -11970,16 +12041,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_active_subscriptions() != 53720) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_create_profile() != 23448) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_create_profile() != 58635) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_database_path() != 46708) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_profile() != 10193) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_profile() != 60922) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_profiles() != 23966) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_profiles() != 28922) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_schema_version() != 9925) {
@@ -12009,10 +12080,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_import_backup_file() != 28254) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() != 27690) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() != 12471) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() != 12311) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() != 45443) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_abandon_session() != 48035) {
@@ -12021,7 +12092,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_adherence() != 20906) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_check_ins() != 58038) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_check_ins() != 38912) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_daily_goal() != 30641) {
@@ -12036,7 +12107,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_pain_vs_reps() != 30587) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_record_check_in() != 28696) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_record_check_in() != 60713) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_set_daily_goal() != 45878) {
@@ -12045,7 +12116,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() != 57701) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() != 2919) {
+    if (uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() != 50542) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_rehab_core_checksum_method_rehabcore_streaks() != 54518) {

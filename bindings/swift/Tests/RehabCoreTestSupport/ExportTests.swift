@@ -7,7 +7,7 @@ public func exportTests() async throws {
     let core = try RehabCore(path: T.tempDir().appendingPathComponent("export.db").path)
     let ana = try await core.createProfile(profile: NewProfile(name: "Ana ñ", affectedSide: .left, timeZone: "Europe/Madrid"))
     let s = try await core.storeCompletedSession(session: completedSession(ana.id, "2026-03-29T18:00", 120, 12))
-    _ = try await core.recordCheckIn(checkIn: NewCheckIn(profileId: ana.id, timing: .afterSession(sessionId: s.id), recordedAtMs: utcMs("2026-03-29T18:30", 120), utcOffsetMin: 120, pain: 3, spasticity: nil, effort: nil, note: "bien, \"gracias\" 🙂"))
+    _ = try await core.recordCheckIn(checkIn: NewCheckIn(profileId: ana.id, timing: .afterSession(sessionId: s.id), recordedAt: utcAt("2026-03-29T18:30", 120), utcOffsetMin: 120, pain: 3, spasticity: nil, effort: nil, note: "bien, \"gracias\" 🙂"))
 
     // Backup to a fresh database and back.
     let backup = try await core.exportBackup(profileId: ana.id)
@@ -75,7 +75,7 @@ public func exportTests() async throws {
     let hk = try await core.healthkitWorkouts(profileId: ana.id, from: "2026-03-29", to: "2026-03-29")
     T.equal("HealthKit: one workout", hk.count, 1)
     T.equal("HealthKit: activity type", hk.first?.activityType, "preparationAndRecovery")
-    T.equal("HealthKit: start", hk.first?.startMs, utcMs("2026-03-29T18:00", 120))
+    T.equal("HealthKit: start", hk.first?.start, utcAt("2026-03-29T18:00", 120))
     T.equal("HealthKit: reps in metadata", hk.first?.metadata["RehabCoreRepetitions"], "12")
     T.equal("HealthKit: reps per exercise", hk.first?.metadata["RehabCoreRepetitions.wrist_flexion_extension"], "12")
     T.equal("HealthKit: time zone", hk.first?.timeZone, "Europe/Madrid")

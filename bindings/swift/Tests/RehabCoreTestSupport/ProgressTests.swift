@@ -3,23 +3,23 @@
 import Foundation
 import RehabCore
 
-/// UTC milliseconds of a local "yyyy-MM-dd'T'HH:mm" time seen with a UTC offset in minutes.
-func utcMs(_ local: String, _ offsetMin: Int32) -> Int64 {
+/// The instant of a local "yyyy-MM-dd'T'HH:mm" time seen with a UTC offset in minutes.
+func utcAt(_ local: String, _ offsetMin: Int32) -> Date {
     let f = DateFormatter()
     f.locale = Locale(identifier: "en_US_POSIX")
     f.timeZone = TimeZone(secondsFromGMT: Int(offsetMin) * 60)
     f.dateFormat = "yyyy-MM-dd'T'HH:mm"
-    return Int64(f.date(from: local)!.timeIntervalSince1970 * 1000)
+    return f.date(from: local)!
 }
 
 func completedSession(_ profileId: Int64, _ local: String, _ offsetMin: Int32, _ reps: Int) -> CompletedSession {
-    let start = utcMs(local, offsetMin)
+    let start = utcAt(local, offsetMin)
     let records = (0..<reps).map { i in
-        RepRecord(startedAtMs: start + 4_000 * Int64(i), endedAtMs: start + 4_000 * Int64(i) + 3_000, amplitude: 0.8, peakSpeed: 1.2, targetReached: true)
+        RepRecord(startedAt: start.addingTimeInterval(4 * Double(i)), endedAt: start.addingTimeInterval(4 * Double(i) + 3), amplitude: 0.8, peakSpeed: 1.2, targetReached: true)
     }
     let block = CompletedBlock(exerciseId: "wrist_flexion_extension", side: .left, targetReps: UInt32(reps), targetRange: 0.5,
-                               startedAtMs: start, endedAtMs: start + 4_000 * Int64(reps), activeMs: 3_000 * Int64(reps), reps: records, attempts: [])
-    return CompletedSession(profileId: profileId, startedAtMs: start, utcOffsetMin: offsetMin, endedAtMs: start + 4_000 * Int64(reps),
+                               startedAt: start, endedAt: start.addingTimeInterval(4 * Double(reps)), activeMs: 3_000 * Int64(reps), reps: records, attempts: [])
+    return CompletedSession(profileId: profileId, startedAt: start, utcOffsetMin: offsetMin, endedAt: start.addingTimeInterval(4 * Double(reps)),
                             activeMs: 3_000 * Int64(reps), planJson: "{}", blocks: [block])
 }
 
@@ -33,8 +33,17 @@ public func progressTests() async throws {
     let s3 = try await core.storeCompletedSession(session: completedSession(ana.id, "2026-03-30T23:30", 120, 50))
     T.equal("a stored session keeps its reps", s3.reps, 50)
 
-    _ = try await core.recordCheckIn(checkIn: NewCheckIn(profileId: ana.id, timing: .beforeSession(sessionId: s2.id), recordedAtMs: utcMs("2026-03-29T17:55", 120), utcOffsetMin: 120, pain: 6, spasticity: .onePlus, effort: nil, note: "stiff morning"))
-    _ = try await core.recordCheckIn(checkIn: NewCheckIn(profileId: ana.id, timing: .afterSession(sessionId: s2.id), recordedAtMs: utcMs("2026-03-29T18:30", 120), utcOffsetMin: 120, pain: 4, spasticity: .one, effort: 5, note: ""))
+    _ = try await core.recordCheckIn(checkIn: NewCheckIn(profileId: ana.id, timing: .beforeSession(sessionId: s2.id), recordedAt: utcAt("2026-03-29T17:55", 120), utcOffsetMin: 120, pain: 6, spasticity: .onePlus, effort: nil, note: "stiff morning"))
+    _ = try await core.recordCheckIn(checkIn: NewCheckIn(profileId: ana.id, timing: .afterSession(sessionId: s2.id), recordedAt: utcAt("2026-03-29T18:30", 120), utcOffsetMin: 120, pain: 4, spasticity: .one, effort: 5, note: ""))
+    T.equal("a stored session's start is the Date passed in", s2.startedAt, utcAt("2026-03-29T18:00", 120))
+    do {
+        _ = try await core.recordCheckIn(checkIn: NewCheckIn(profileId: ana.id, timing: .standalone, recordedAt: Date(timeIntervalSince1970: -1), utcOffsetMin: 0, pain: 3, spasticity: nil, effort: nil, note: ""))
+        T.check("a check-in Date before 1970 is rejected", false, "(nothing was thrown)")
+    } catch RehabError.InvalidInput(let reason) {
+        T.check("a check-in Date before 1970 is rejected, naming the field", reason.contains("recordedAt"), "(\(reason))")
+    } catch {
+        T.check("a check-in Date before 1970 is rejected", false, "(threw \(error))")
+    }
 
     let days = try await core.dailyTotals(profileId: ana.id, from: "2026-03-27", to: "2026-03-31")
     T.equal("daily totals cover every day of the range", days.map { $0.date }, ["2026-03-27", "2026-03-28", "2026-03-29", "2026-03-30", "2026-03-31"])

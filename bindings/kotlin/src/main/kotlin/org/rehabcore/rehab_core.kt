@@ -1195,16 +1195,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_active_subscriptions() and 0xFFFF) != 53720) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_create_profile() and 0xFFFF) != 23448) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_create_profile() and 0xFFFF) != 58635) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_database_path() and 0xFFFF) != 46708) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_profile() and 0xFFFF) != 10193) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_profile() and 0xFFFF) != 60922) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_profiles() and 0xFFFF) != 23966) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_profiles() and 0xFFFF) != 28922) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_schema_version() and 0xFFFF) != 9925) {
@@ -1234,10 +1234,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_import_backup_file() and 0xFFFF) != 28254) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() and 0xFFFF) != 27690) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_health_connect_sessions() and 0xFFFF) != 12471) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() and 0xFFFF) != 12311) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_healthkit_workouts() and 0xFFFF) != 45443) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_abandon_session() and 0xFFFF) != 48035) {
@@ -1246,7 +1246,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_adherence() and 0xFFFF) != 20906) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_check_ins() and 0xFFFF) != 58038) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_check_ins() and 0xFFFF) != 38912) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_daily_goal() and 0xFFFF) != 30641) {
@@ -1261,7 +1261,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_pain_vs_reps() and 0xFFFF) != 30587) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_record_check_in() and 0xFFFF) != 28696) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_record_check_in() and 0xFFFF) != 60713) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_daily_goal() and 0xFFFF) != 45878) {
@@ -1270,7 +1270,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_set_weekly_schedule() and 0xFFFF) != 57701) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() and 0xFFFF) != 2919) {
+    if ((lib.uniffi_rehab_core_checksum_method_rehabcore_store_completed_session() and 0xFFFF) != 50542) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_rehab_core_checksum_method_rehabcore_streaks() and 0xFFFF) != 54518) {
@@ -1884,6 +1884,49 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         val byteBuf = toUtf8(value)
         buf.putInt(byteBuf.limit())
         buf.put(byteBuf)
+    }
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTimestamp: FfiConverterRustBuffer<java.time.Instant> {
+    override fun read(buf: ByteBuffer): java.time.Instant {
+        val seconds = buf.getLong()
+        // Type mismatch (should be u32) but we check for overflow/underflow below
+        val nanoseconds = buf.getInt().toLong()
+        if (nanoseconds < 0) {
+            throw java.time.DateTimeException("Instant nanoseconds exceed minimum or maximum supported by uniffi")
+        }
+        if (seconds >= 0) {
+            return java.time.Instant.EPOCH.plus(java.time.Duration.ofSeconds(seconds, nanoseconds))
+        } else {
+            return java.time.Instant.EPOCH.minus(java.time.Duration.ofSeconds(-seconds, nanoseconds))
+        }
+    }
+
+    // 8 bytes for seconds, 4 bytes for nanoseconds
+    override fun allocationSize(value: java.time.Instant) = 12UL
+
+    override fun write(value: java.time.Instant, buf: ByteBuffer) {
+        var epochOffset = java.time.Duration.between(java.time.Instant.EPOCH, value)
+
+        var sign = 1
+        if (epochOffset.isNegative()) {
+            sign = -1
+            epochOffset = epochOffset.negated()
+        }
+
+        if (epochOffset.nano < 0) {
+            // Java docs provide guarantee that nano will always be positive, so this should be impossible
+            // See: https://docs.oracle.com/javase/8/docs/api/java/time/Instant.html
+            throw IllegalArgumentException("Invalid timestamp, nano value must be non-negative")
+        }
+
+        buf.putLong(sign * epochOffset.seconds)
+        // Type mismatch (should be u32) but since values will always be between 0 and 999,999,999 it should be OK
+        buf.putInt(epochOffset.nano)
     }
 }
 
@@ -3180,6 +3223,7 @@ public interface RehabCoreInterface {
     /**
      * Records a pain / stiffness / effort check-in, before or after a session
      * or on its own.
+     * `recordedAt` before 1970 or past year 9999 throws `InvalidInput`.
      */
     suspend fun `recordCheckIn`(`checkIn`: NewCheckIn): CheckIn
     
@@ -3196,7 +3240,8 @@ public interface RehabCoreInterface {
     
     /**
      * Stores a whole finished session (blocks, reps, attempts) at once; the
-     * live session engine records rep by rep instead.
+     * live session engine records rep by rep instead. An instant before 1970
+     * or past year 9999 throws `InvalidInput` and stores nothing.
      */
     suspend fun `storeCompletedSession`(`session`: CompletedSession): Session
     
@@ -4003,6 +4048,7 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     /**
      * Records a pain / stiffness / effort check-in, before or after a session
      * or on its own.
+     * `recordedAt` before 1970 or past year 9999 throws `InvalidInput`.
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -4083,7 +4129,8 @@ open class RehabCore: Disposable, AutoCloseable, RehabCoreInterface
     
     /**
      * Stores a whole finished session (blocks, reps, attempts) at once; the
-     * live session engine records rep by rep instead.
+     * live session engine records rep by rep instead. An instant before 1970
+     * or past year 9999 throws `InvalidInput` and stores nothing.
      */
     @Throws(RehabException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
@@ -5791,14 +5838,14 @@ public object FfiConverterTypeAdherenceDay: FfiConverterRustBuffer<AdherenceDay>
  */
 data class AttemptRecord (
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    val `startedAtMs`: kotlin.Long
+    val `startedAt`: java.time.Instant
     , 
     /**
-     * End, UTC milliseconds.
+     * End.
      */
-    val `endedAtMs`: kotlin.Long
+    val `endedAt`: java.time.Instant
     , 
     /**
      * Amplitude reached, >= 0.
@@ -5825,23 +5872,23 @@ data class AttemptRecord (
 public object FfiConverterTypeAttemptRecord: FfiConverterRustBuffer<AttemptRecord> {
     override fun read(buf: ByteBuffer): AttemptRecord {
         return AttemptRecord(
-            FfiConverterLong.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
         )
     }
 
     override fun allocationSize(value: AttemptRecord) = (
-            FfiConverterLong.allocationSize(value.`startedAtMs`) +
-            FfiConverterLong.allocationSize(value.`endedAtMs`) +
+            FfiConverterTimestamp.allocationSize(value.`startedAt`) +
+            FfiConverterTimestamp.allocationSize(value.`endedAt`) +
             FfiConverterDouble.allocationSize(value.`amplitude`) +
             FfiConverterDouble.allocationSize(value.`peakSpeed`)
     )
 
     override fun write(value: AttemptRecord, buf: ByteBuffer) {
-            FfiConverterLong.write(value.`startedAtMs`, buf)
-            FfiConverterLong.write(value.`endedAtMs`, buf)
+            FfiConverterTimestamp.write(value.`startedAt`, buf)
+            FfiConverterTimestamp.write(value.`endedAt`, buf)
             FfiConverterDouble.write(value.`amplitude`, buf)
             FfiConverterDouble.write(value.`peakSpeed`, buf)
     }
@@ -5968,14 +6015,14 @@ data class CompletedBlock (
     val `targetRange`: kotlin.Double?
     , 
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    val `startedAtMs`: kotlin.Long
+    val `startedAt`: java.time.Instant
     , 
     /**
-     * End, UTC milliseconds.
+     * End.
      */
-    val `endedAtMs`: kotlin.Long
+    val `endedAt`: java.time.Instant
     , 
     /**
      * Time spent moving, milliseconds.
@@ -6011,8 +6058,8 @@ public object FfiConverterTypeCompletedBlock: FfiConverterRustBuffer<CompletedBl
             FfiConverterTypeSide.read(buf),
             FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalDouble.read(buf),
-            FfiConverterLong.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterSequenceTypeRepRecord.read(buf),
             FfiConverterSequenceTypeAttemptRecord.read(buf),
@@ -6024,8 +6071,8 @@ public object FfiConverterTypeCompletedBlock: FfiConverterRustBuffer<CompletedBl
             FfiConverterTypeSide.allocationSize(value.`side`) +
             FfiConverterOptionalUInt.allocationSize(value.`targetReps`) +
             FfiConverterOptionalDouble.allocationSize(value.`targetRange`) +
-            FfiConverterLong.allocationSize(value.`startedAtMs`) +
-            FfiConverterLong.allocationSize(value.`endedAtMs`) +
+            FfiConverterTimestamp.allocationSize(value.`startedAt`) +
+            FfiConverterTimestamp.allocationSize(value.`endedAt`) +
             FfiConverterLong.allocationSize(value.`activeMs`) +
             FfiConverterSequenceTypeRepRecord.allocationSize(value.`reps`) +
             FfiConverterSequenceTypeAttemptRecord.allocationSize(value.`attempts`)
@@ -6036,8 +6083,8 @@ public object FfiConverterTypeCompletedBlock: FfiConverterRustBuffer<CompletedBl
             FfiConverterTypeSide.write(value.`side`, buf)
             FfiConverterOptionalUInt.write(value.`targetReps`, buf)
             FfiConverterOptionalDouble.write(value.`targetRange`, buf)
-            FfiConverterLong.write(value.`startedAtMs`, buf)
-            FfiConverterLong.write(value.`endedAtMs`, buf)
+            FfiConverterTimestamp.write(value.`startedAt`, buf)
+            FfiConverterTimestamp.write(value.`endedAt`, buf)
             FfiConverterLong.write(value.`activeMs`, buf)
             FfiConverterSequenceTypeRepRecord.write(value.`reps`, buf)
             FfiConverterSequenceTypeAttemptRecord.write(value.`attempts`, buf)
@@ -6048,7 +6095,7 @@ public object FfiConverterTypeCompletedBlock: FfiConverterRustBuffer<CompletedBl
 
 /**
  * A whole session recorded at once (imports, demos, tests); the live engine
- * uses the step-by-step calls instead.
+ * uses the step-by-step calls instead. Instants run from 1970 to year 9999.
  */
 data class CompletedSession (
     /**
@@ -6057,9 +6104,9 @@ data class CompletedSession (
     val `profileId`: kotlin.Long
     , 
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    val `startedAtMs`: kotlin.Long
+    val `startedAt`: java.time.Instant
     , 
     /**
      * UTC offset at the start, minutes.
@@ -6067,9 +6114,9 @@ data class CompletedSession (
     val `utcOffsetMin`: kotlin.Int
     , 
     /**
-     * End, UTC milliseconds.
+     * End.
      */
-    val `endedAtMs`: kotlin.Long
+    val `endedAt`: java.time.Instant
     , 
     /**
      * Time spent moving, milliseconds.
@@ -6102,9 +6149,9 @@ public object FfiConverterTypeCompletedSession: FfiConverterRustBuffer<Completed
     override fun read(buf: ByteBuffer): CompletedSession {
         return CompletedSession(
             FfiConverterLong.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterInt.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterString.read(buf),
             FfiConverterSequenceTypeCompletedBlock.read(buf),
@@ -6113,9 +6160,9 @@ public object FfiConverterTypeCompletedSession: FfiConverterRustBuffer<Completed
 
     override fun allocationSize(value: CompletedSession) = (
             FfiConverterLong.allocationSize(value.`profileId`) +
-            FfiConverterLong.allocationSize(value.`startedAtMs`) +
+            FfiConverterTimestamp.allocationSize(value.`startedAt`) +
             FfiConverterInt.allocationSize(value.`utcOffsetMin`) +
-            FfiConverterLong.allocationSize(value.`endedAtMs`) +
+            FfiConverterTimestamp.allocationSize(value.`endedAt`) +
             FfiConverterLong.allocationSize(value.`activeMs`) +
             FfiConverterString.allocationSize(value.`planJson`) +
             FfiConverterSequenceTypeCompletedBlock.allocationSize(value.`blocks`)
@@ -6123,9 +6170,9 @@ public object FfiConverterTypeCompletedSession: FfiConverterRustBuffer<Completed
 
     override fun write(value: CompletedSession, buf: ByteBuffer) {
             FfiConverterLong.write(value.`profileId`, buf)
-            FfiConverterLong.write(value.`startedAtMs`, buf)
+            FfiConverterTimestamp.write(value.`startedAt`, buf)
             FfiConverterInt.write(value.`utcOffsetMin`, buf)
-            FfiConverterLong.write(value.`endedAtMs`, buf)
+            FfiConverterTimestamp.write(value.`endedAt`, buf)
             FfiConverterLong.write(value.`activeMs`, buf)
             FfiConverterString.write(value.`planJson`, buf)
             FfiConverterSequenceTypeCompletedBlock.write(value.`blocks`, buf)
@@ -6895,14 +6942,14 @@ public object FfiConverterTypeExerciseTrend: FfiConverterRustBuffer<ExerciseTren
  */
 data class HealthConnectExerciseSegment (
     /**
-     * `startTime`, UTC milliseconds.
+     * `startTime`.
      */
-    val `startTimeMs`: kotlin.Long
+    val `startTime`: java.time.Instant
     , 
     /**
-     * `endTime`, UTC milliseconds (after `start_time_ms`).
+     * `endTime` (after `start_time`).
      */
-    val `endTimeMs`: kotlin.Long
+    val `endTime`: java.time.Instant
     , 
     /**
      * `segmentType`: `EXERCISE_SEGMENT_TYPE_OTHER_WORKOUT` (38).
@@ -6934,8 +6981,8 @@ data class HealthConnectExerciseSegment (
 public object FfiConverterTypeHealthConnectExerciseSegment: FfiConverterRustBuffer<HealthConnectExerciseSegment> {
     override fun read(buf: ByteBuffer): HealthConnectExerciseSegment {
         return HealthConnectExerciseSegment(
-            FfiConverterLong.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterInt.read(buf),
             FfiConverterInt.read(buf),
             FfiConverterString.read(buf),
@@ -6943,16 +6990,16 @@ public object FfiConverterTypeHealthConnectExerciseSegment: FfiConverterRustBuff
     }
 
     override fun allocationSize(value: HealthConnectExerciseSegment) = (
-            FfiConverterLong.allocationSize(value.`startTimeMs`) +
-            FfiConverterLong.allocationSize(value.`endTimeMs`) +
+            FfiConverterTimestamp.allocationSize(value.`startTime`) +
+            FfiConverterTimestamp.allocationSize(value.`endTime`) +
             FfiConverterInt.allocationSize(value.`segmentType`) +
             FfiConverterInt.allocationSize(value.`repetitions`) +
             FfiConverterString.allocationSize(value.`exerciseId`)
     )
 
     override fun write(value: HealthConnectExerciseSegment, buf: ByteBuffer) {
-            FfiConverterLong.write(value.`startTimeMs`, buf)
-            FfiConverterLong.write(value.`endTimeMs`, buf)
+            FfiConverterTimestamp.write(value.`startTime`, buf)
+            FfiConverterTimestamp.write(value.`endTime`, buf)
             FfiConverterInt.write(value.`segmentType`, buf)
             FfiConverterInt.write(value.`repetitions`, buf)
             FfiConverterString.write(value.`exerciseId`, buf)
@@ -6976,14 +7023,14 @@ data class HealthConnectExerciseSession (
     val `clientRecordVersion`: kotlin.Long
     , 
     /**
-     * `startTime`, UTC milliseconds.
+     * `startTime`.
      */
-    val `startTimeMs`: kotlin.Long
+    val `startTime`: java.time.Instant
     , 
     /**
-     * `endTime`, UTC milliseconds (after `start_time_ms`).
+     * `endTime` (after `start_time`).
      */
-    val `endTimeMs`: kotlin.Long
+    val `endTime`: java.time.Instant
     , 
     /**
      * `startZoneOffset` and `endZoneOffset`, seconds east of UTC.
@@ -7022,8 +7069,8 @@ public object FfiConverterTypeHealthConnectExerciseSession: FfiConverterRustBuff
         return HealthConnectExerciseSession(
             FfiConverterString.read(buf),
             FfiConverterLong.read(buf),
-            FfiConverterLong.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterInt.read(buf),
             FfiConverterInt.read(buf),
             FfiConverterString.read(buf),
@@ -7034,8 +7081,8 @@ public object FfiConverterTypeHealthConnectExerciseSession: FfiConverterRustBuff
     override fun allocationSize(value: HealthConnectExerciseSession) = (
             FfiConverterString.allocationSize(value.`clientRecordId`) +
             FfiConverterLong.allocationSize(value.`clientRecordVersion`) +
-            FfiConverterLong.allocationSize(value.`startTimeMs`) +
-            FfiConverterLong.allocationSize(value.`endTimeMs`) +
+            FfiConverterTimestamp.allocationSize(value.`startTime`) +
+            FfiConverterTimestamp.allocationSize(value.`endTime`) +
             FfiConverterInt.allocationSize(value.`zoneOffsetSeconds`) +
             FfiConverterInt.allocationSize(value.`exerciseType`) +
             FfiConverterString.allocationSize(value.`title`) +
@@ -7045,8 +7092,8 @@ public object FfiConverterTypeHealthConnectExerciseSession: FfiConverterRustBuff
     override fun write(value: HealthConnectExerciseSession, buf: ByteBuffer) {
             FfiConverterString.write(value.`clientRecordId`, buf)
             FfiConverterLong.write(value.`clientRecordVersion`, buf)
-            FfiConverterLong.write(value.`startTimeMs`, buf)
-            FfiConverterLong.write(value.`endTimeMs`, buf)
+            FfiConverterTimestamp.write(value.`startTime`, buf)
+            FfiConverterTimestamp.write(value.`endTime`, buf)
             FfiConverterInt.write(value.`zoneOffsetSeconds`, buf)
             FfiConverterInt.write(value.`exerciseType`, buf)
             FfiConverterString.write(value.`title`, buf)
@@ -7066,14 +7113,14 @@ data class HealthKitWorkout (
     val `activityType`: kotlin.String
     , 
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    val `startMs`: kotlin.Long
+    val `start`: java.time.Instant
     , 
     /**
-     * End, UTC milliseconds (after the start).
+     * End (after the start).
      */
-    val `endMs`: kotlin.Long
+    val `end`: java.time.Instant
     , 
     /**
      * Time spent moving, seconds (the workout's duration; start to end includes rests).
@@ -7096,8 +7143,8 @@ data class HealthKitWorkout (
     val `timeZone`: kotlin.String
     , 
     /**
-     * The app's metadata: [`HK_KEY_REPETITIONS`] and one
-     * [`HK_KEY_REPETITIONS_PREFIX`]`<exercise id>` per exercise, values as decimal strings.
+     * The app's metadata: "RehabCoreRepetitions" and one
+     * "RehabCoreRepetitions.<exercise id>" per exercise, values as decimal strings.
      */
     val `metadata`: Map<kotlin.String, kotlin.String>
     , 
@@ -7124,8 +7171,8 @@ public object FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer<HealthKit
     override fun read(buf: ByteBuffer): HealthKitWorkout {
         return HealthKitWorkout(
             FfiConverterString.read(buf),
-            FfiConverterLong.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterString.read(buf),
             FfiConverterLong.read(buf),
@@ -7137,8 +7184,8 @@ public object FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer<HealthKit
 
     override fun allocationSize(value: HealthKitWorkout) = (
             FfiConverterString.allocationSize(value.`activityType`) +
-            FfiConverterLong.allocationSize(value.`startMs`) +
-            FfiConverterLong.allocationSize(value.`endMs`) +
+            FfiConverterTimestamp.allocationSize(value.`start`) +
+            FfiConverterTimestamp.allocationSize(value.`end`) +
             FfiConverterDouble.allocationSize(value.`activeSeconds`) +
             FfiConverterString.allocationSize(value.`syncIdentifier`) +
             FfiConverterLong.allocationSize(value.`syncVersion`) +
@@ -7149,8 +7196,8 @@ public object FfiConverterTypeHealthKitWorkout: FfiConverterRustBuffer<HealthKit
 
     override fun write(value: HealthKitWorkout, buf: ByteBuffer) {
             FfiConverterString.write(value.`activityType`, buf)
-            FfiConverterLong.write(value.`startMs`, buf)
-            FfiConverterLong.write(value.`endMs`, buf)
+            FfiConverterTimestamp.write(value.`start`, buf)
+            FfiConverterTimestamp.write(value.`end`, buf)
             FfiConverterDouble.write(value.`activeSeconds`, buf)
             FfiConverterString.write(value.`syncIdentifier`, buf)
             FfiConverterLong.write(value.`syncVersion`, buf)
@@ -7172,14 +7219,14 @@ data class HealthKitWorkoutActivity (
     val `activityType`: kotlin.String
     , 
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    val `startMs`: kotlin.Long
+    val `start`: java.time.Instant
     , 
     /**
-     * End, UTC milliseconds (after the start).
+     * End (after the start).
      */
-    val `endMs`: kotlin.Long
+    val `end`: java.time.Instant
     , 
     /**
      * The app's exercise id, for the activity's metadata.
@@ -7187,7 +7234,7 @@ data class HealthKitWorkoutActivity (
     val `exerciseId`: kotlin.String
     , 
     /**
-     * Reps counted in the set (>= 0), for the activity's metadata under [`HK_KEY_REPETITIONS`].
+     * Reps counted in the set (>= 0), for the activity's metadata under "RehabCoreRepetitions".
      */
     val `repetitions`: kotlin.Int
     
@@ -7207,8 +7254,8 @@ public object FfiConverterTypeHealthKitWorkoutActivity: FfiConverterRustBuffer<H
     override fun read(buf: ByteBuffer): HealthKitWorkoutActivity {
         return HealthKitWorkoutActivity(
             FfiConverterString.read(buf),
-            FfiConverterLong.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterString.read(buf),
             FfiConverterInt.read(buf),
         )
@@ -7216,16 +7263,16 @@ public object FfiConverterTypeHealthKitWorkoutActivity: FfiConverterRustBuffer<H
 
     override fun allocationSize(value: HealthKitWorkoutActivity) = (
             FfiConverterString.allocationSize(value.`activityType`) +
-            FfiConverterLong.allocationSize(value.`startMs`) +
-            FfiConverterLong.allocationSize(value.`endMs`) +
+            FfiConverterTimestamp.allocationSize(value.`start`) +
+            FfiConverterTimestamp.allocationSize(value.`end`) +
             FfiConverterString.allocationSize(value.`exerciseId`) +
             FfiConverterInt.allocationSize(value.`repetitions`)
     )
 
     override fun write(value: HealthKitWorkoutActivity, buf: ByteBuffer) {
             FfiConverterString.write(value.`activityType`, buf)
-            FfiConverterLong.write(value.`startMs`, buf)
-            FfiConverterLong.write(value.`endMs`, buf)
+            FfiConverterTimestamp.write(value.`start`, buf)
+            FfiConverterTimestamp.write(value.`end`, buf)
             FfiConverterString.write(value.`exerciseId`, buf)
             FfiConverterInt.write(value.`repetitions`, buf)
     }
@@ -7358,9 +7405,9 @@ data class NewCheckIn (
     val `timing`: CheckInTiming
     , 
     /**
-     * When, UTC milliseconds.
+     * When (from 1970 to year 9999; kept to the millisecond).
      */
-    val `recordedAtMs`: kotlin.Long
+    val `recordedAt`: java.time.Instant
     , 
     /**
      * The phone's UTC offset at that moment, minutes.
@@ -7404,7 +7451,7 @@ public object FfiConverterTypeNewCheckIn: FfiConverterRustBuffer<NewCheckIn> {
         return NewCheckIn(
             FfiConverterLong.read(buf),
             FfiConverterTypeCheckInTiming.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterInt.read(buf),
             FfiConverterOptionalUByte.read(buf),
             FfiConverterOptionalTypeSpasticity.read(buf),
@@ -7416,7 +7463,7 @@ public object FfiConverterTypeNewCheckIn: FfiConverterRustBuffer<NewCheckIn> {
     override fun allocationSize(value: NewCheckIn) = (
             FfiConverterLong.allocationSize(value.`profileId`) +
             FfiConverterTypeCheckInTiming.allocationSize(value.`timing`) +
-            FfiConverterLong.allocationSize(value.`recordedAtMs`) +
+            FfiConverterTimestamp.allocationSize(value.`recordedAt`) +
             FfiConverterInt.allocationSize(value.`utcOffsetMin`) +
             FfiConverterOptionalUByte.allocationSize(value.`pain`) +
             FfiConverterOptionalTypeSpasticity.allocationSize(value.`spasticity`) +
@@ -7427,7 +7474,7 @@ public object FfiConverterTypeNewCheckIn: FfiConverterRustBuffer<NewCheckIn> {
     override fun write(value: NewCheckIn, buf: ByteBuffer) {
             FfiConverterLong.write(value.`profileId`, buf)
             FfiConverterTypeCheckInTiming.write(value.`timing`, buf)
-            FfiConverterLong.write(value.`recordedAtMs`, buf)
+            FfiConverterTimestamp.write(value.`recordedAt`, buf)
             FfiConverterInt.write(value.`utcOffsetMin`, buf)
             FfiConverterOptionalUByte.write(value.`pain`, buf)
             FfiConverterOptionalTypeSpasticity.write(value.`spasticity`, buf)
@@ -7759,9 +7806,9 @@ data class Profile (
     val `timeZone`: kotlin.String
     , 
     /**
-     * When the profile was created, UTC milliseconds.
+     * When the profile was created.
      */
-    val `createdAtMs`: kotlin.Long
+    val `createdAt`: java.time.Instant
     
 ){
     
@@ -7782,7 +7829,7 @@ public object FfiConverterTypeProfile: FfiConverterRustBuffer<Profile> {
             FfiConverterString.read(buf),
             FfiConverterTypeSide.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
         )
     }
 
@@ -7791,7 +7838,7 @@ public object FfiConverterTypeProfile: FfiConverterRustBuffer<Profile> {
             FfiConverterString.allocationSize(value.`name`) +
             FfiConverterTypeSide.allocationSize(value.`affectedSide`) +
             FfiConverterString.allocationSize(value.`timeZone`) +
-            FfiConverterLong.allocationSize(value.`createdAtMs`)
+            FfiConverterTimestamp.allocationSize(value.`createdAt`)
     )
 
     override fun write(value: Profile, buf: ByteBuffer) {
@@ -7799,7 +7846,7 @@ public object FfiConverterTypeProfile: FfiConverterRustBuffer<Profile> {
             FfiConverterString.write(value.`name`, buf)
             FfiConverterTypeSide.write(value.`affectedSide`, buf)
             FfiConverterString.write(value.`timeZone`, buf)
-            FfiConverterLong.write(value.`createdAtMs`, buf)
+            FfiConverterTimestamp.write(value.`createdAt`, buf)
     }
 }
 
@@ -7810,14 +7857,14 @@ public object FfiConverterTypeProfile: FfiConverterRustBuffer<Profile> {
  */
 data class RepRecord (
     /**
-     * Start of the movement, UTC milliseconds.
+     * Start of the movement.
      */
-    val `startedAtMs`: kotlin.Long
+    val `startedAt`: java.time.Instant
     , 
     /**
-     * End of the movement, UTC milliseconds.
+     * End of the movement.
      */
-    val `endedAtMs`: kotlin.Long
+    val `endedAt`: java.time.Instant
     , 
     /**
      * Amplitude (range of motion proxy), in the exercise's unit, >= 0.
@@ -7849,8 +7896,8 @@ data class RepRecord (
 public object FfiConverterTypeRepRecord: FfiConverterRustBuffer<RepRecord> {
     override fun read(buf: ByteBuffer): RepRecord {
         return RepRecord(
-            FfiConverterLong.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterDouble.read(buf),
             FfiConverterBoolean.read(buf),
@@ -7858,16 +7905,16 @@ public object FfiConverterTypeRepRecord: FfiConverterRustBuffer<RepRecord> {
     }
 
     override fun allocationSize(value: RepRecord) = (
-            FfiConverterLong.allocationSize(value.`startedAtMs`) +
-            FfiConverterLong.allocationSize(value.`endedAtMs`) +
+            FfiConverterTimestamp.allocationSize(value.`startedAt`) +
+            FfiConverterTimestamp.allocationSize(value.`endedAt`) +
             FfiConverterDouble.allocationSize(value.`amplitude`) +
             FfiConverterDouble.allocationSize(value.`peakSpeed`) +
             FfiConverterBoolean.allocationSize(value.`targetReached`)
     )
 
     override fun write(value: RepRecord, buf: ByteBuffer) {
-            FfiConverterLong.write(value.`startedAtMs`, buf)
-            FfiConverterLong.write(value.`endedAtMs`, buf)
+            FfiConverterTimestamp.write(value.`startedAt`, buf)
+            FfiConverterTimestamp.write(value.`endedAt`, buf)
             FfiConverterDouble.write(value.`amplitude`, buf)
             FfiConverterDouble.write(value.`peakSpeed`, buf)
             FfiConverterBoolean.write(value.`targetReached`, buf)
@@ -8057,9 +8104,9 @@ data class Session (
     val `profileId`: kotlin.Long
     , 
     /**
-     * Start, UTC milliseconds.
+     * Start.
      */
-    val `startedAtMs`: kotlin.Long
+    val `startedAt`: java.time.Instant
     , 
     /**
      * UTC offset at the start, minutes.
@@ -8067,9 +8114,9 @@ data class Session (
     val `utcOffsetMin`: kotlin.Int
     , 
     /**
-     * End, UTC milliseconds (None while active).
+     * End (None while active).
      */
-    val `endedAtMs`: kotlin.Long?
+    val `endedAt`: java.time.Instant?
     , 
     /**
      * Time spent moving, milliseconds.
@@ -8113,9 +8160,9 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
         return Session(
             FfiConverterLong.read(buf),
             FfiConverterLong.read(buf),
-            FfiConverterLong.read(buf),
+            FfiConverterTimestamp.read(buf),
             FfiConverterInt.read(buf),
-            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterTypeSessionStatus.read(buf),
             FfiConverterUInt.read(buf),
@@ -8127,9 +8174,9 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
     override fun allocationSize(value: Session) = (
             FfiConverterLong.allocationSize(value.`id`) +
             FfiConverterLong.allocationSize(value.`profileId`) +
-            FfiConverterLong.allocationSize(value.`startedAtMs`) +
+            FfiConverterTimestamp.allocationSize(value.`startedAt`) +
             FfiConverterInt.allocationSize(value.`utcOffsetMin`) +
-            FfiConverterOptionalLong.allocationSize(value.`endedAtMs`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`endedAt`) +
             FfiConverterLong.allocationSize(value.`activeMs`) +
             FfiConverterTypeSessionStatus.allocationSize(value.`status`) +
             FfiConverterUInt.allocationSize(value.`reps`) +
@@ -8140,9 +8187,9 @@ public object FfiConverterTypeSession: FfiConverterRustBuffer<Session> {
     override fun write(value: Session, buf: ByteBuffer) {
             FfiConverterLong.write(value.`id`, buf)
             FfiConverterLong.write(value.`profileId`, buf)
-            FfiConverterLong.write(value.`startedAtMs`, buf)
+            FfiConverterTimestamp.write(value.`startedAt`, buf)
             FfiConverterInt.write(value.`utcOffsetMin`, buf)
-            FfiConverterOptionalLong.write(value.`endedAtMs`, buf)
+            FfiConverterOptionalTimestamp.write(value.`endedAt`, buf)
             FfiConverterLong.write(value.`activeMs`, buf)
             FfiConverterTypeSessionStatus.write(value.`status`, buf)
             FfiConverterUInt.write(value.`reps`, buf)
@@ -11708,6 +11755,38 @@ public object FfiConverterOptionalBoolean: FfiConverterRustBuffer<kotlin.Boolean
         } else {
             buf.put(1)
             FfiConverterBoolean.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTimestamp: FfiConverterRustBuffer<java.time.Instant?> {
+    override fun read(buf: ByteBuffer): java.time.Instant? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTimestamp.read(buf)
+    }
+
+    override fun allocationSize(value: java.time.Instant?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTimestamp.allocationSize(value)
+        }
+    }
+
+    override fun write(value: java.time.Instant?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTimestamp.write(value, buf)
         }
     }
 }
