@@ -19,6 +19,19 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// `rehab export --format <format> --db <db> --out <out> <extra>`, which must succeed.
+fn export(db: &Path, format: &str, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["export", "--format", format, "--db", s(db), "--out", s(out)];
+    args.extend_from_slice(extra);
+    let run = rehab(&args);
+    assert!(run.status.success(), "{run:?}");
+    run
+}
+
+fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+}
+
 /// Two demo days: sessions, sets, reps, calibrations and check-ins.
 fn demo_db(dir: &Path) -> PathBuf {
     let db = dir.join("p.db");
@@ -60,16 +73,7 @@ fn a_backup_from_rehab_export_restores_with_identical_progress() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_db(dir.path());
     let backup = dir.path().join("backup.json");
-    let out = rehab(&[
-        "export",
-        "--format",
-        "json",
-        "--db",
-        s(&db),
-        "--out",
-        s(&backup),
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    let out = export(&db, "json", &backup, &[]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("backup of 1 profile"));
 
     let fresh = dir.path().join("fresh").join("restored.db");
@@ -122,17 +126,8 @@ fn every_format_is_written_for_a_date_range() {
     drop(store);
 
     let fhir = dir.path().join("bundle.json");
-    let out = rehab(&[
-        "export",
-        "--format",
-        "fhir",
-        "--db",
-        s(&db),
-        "--out",
-        s(&fhir),
-    ]);
-    assert!(out.status.success(), "{out:?}");
-    let bundle: serde_json::Value = serde_json::from_slice(&std::fs::read(&fhir).unwrap()).unwrap();
+    export(&db, "fhir", &fhir, &[]);
+    let bundle = read_json(&fhir);
     assert_eq!(bundle["resourceType"], "Bundle");
     let kinds: Vec<&str> = bundle["entry"]
         .as_array()
@@ -146,17 +141,8 @@ fn every_format_is_written_for_a_date_range() {
     );
 
     let hc = dir.path().join("hc.json");
-    let out = rehab(&[
-        "export",
-        "--format",
-        "health-connect",
-        "--db",
-        s(&db),
-        "--out",
-        s(&hc),
-    ]);
-    assert!(out.status.success(), "{out:?}");
-    let records: serde_json::Value = serde_json::from_slice(&std::fs::read(&hc).unwrap()).unwrap();
+    export(&db, "health-connect", &hc, &[]);
+    let records = read_json(&hc);
     assert_eq!(records.as_array().unwrap().len(), ended);
     assert!(records[0]["client_record_id"]
         .as_str()
@@ -164,30 +150,12 @@ fn every_format_is_written_for_a_date_range() {
         .starts_with("rehabcore.session."));
 
     let hk = dir.path().join("hk.json");
-    let out = rehab(&[
-        "export",
-        "--format",
-        "healthkit",
-        "--db",
-        s(&db),
-        "--out",
-        s(&hk),
-    ]);
-    assert!(out.status.success(), "{out:?}");
-    let workouts: serde_json::Value = serde_json::from_slice(&std::fs::read(&hk).unwrap()).unwrap();
+    export(&db, "healthkit", &hk, &[]);
+    let workouts = read_json(&hk);
     assert_eq!(workouts.as_array().unwrap().len(), ended);
 
     let csv = dir.path().join("csv");
-    let out = rehab(&[
-        "export",
-        "--format",
-        "csv",
-        "--db",
-        s(&db),
-        "--out",
-        s(&csv),
-    ]);
-    assert!(out.status.success(), "{out:?}");
+    export(&db, "csv", &csv, &[]);
     for name in ["sessions.csv", "sets.csv", "reps.csv", "check_ins.csv"] {
         let text = std::fs::read_to_string(csv.join(name)).unwrap();
         assert!(text.lines().count() > 1, "{name} has rows");
@@ -195,20 +163,12 @@ fn every_format_is_written_for_a_date_range() {
 
     // A range with no practice gives an empty export, not an error.
     let empty = dir.path().join("empty.json");
-    let out = rehab(&[
-        "export",
-        "--format",
+    export(
+        &db,
         "health-connect",
-        "--db",
-        s(&db),
-        "--out",
-        s(&empty),
-        "--from",
-        "2001-01-01",
-        "--to",
-        "2001-01-31",
-    ]);
-    assert!(out.status.success(), "{out:?}");
+        &empty,
+        &["--from", "2001-01-01", "--to", "2001-01-31"],
+    );
     assert_eq!(std::fs::read_to_string(&empty).unwrap().trim(), "[]");
 
     // Refusals: a range for a backup, a reversed range, the database as the output.
