@@ -23,9 +23,23 @@ pub(crate) struct Thresholds {
     pub floor_amplitude: f64,
     /// Smallest peak speed that is a repetition (signal units per second).
     pub floor_speed: f32,
+    /// The smallest amplitude also grows with the repetition's duration `d` as this times
+    /// `d²` (signal units per s²; 0 = no such growth): for a channel integrated from an
+    /// acceleration, whose errors (a tilt misread as travel, drift) grow as the square of
+    /// the time they are integrated over.
+    pub floor_per_s2: f64,
     pub return_fraction: f64,
     pub min_rep_s: f64,
     pub max_rep_s: f64,
+}
+
+impl Thresholds {
+    /// Smallest amplitude of a repetition that lasted `duration_s`.
+    #[inline]
+    pub fn floor_for(&self, duration_s: f64) -> f64 {
+        self.floor_amplitude
+            .max(self.floor_per_s2 * duration_s * duration_s)
+    }
 }
 
 /// A completed repetition as the detector sees it; the counter adds the target logic.
@@ -183,7 +197,7 @@ impl Detector {
             peak_speed: self.swing_speed,
             dir: -d,
         };
-        let valid = e.amplitude >= th.floor_amplitude
+        let valid = e.amplitude >= th.floor_for(e.end_s - e.start_s)
             && e.peak_speed >= th.floor_speed
             && e.end_s - e.start_s >= th.min_rep_s;
         self.far_side_at(t, p);
@@ -215,7 +229,7 @@ impl Detector {
         if back < fraction * amplitude {
             return None;
         }
-        let valid = amplitude >= th.floor_amplitude
+        let valid = amplitude >= th.floor_for(t - self.start_t)
             && self.peak_speed >= th.floor_speed
             && t - self.start_t >= th.min_rep_s
             && t - self.last_end_t >= th.min_rep_s;

@@ -181,6 +181,7 @@ impl RepCounter {
         let floor = self.channel_floor(!self.imu.use_acc);
         let floor_speed = self.channel_floor_speed(!self.imu.use_acc);
         let base = self.thresholds();
+        let floor_per_s2 = self.channel_floor_per_s2(!self.imu.use_acc);
         let sh = &mut self.shadow;
         if held {
             sh.detector.rest_at(t, p);
@@ -193,6 +194,7 @@ impl RepCounter {
             hysteresis: floor.max(self.limits.detect_fraction * sh.amplitude),
             floor_amplitude: floor,
             floor_speed,
+            floor_per_s2,
             ..base
         };
         if let Some(e) = sh.detector.step(t, p, speed, still, dt, &th) {

@@ -6,6 +6,10 @@ use super::*;
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct ImuFront {
+    /// Time from which the travel channel has settled (see `TRAVEL_SETTLE_S`), and whether
+    /// that time has come.
+    pub(super) travel_from: f64,
+    pub(super) travel_settled: bool,
     pub(super) gyro_raw: LowPass2<3>,
     pub(super) gyro_slow: [f32; 3],
     pub(super) acc: LowPass2<3>,
@@ -230,6 +234,7 @@ impl RepCounter {
             Some(prev) => prev,
             None => {
                 self.rest.until = t0 + f64::from(config::LEARN_REST_S);
+                self.imu.travel_from = t0 + TRAVEL_SETTLE_S;
                 t0
             }
         };
@@ -335,6 +340,19 @@ impl RepCounter {
             held,
             long_gap,
         } = step;
+        if !self.imu.travel_settled && t >= self.imu.travel_from {
+            // Measured from an anchor the drift has left, the lower floor would start an
+            // excursion at once: a channel at rest rests from where it is now.
+            let travel = if self.imu.use_acc {
+                &mut self.detector
+            } else {
+                &mut self.shadow.detector
+            };
+            if travel.is_idle() {
+                travel.rest_at(t, self.imu.acc_pos);
+            }
+            self.imu.travel_settled = true;
+        }
         if long_gap {
             let (rotation, travel) = (self.imu.gyro_pos, self.imu.acc_pos);
             let (counted, other) = if self.imu.use_acc {

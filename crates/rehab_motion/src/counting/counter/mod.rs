@@ -139,11 +139,26 @@ const GRAVITY_TAU_S: f32 = 1.5;
 const TRAVEL_TAU_S: f32 = 1.0;
 /// The hand is travelling above this speed (m/s).
 const TRAVEL_STILL_M_S: f32 = 0.03;
-/// Absolute floors of the travel channel: a repetition moves the hand at least this far
-/// (m), above the jitter of a hand-held or wrist-worn phone and a walking body's bob, ...
-const TRAVEL_FLOOR_M: f64 = 0.04;
+/// Floors of the travel channel: a repetition moves the hand at least this far (m), above
+/// the jitter of a hand-held or wrist-worn phone, ...
+const TRAVEL_FLOOR_M: f64 = 0.015;
+/// ... and at least this times the square of its duration (m/s²): the channel is the
+/// acceleration integrated twice, so what it misreads (gravity seen through a small tilt
+/// error, the sensor's drift) grows as the square of the time a movement lasts: ½·a·d² for
+/// an error `a` held over `d` seconds, here a = 0.01 m/s² (gravity through a 0.06° tilt).
+/// A quick stroke of 2 cm is a real movement; 2 cm over 3 s is not told from such an
+/// error. The floor is 1.5 cm up to 1.7 s, 2 cm at 2 s, 4.5 cm at 3 s.
+const TRAVEL_FLOOR_M_S2: f64 = 0.005;
 /// ... at a peak speed of at least this (m/s).
 const TRAVEL_FLOOR_M_S: f32 = 0.03;
+/// Over the first seconds of a stream the travel channel is not yet to be trusted: the
+/// gyroscope's bias is not learned (the frame turns steadily) and the gravity tracker has
+/// not caught up with that turning, which the double integral shows as a slow drift of a
+/// few centimetres. Until `TRAVEL_SETTLE_S` (s) after the first sample (twice the
+/// gravity tracker's time constant), its floor is `TRAVEL_START_FLOOR_M` (m): quick
+/// strokes of 2-4 cm made then are not seen.
+const TRAVEL_SETTLE_S: f64 = 2.0 * GRAVITY_TAU_S as f64;
+const TRAVEL_START_FLOOR_M: f64 = 0.04;
 /// An amplitude of the travel channel (`acc`, m) or of the rotation (rad) in radians.
 #[inline]
 fn rad_equivalent(acc: bool, amplitude: f64) -> f64 {
@@ -270,6 +285,8 @@ impl RepCounter {
             alpha: StepAlpha::default(),
             position: 0.0,
             imu: ImuFront {
+                travel_from: f64::INFINITY,
+                travel_settled: false,
                 gyro_raw: LowPass2::from_zero(),
                 gyro_slow: [0.0; 3],
                 acc: LowPass2::default(),
@@ -468,6 +485,8 @@ impl RepCounter {
         fresh.kind = self.kind;
         fresh.last_t = self.last_t;
         fresh.imu.bias = self.imu.bias;
+        fresh.imu.travel_from = self.imu.travel_from;
+        fresh.imu.travel_settled = self.imu.travel_settled;
         fresh.rest = self.rest;
         fresh.rest.active = false;
         fresh.reference = self.reference;
@@ -705,7 +724,12 @@ impl RepCounter {
                 .filter(|h| h.motion == Some(Motion::Travel))
                 .and_then(|h| h.min_range)
                 .map_or(0.0, f64::from);
-            TRAVEL_FLOOR_M.max(hinted)
+            let settled = if self.imu.travel_settled {
+                TRAVEL_FLOOR_M
+            } else {
+                TRAVEL_START_FLOOR_M
+            };
+            settled.max(hinted)
         } else {
             self.limits.floor
         }
@@ -721,6 +745,17 @@ impl RepCounter {
         }
     }
 
+    /// IMU: how the smallest amplitude grows with a repetition's duration on the travel
+    /// channel (`acc`); 0 on the rotation and scalar signals.
+    #[inline]
+    fn channel_floor_per_s2(&self, acc: bool) -> f64 {
+        if acc && self.kind == Some(SignalKind::Imu6) {
+            TRAVEL_FLOOR_M_S2
+        } else {
+            0.0
+        }
+    }
+
     #[inline]
     fn hysteresis(&self) -> f64 {
         self.floor_amplitude()
@@ -733,6 +768,7 @@ impl RepCounter {
         Thresholds {
             hysteresis: floor.max(self.limits.detect_fraction * self.running_amplitude),
             floor_amplitude: floor,
+            floor_per_s2: self.channel_floor_per_s2(self.imu.use_acc),
             floor_speed: if self.kind == Some(SignalKind::Scalar) {
                 self.limits.floor_speed
             } else {
