@@ -201,3 +201,67 @@ fn a_device_or_an_endless_line_is_refused_not_read_into_memory() {
         "{err}"
     );
 }
+
+#[test]
+fn a_recording_whose_time_goes_back_or_pauses_is_still_counted_and_says_so() {
+    // A watch recording merged from streams: one sample's time goes back, and the sensor
+    // stopped for 15 s in the middle (a pause inside one ~100-sample batch).
+    let clean = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(ABD)).unwrap();
+    let mut lines: Vec<String> = clean.lines().map(str::to_string).collect();
+    let time = |l: &str| l.split(',').next().unwrap().parse::<f64>().unwrap();
+    let with_time = |l: &str, t: f64| {
+        let rest = l.split_once(',').unwrap().1;
+        format!("{t:.3},{rest}")
+    };
+    let (a, b) = (time(&lines[500]), time(&lines[501]));
+    lines[500] = with_time(&lines[500], b);
+    lines[501] = with_time(&lines[501], a);
+    for l in lines.iter_mut().skip(1250) {
+        *l = with_time(l, time(l) + 15.0);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let messy = dir.path().join("messy.csv");
+    std::fs::write(&messy, lines.join("\n") + "\n").unwrap();
+    let messy = messy.to_str().unwrap();
+
+    let reference = json_lines(&rehab_count(&["--json", ABD]));
+    let out = rehab_count(&["--json", messy]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line = &json_lines(&out)[0];
+    assert_eq!(
+        line["skipped"], 1,
+        "the sample whose time went back: {line}"
+    );
+    assert_eq!(reference[0]["skipped"], 0);
+    assert_eq!(
+        line["samples"],
+        reference[0]["samples"].as_u64().unwrap() - 1
+    );
+    // The pause ends the movement under way; each half is counted on its own.
+    let (reps, clean_reps) = (
+        line["reps"].as_u64().unwrap(),
+        reference[0]["reps"].as_u64().unwrap(),
+    );
+    assert!(
+        reps.abs_diff(clean_reps) <= 1,
+        "{reps} against {clean_reps}"
+    );
+    let text = String::from_utf8_lossy(&rehab_count(&[messy]).stdout).to_string();
+    assert!(
+        text.contains("1 samples skipped: their time went back"),
+        "{text}"
+    );
+
+    // `--strict` refuses it, naming the line.
+    let out = rehab_count(&["--strict", messy]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{messy}:502: time goes backwards")),
+        "{err}"
+    );
+}

@@ -20,6 +20,10 @@ pub struct CountArgs {
     /// Catalog exercise id: use its counting hint (signal, axis, rep duration, minimum range).
     #[arg(long, value_name = "ID")]
     pub exercise: Option<String>,
+    /// Refuse a recording whose time goes back, instead of skipping the samples that do
+    /// (and counting the rest). Either way a skipped sample is reported.
+    #[arg(long)]
+    pub strict: bool,
     /// Recordings: CSV with header `t_s,ax,ay,az,gx,gy,gz` (IMU: m/s², rad/s) or
     /// `t_s,value` (one scalar channel). Time in seconds.
     #[arg(required = true, value_name = "FILE")]
@@ -44,7 +48,7 @@ pub fn run(args: CountArgs) -> ExitCode {
     let mut failed = false;
     for path in &args.files {
         let name = path.display().to_string();
-        match count_file(path, hint) {
+        match count_file(path, hint, args.strict) {
             Ok(result) => {
                 if args.json {
                     outln!("{}", result.to_json(&name));
@@ -78,6 +82,12 @@ fn print_text(name: &str, r: &FileCount) {
     if attempts > 0 {
         line.push_str(&format!(", {attempts} attempts"));
     }
+    if r.skipped > 0 {
+        line.push_str(&format!(
+            " ({} samples skipped: their time went back)",
+            r.skipped
+        ));
+    }
     outln!("{line}");
 }
 
@@ -108,7 +118,9 @@ impl FileError {
 struct FileCount {
     counter: RepCounter,
     kind: SignalKind,
+    /// Samples counted, and samples skipped because their time went back.
     samples: usize,
+    skipped: usize,
     duration_s: f64,
     events: Vec<RepEvent>,
 }
@@ -125,6 +137,9 @@ struct FileJson<'a> {
     /// accelerometer), the file's own unit otherwise. Each event gives its own.
     amplitude_unit: &'static str,
     samples: usize,
+    /// Samples skipped because their time went back (a recording merged from streams out of
+    /// order); 0 for a clean one.
+    skipped: usize,
     duration_s: f64,
     events: Vec<EventJson>,
 }
@@ -154,6 +169,7 @@ impl FileCount {
             signal: if imu { "imu6" } else { "scalar" },
             amplitude_unit: unit(imu, self.counter.counts_travel()),
             samples: self.samples,
+            skipped: self.skipped,
             duration_s: round(self.duration_s, 3),
             events: self
                 .events
@@ -225,7 +241,11 @@ impl SignalName for routine::Signal {
     }
 }
 
-fn count_file(path: &Path, hint: Option<routine::CountingHint>) -> Result<FileCount, FileError> {
+fn count_file(
+    path: &Path,
+    hint: Option<routine::CountingHint>,
+    strict: bool,
+) -> Result<FileCount, FileError> {
     let mut reader = recording::open(path).map_err(FileError::from)?;
     let kind = match reader.kind() {
         RecordingKind::Imu6 => SignalKind::Imu6,
@@ -238,26 +258,33 @@ fn count_file(path: &Path, hint: Option<routine::CountingHint>) -> Result<FileCo
     let width = reader.kind().width();
     let mut counter = RepCounter::new(CounterConfig::default(), hint);
     let mut events = Vec::new();
-    let mut t = Vec::with_capacity(BATCH);
-    let mut values = Vec::with_capacity(BATCH * width);
-    let mut line_of = Vec::with_capacity(BATCH);
-    let (mut samples, mut first_t, mut last_t) = (0usize, None, 0.0);
+    let mut batch = Batch {
+        t: Vec::with_capacity(BATCH),
+        values: Vec::with_capacity(BATCH * width),
+        line_of: Vec::with_capacity(BATCH),
+    };
+    let (mut samples, mut skipped, mut first_t, mut last_t) = (0usize, 0usize, None, None);
     while let Some(sample) = reader.next_sample().map_err(FileError::from)? {
-        t.push(sample.t_s);
-        values.extend(sample.values[..width].iter().map(|&v| v as f32));
-        line_of.push(sample.line as usize);
+        // A sample whose time goes back (streams merged out of order) is skipped, and
+        // reported; the counter itself refuses it (`--strict` passes it on, to be refused).
+        if !strict && last_t.is_some_and(|last| sample.t_s < last) {
+            skipped += 1;
+            continue;
+        }
+        batch.t.push(sample.t_s);
+        batch
+            .values
+            .extend(sample.values[..width].iter().map(|&v| v as f32));
+        batch.line_of.push(sample.line as usize);
         first_t.get_or_insert(sample.t_s);
-        last_t = sample.t_s;
+        last_t = Some(last_t.map_or(sample.t_s, |last: f64| last.max(sample.t_s)));
         samples += 1;
-        if t.len() == BATCH {
-            push(&mut counter, kind, &t, &values, &line_of, &mut events)?;
-            t.clear();
-            values.clear();
-            line_of.clear();
+        if batch.t.len() == BATCH {
+            batch.push(&mut counter, kind, strict, &mut events)?;
         }
     }
-    if !t.is_empty() {
-        push(&mut counter, kind, &t, &values, &line_of, &mut events)?;
+    if !batch.t.is_empty() {
+        batch.push(&mut counter, kind, strict, &mut events)?;
     }
     if samples == 0 {
         return Err(FileError::at(2, "no samples after the header"));
@@ -267,9 +294,56 @@ fn count_file(path: &Path, hint: Option<routine::CountingHint>) -> Result<FileCo
         counter,
         kind,
         samples,
-        duration_s: last_t - first_t.unwrap_or(0.0),
+        skipped,
+        duration_s: last_t.unwrap_or(0.0) - first_t.unwrap_or(0.0),
         events,
     })
+}
+
+/// Samples read and not yet pushed, with the file line of each.
+struct Batch {
+    t: Vec<f64>,
+    values: Vec<f32>,
+    line_of: Vec<usize>,
+}
+
+impl Batch {
+    /// Push the batch and clear it. A batch the counter refuses as a whole for its timing
+    /// (a burst of samples sharing one timestamp, a pause of many seconds inside it) is
+    /// pushed again a sample at a time, which the counter takes: the same samples, in
+    /// order. `strict` refuses it instead.
+    fn push(
+        &mut self,
+        counter: &mut RepCounter,
+        kind: SignalKind,
+        strict: bool,
+        events: &mut Vec<RepEvent>,
+    ) -> Result<(), FileError> {
+        let whole = push(counter, kind, &self.t, &self.values, &self.line_of, events);
+        let result = match whole {
+            Err((CountingError::AbsurdRate { .. } | CountingError::TimeJump { .. }, _))
+                if !strict =>
+            {
+                let width = self.values.len() / self.t.len();
+                (0..self.t.len()).try_for_each(|i| {
+                    let values = &self.values[i * width..(i + 1) * width];
+                    push(
+                        counter,
+                        kind,
+                        &self.t[i..=i],
+                        values,
+                        &self.line_of[i..=i],
+                        events,
+                    )
+                })
+            }
+            other => other,
+        };
+        self.t.clear();
+        self.values.clear();
+        self.line_of.clear();
+        result.map_err(|(_, e)| e)
+    }
 }
 
 fn push(
@@ -279,12 +353,17 @@ fn push(
     values: &[f32],
     line_of: &[usize],
     events: &mut Vec<RepEvent>,
-) -> Result<(), FileError> {
+) -> Result<(), (CountingError, FileError)> {
     let result = match kind {
         SignalKind::Imu6 => counter.push_imu(t, values, events),
         SignalKind::Scalar => counter.push_scalar(t, values, events),
     };
-    result.map_err(|e| match e {
+    result.map_err(|e| (e.clone(), file_error(e, line_of)))
+}
+
+/// The file's error for a counter error on samples read from `line_of`.
+fn file_error(e: CountingError, line_of: &[usize]) -> FileError {
+    match e {
         CountingError::NonFiniteTime { index } => {
             FileError::at(line_of[index], "t_s is not a finite number")
         }
@@ -303,5 +382,5 @@ fn push(
             line: line_of.first().copied(),
             message: other.to_string(),
         },
-    })
+    }
 }
