@@ -204,7 +204,6 @@ pub(super) struct RestLearner {
     max_speed: f32,
     active: bool,
     floor: f64,
-    speed_floor: f32,
 }
 
 /// Thresholds that change only when the signal kind is known or the rest floor is learned;
@@ -344,7 +343,6 @@ impl RepCounter {
                 max_speed: 0.0,
                 active: true,
                 floor: 0.0,
-                speed_floor: 0.0,
             },
             detector: Detector::default(),
             shadow: Shadow::default(),
@@ -660,10 +658,10 @@ impl RepCounter {
         };
         if quiet && range.is_finite() {
             r.floor = REST_FLOOR_FACTOR * range;
-            // Never above the speed that would have made the rest not quiet: a movement
-            // that fast would have been one, and a slow repetition (a low-amplitude one,
-            // peaking at ~0.3 rad/s) must not be taken for the rest's noise.
-            r.speed_floor = (1.5 * r.max_speed).min(QUIET_SPEED_RAD_S);
+            // No speed floor is learned: a sensor at rest, low-passed, turns at hundredths
+            // of a rad/s (under `MIN_PEAK_SPEED_RAD_S`), and what moved faster in the first
+            // seconds (a person settling at 0.27 rad/s) is no measure of noise, while slow
+            // low-amplitude repetitions peak at 0.15-0.3 rad/s.
         }
         self.refresh_limits();
     }
@@ -688,7 +686,7 @@ impl RepCounter {
             .filter(|h| h.motion != Some(Motion::Travel))
             .and_then(|h| h.min_range)
             .unwrap_or(0.0);
-        let floor_speed = config::MIN_PEAK_SPEED_RAD_S.max(self.rest.speed_floor);
+        let floor_speed = config::MIN_PEAK_SPEED_RAD_S;
         self.limits = Limits {
             floor: f64::from(absolute.max(hinted)).max(self.rest.floor),
             floor_speed: if scalar { 0.0 } else { floor_speed },
