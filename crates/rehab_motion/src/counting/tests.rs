@@ -325,6 +325,26 @@ fn gyro_bias_drift_is_tolerated() {
 }
 
 #[test]
+fn small_slow_reps_count_on_a_gyroscope_whose_bias_is_not_yet_learned() {
+    // An uncalibrated gyroscope (0.05 rad/s of bias): the first seconds drift by ~0.1 rad
+    // before the bias is learned. That drift once set the floor for the whole set, over
+    // the small slow repetitions (0.14 rad over 5 s, as PT's low-amplitude ones) that
+    // follow a block of large ones.
+    let f = |t: f64| reps(5, 0.8, 3.0, 1.5, 4.0)(t) + reps(8, 0.14, 5.0, 1.5, 40.0)(t);
+    for bias in [[0.04, -0.03, 0.0], [-0.04, 0.03, 0.0]] {
+        for rate_hz in [25.0, 50.0] {
+            let imu = Imu {
+                rate_hz,
+                bias,
+                ..Imu::default()
+            };
+            let out = count_imu(&imu.record(100.0, f));
+            assert_eq!(out.len(), 13, "bias {bias:?}, {rate_hz} Hz: {out:?}");
+        }
+    }
+}
+
+#[test]
 fn pauses_within_a_set() {
     let f = |t: f64| reps(4, 0.8, 2.5, 1.0, 2.0)(t) + reps(4, 0.8, 2.5, 1.0, 45.0)(t);
     let rec = Imu::default().record(70.0, f);

@@ -19,6 +19,9 @@ pub(super) struct ImuFront {
     pub(super) steady_dt: f32,
     pub(super) bias: [f32; 3],
     pub(super) steady_s: f32,
+    /// Seconds the bias has been learned over, and whether that is `BIAS_LEARNED_S`.
+    pub(super) bias_learning_s: f32,
+    pub(super) bias_learned: bool,
     pub(super) axis: PrincipalAxis,
     pub(super) moving_s: f32,
     pub(super) axis_n: u32,
@@ -87,6 +90,8 @@ impl ImuFront {
         if drift2 < GYRO_STEADY * GYRO_STEADY && change2 < ACC_STEADY * ACC_STEADY {
             self.steady_s += step;
             if self.steady_s >= BIAS_SETTLE_S {
+                self.bias_learning_s += step;
+                self.bias_learned |= self.bias_learning_s >= BIAS_LEARNED_S;
                 let k = step * (1.0 / BIAS_TAU_S);
                 for (b, g) in self.bias.iter_mut().zip(self.gyro_slow) {
                     *b = (*b + k * (g - *b)).clamp(-MAX_BIAS, MAX_BIAS);
@@ -340,6 +345,21 @@ impl RepCounter {
             held,
             long_gap,
         } = step;
+        if self.imu.bias_learned && !self.rest.drift_released {
+            // The bias is learned: the drift the first seconds showed is gone, and the floor
+            // it raised with it. An idle rotation rests from where it is now (as the travel
+            // channel does when its floor drops, below).
+            self.rest.drift_released = true;
+            self.refresh_limits();
+            let rotation = if self.imu.use_acc {
+                &mut self.shadow.detector
+            } else {
+                &mut self.detector
+            };
+            if rotation.is_idle() {
+                rotation.rest_at(t, self.imu.gyro_pos);
+            }
+        }
         if !self.imu.travel_settled && t >= self.imu.travel_from {
             // Measured from an anchor the drift has left, the lower floor would start an
             // excursion at once: a channel at rest rests from where it is now.

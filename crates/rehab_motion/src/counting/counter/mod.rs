@@ -107,6 +107,8 @@ const GYRO_STEADY: f32 = 0.03;
 const ACC_STEADY: f32 = 0.15;
 const BIAS_TAU_S: f32 = 2.0;
 const BIAS_SETTLE_S: f32 = 1.0;
+/// The bias counts as learned after this many seconds of learning (two time constants).
+const BIAS_LEARNED_S: f32 = 2.0 * BIAS_TAU_S;
 const MAX_BIAS: f32 = 0.15;
 /// Free fall (a dropped phone): acceleration below this (m/s²) for `FREE_FALL_S`.
 /// Vigorous arm swings reach 0.2 g for up to ~0.16 s; a phone falling 30 cm is weightless
@@ -117,8 +119,14 @@ const FREE_FALL_S: f32 = 0.25;
 const DROP_HOLD_S: f64 = 1.5;
 /// The first seconds teach the rest floor only if nothing faster than this moved (rad/s).
 const QUIET_SPEED_RAD_S: f32 = 0.3;
-/// The rest floor is this many times the excursion seen at rest.
+/// The rest floor is this many times the excursion seen at rest, ...
 const REST_FLOOR_FACTOR: f64 = 2.0;
+/// ... when that excursion is a tremor: an oscillation at this frequency (Hz) or faster,
+/// whose peak speed is at least π times the frequency times its range. A slower one is a
+/// movement or a drift (the sensor settling, the arm sinking, a gyroscope bias not yet
+/// learned turning the angle steadily), tells nothing of how far the person's rest
+/// wanders, and would lift the floor over small repetitions.
+const REST_TREMOR_HZ: f64 = 2.0;
 /// Time constant (s) of the scalar noise estimate.
 const NOISE_TAU_S: f32 = 5.0;
 /// Mean |second difference| of white noise is `NOISE_D2_FACTOR` times its standard deviation.
@@ -203,7 +211,13 @@ pub(super) struct RestLearner {
     hi: f64,
     max_speed: f32,
     active: bool,
+    /// The floor learned from a tremor at rest (see `REST_TREMOR_HZ`).
     floor: f64,
+    /// The floor learned from any quiet rest, a drift included: it holds only until the
+    /// gyroscope's bias is learned (see `drift_released`).
+    drift_floor: f64,
+    /// Whether the bias is learned and `drift_floor` no longer applies.
+    drift_released: bool,
 }
 
 /// Thresholds that change only when the signal kind is known or the rest floor is learned;
@@ -295,6 +309,8 @@ impl RepCounter {
                 steady_dt: 0.0,
                 bias: [0.0; 3],
                 steady_s: 0.0,
+                bias_learning_s: 0.0,
+                bias_learned: false,
                 axis: PrincipalAxis::default(),
                 moving_s: 0.0,
                 axis_n: 0,
@@ -343,6 +359,8 @@ impl RepCounter {
                 max_speed: 0.0,
                 active: true,
                 floor: 0.0,
+                drift_floor: 0.0,
+                drift_released: false,
             },
             detector: Detector::default(),
             shadow: Shadow::default(),
@@ -483,6 +501,8 @@ impl RepCounter {
         fresh.kind = self.kind;
         fresh.last_t = self.last_t;
         fresh.imu.bias = self.imu.bias;
+        fresh.imu.bias_learning_s = self.imu.bias_learning_s;
+        fresh.imu.bias_learned = self.imu.bias_learned;
         fresh.imu.travel_from = self.imu.travel_from;
         fresh.imu.travel_settled = self.imu.travel_settled;
         fresh.rest = self.rest;
@@ -657,11 +677,19 @@ impl RepCounter {
             Some(sigma) => range < 12.0 * sigma,
         };
         if quiet && range.is_finite() {
-            r.floor = REST_FLOOR_FACTOR * range;
             // No speed floor is learned: a sensor at rest, low-passed, turns at hundredths
             // of a rad/s (under `MIN_PEAK_SPEED_RAD_S`), and what moved faster in the first
             // seconds (a person settling at 0.27 rad/s) is no measure of noise, while slow
             // low-amplitude repetitions peak at 0.15-0.3 rad/s.
+            let tremor = scalar_sigma.is_some()
+                || f64::from(r.max_speed) >= std::f64::consts::PI * REST_TREMOR_HZ * range;
+            if tremor {
+                r.floor = REST_FLOOR_FACTOR * range;
+            } else {
+                // A drift: the gyroscope's bias not yet learned turns the angle steadily,
+                // and would start excursions of its own until it is.
+                r.drift_floor = REST_FLOOR_FACTOR * range;
+            }
         }
         self.refresh_limits();
     }
@@ -688,7 +716,13 @@ impl RepCounter {
             .unwrap_or(0.0);
         let floor_speed = config::MIN_PEAK_SPEED_RAD_S;
         self.limits = Limits {
-            floor: f64::from(absolute.max(hinted)).max(self.rest.floor),
+            floor: f64::from(absolute.max(hinted)).max(self.rest.floor).max(
+                if self.rest.drift_released {
+                    0.0
+                } else {
+                    self.rest.drift_floor
+                },
+            ),
             floor_speed: if scalar { 0.0 } else { floor_speed },
             still_speed: 0.5 * floor_speed,
             min_rep_s: f64::from(min_rep),
