@@ -79,9 +79,16 @@ impl History {
         }
         let lo_a = smallest(&run);
         let hi_a = run.iter().map(|e| e.amplitude).fold(0.0, f64::max);
+        let (lo_d, hi_d) = run
+            .iter()
+            .map(|e| e.end_s - e.start_s)
+            .fold((f64::INFINITY, 0.0f64), |(lo, hi), d| {
+                (lo.min(d), hi.max(d))
+            });
         let steady = lo_i > 0.0
             && hi_i <= RUN_PACE * lo_i
             && hi_a <= RUN_SIZE * lo_a
+            && hi_d <= RUN_SIZE * lo_d
             && lo_a >= RUN_CLEAR * floor;
         steady.then_some(run)
     }
@@ -398,5 +405,46 @@ impl RepCounter {
         self.pending = None;
         self.rep_dir = 0.0;
         self.owed = owed;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn history(spans: &[(f64, f64, f64)]) -> History {
+        let mut h = History::default();
+        for &(start_s, end_s, amplitude) in spans {
+            h.add(Excursion {
+                start_s,
+                end_s,
+                amplitude,
+                peak_speed: 1.0,
+                dir: 1.0,
+            });
+        }
+        h
+    }
+
+    #[test]
+    fn a_steady_run_is_alike_in_pace_size_and_duration() {
+        // Four repetitions every 3 s, 2.4-2.8 s each: a run.
+        let reps = [
+            (0.0, 2.5, 0.3),
+            (3.0, 5.4, 0.25),
+            (6.1, 8.9, 0.3),
+            (9.0, 11.4, 0.28),
+        ];
+        assert!(history(&reps).steady_run(0.05).is_some());
+        // The same pace and sizes, but short and long movements taking turns (a slow
+        // repetition's travel, band-limited, shows a return of its own after its hold):
+        // two movements per repetition, not a run of repetitions.
+        let halves = [
+            (0.0, 2.4, 0.21),
+            (3.0, 3.8, 0.15),
+            (6.0, 9.2, 0.26),
+            (9.4, 10.2, 0.15),
+        ];
+        assert!(history(&halves).steady_run(0.05).is_none());
     }
 }
