@@ -1138,3 +1138,51 @@ fn a_long_gap_ends_the_movement_in_progress() {
     c.finish(&mut out);
     assert!(out.is_empty(), "{out:?}");
 }
+
+/// A single movement of `amp` rad out and back over `dur` s, from `start` s.
+fn bump(amp: f64, dur: f64, start: f64) -> impl Fn(f64) -> f64 {
+    move |t| {
+        let u = (t - start) / dur;
+        if (0.0..1.0).contains(&u) {
+            amp * 0.5 * (1.0 - (2.0 * std::f64::consts::PI * u).cos())
+        } else {
+            0.0
+        }
+    }
+}
+
+#[test]
+fn fidgets_in_a_pause_do_not_count_and_the_set_goes_on_after_it() {
+    // Eight reps, a 20 s rest with three fidgets (a fifth of a rep's size, irregular), then
+    // eight reps of another pace and size (the next part of the exercise). The reps after
+    // the rest count, the fidgets do not.
+    let fidgets =
+        |t: f64| bump(0.12, 0.8, 32.0)(t) + bump(0.1, 1.5, 37.0)(t) + bump(0.12, 0.9, 44.0)(t);
+    let f =
+        move |t: f64| reps(8, 0.6, 3.0, 1.0, 2.0)(t) + fidgets(t) + reps(8, 1.0, 1.6, 0.8, 50.0)(t);
+    for rate_hz in [25.0, 50.0, 100.0] {
+        let rec = Imu {
+            rate_hz,
+            ..Imu::default()
+        }
+        .record(75.0, f);
+        let out = count_imu(&rec);
+        assert_eq!(out.len(), 16, "{rate_hz} Hz: {out:?}");
+        assert!(
+            out.iter().all(|e| e.start_s < 31.0 || e.start_s > 49.0),
+            "{out:?}"
+        );
+    }
+    // The same rest at the end of the set: the fidgets after it do not count, one more
+    // rep like the set's does (a survivor's last effort after a rest).
+    let end = move |t: f64| reps(8, 0.6, 3.0, 1.0, 2.0)(t) + fidgets(t);
+    let last = move |t: f64| reps(8, 0.6, 3.0, 1.0, 2.0)(t) + bump(0.55, 3.2, 45.0)(t);
+    for rate_hz in [25.0, 50.0] {
+        let imu = Imu {
+            rate_hz,
+            ..Imu::default()
+        };
+        assert_eq!(count_imu(&imu.record(55.0, end)).len(), 8, "{rate_hz} Hz");
+        assert_eq!(count_imu(&imu.record(55.0, last)).len(), 9, "{rate_hz} Hz");
+    }
+}

@@ -247,7 +247,8 @@ impl RepCounter {
                 let made = excursions.max((f64::from(reported) / ratio).round() as u32);
                 let extra = reported.saturating_sub(made);
                 let owed = if !self.imu.use_acc { extra } else { 0 };
-                if self.onset.begun {
+                // (A set paused and holding again has reported movements already.)
+                if self.onset.begun || self.onset.resumed.is_some() {
                     self.shadow.split = [0; ACC_SWITCH_WINDOW];
                     self.switch_channel(owed);
                 } else {

@@ -7,7 +7,8 @@
 //!   its per-step pipeline; the scalar front end stays here;
 //! - `channels`: the channels not counted on, and when counting moves to one of them;
 //! - `segment`: from an excursion to a counted repetition (rhythm, held strays, emission);
-//! - `onset`: the start of a set (the set-up before it is held back, then dropped);
+//! - `onset`: the start of a set, and its going on after a pause (the set-up before it,
+//!   a fidget in a rest, are held back, then dropped);
 //! - `rhythm`: the set's pace, size and speed;
 //! - `target`: calibration, the reference range and the adapted target.
 //!

@@ -5,10 +5,17 @@
 //! movements that led into them without a pause, and every later movement is reported as
 //! it completes. Movements separated from the set by a pause are the set-up, and dropped.
 //!
+//! The same after a pause in a set that began: a movement like the set's repetitions is one
+//! of them, and reported at once; one unlike them (a fidget in the rest, putting the phone
+//! down, the set going on in another way) is held as at the start. A run of alike movements
+//! establishes the set again and is reported, with what led into it in its rhythm or at its
+//! size; at the end of the set, what is held counts if it is like the set's repetitions.
+//!
 //! Not yet told apart: walking up to the place. An arm swinging with the steps is as
 //! steady as a set, and an exercise's own up-and-down acceleration looks like step impacts
 //! (tried, and it held back real repetitions of SPAR's trapezius and rotation sets).
 
+use super::rhythm::{Rhythm, RHYTHM_TOLERANCE};
 use super::*;
 
 /// Movements held before the set begins; a set still not begun when this many are held
@@ -32,14 +39,27 @@ pub(super) struct Onset {
     /// Held movements, oldest first.
     pub(super) held: [Excursion; HELD_LEN],
     pub(super) n: usize,
+    /// The set began, then paused, and what came after the pause was unlike its
+    /// repetitions (see `pauses_before`): held as at the start, until a run establishes
+    /// what the set now is. Set: the set's repetitions then (duration s, amplitude).
+    pub(super) resumed: Option<(f64, f64)>,
 }
 
+/// A pause in a set that began: a rest longer than this factor times the set's usual rest
+/// between repetitions, or this many seconds.
+const PAUSE_GAP: (f64, f64) = (3.0, 5.0);
+
 fn alike(a: &Excursion, b: &Excursion) -> bool {
-    let (da, db) = (a.end_s - a.start_s, b.end_s - b.start_s);
+    alike_to(a, (b.end_s - b.start_s, b.amplitude))
+}
+
+/// Whether `a` is as long and as large as a movement of `(duration s, amplitude)`.
+fn alike_to(a: &Excursion, (db, ab): (f64, f64)) -> bool {
+    let da = a.end_s - a.start_s;
     da <= ALIKE_DURATION * db
         && db <= ALIKE_DURATION * da
-        && a.amplitude <= ALIKE_SIZE * b.amplitude
-        && b.amplitude <= ALIKE_SIZE * a.amplitude
+        && a.amplitude <= ALIKE_SIZE * ab
+        && ab <= ALIKE_SIZE * a.amplitude
 }
 
 impl Onset {
@@ -72,11 +92,24 @@ impl Onset {
         // (a walk up, picking the weight up, settling) ends with a pause to get ready. The
         // first repetitions may be unlike the rest (a partial first one, a warm-up).
         let gap = gap(longest);
+        // After a pause in the set, what leads into the new run is as large as its
+        // movements, or comes in its rhythm (a fidget in the rest does neither).
+        let smallest = run
+            .iter()
+            .map(|e| e.amplitude)
+            .fold(f64::INFINITY, f64::min);
+        let period = (run[ONSET_RUN - 1].start_s - run[0].start_s) / (ONSET_RUN - 1) as f64;
+        let leads = |h: &Excursion, next: &Excursion| {
+            let interval = next.start_s - h.start_s;
+            let paced =
+                interval * RHYTHM_TOLERANCE >= period && interval <= period * RHYTHM_TOLERANCE;
+            self.resumed.is_none() || paced || h.amplitude * ALIKE_SIZE >= smallest
+        };
         let mut k = ONSET_RUN;
         while k < self.n {
             let (h, next) = (&self.held[self.n - k - 1], &self.held[self.n - k]);
             let rested = next.start_s - h.end_s > gap;
-            if rested {
+            if rested || !leads(h, next) {
                 break;
             }
             k += 1;
@@ -86,12 +119,44 @@ impl Onset {
 
     fn begin_with(&mut self, k: usize) -> usize {
         self.begun = true;
+        self.resumed = None;
         k
+    }
+
+    /// Whether `e`, the first movement after the last reported one ended at `last_end_s`,
+    /// comes after a pause in a set that began, and is unlike its repetitions (`rhythm`):
+    /// then it is held, and what follows with it, as at the start of a set (a fidget in a
+    /// rest, the arm put down, a walk away after the set; or the set going on in a new
+    /// way, which a run of alike movements establishes, all of them reported). A movement
+    /// like the set's repetitions after a pause is one of them, and reported at once.
+    pub(super) fn pauses_before(
+        &mut self,
+        e: &Excursion,
+        last_end_s: f64,
+        rhythm: &Rhythm,
+    ) -> bool {
+        if !self.begun || rhythm.run < 2 {
+            return false;
+        }
+        let rest = (rhythm.period - rhythm.duration).max(0.0);
+        let pause = e.start_s - last_end_s > (PAUSE_GAP.0 * rest).max(PAUSE_GAP.1);
+        let set = (rhythm.duration, rhythm.amplitude);
+        if !pause || alike_to(e, set) {
+            return false;
+        }
+        self.begun = false;
+        self.n = 0;
+        self.resumed = Some(set);
+        true
     }
 
     /// The end of a set that never began (too few movements, or too unlike one another,
     /// to establish it: a person who managed one or two repetitions): all of them count.
-    pub(super) fn at_end(&self) -> &[Excursion] {
-        &self.held[..self.n]
+    /// After a pause in a set that began, those like its repetitions.
+    pub(super) fn at_end(&self) -> impl Iterator<Item = &Excursion> {
+        let resumed = self.resumed;
+        self.held[..self.n]
+            .iter()
+            .filter(move |e| resumed.is_none_or(|set| alike_to(e, set)))
     }
 }

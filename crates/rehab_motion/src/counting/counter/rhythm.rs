@@ -4,7 +4,7 @@ use super::super::detector::Excursion;
 
 /// Two repetitions are in rhythm when the time between their starts is within this factor
 /// (either way) of the set's period.
-const RHYTHM_TOLERANCE: f64 = 1.33;
+pub(super) const RHYTHM_TOLERANCE: f64 = 1.33;
 /// Weight of the newest repetition in the set's period, amplitude and speed.
 const RHYTHM_SMOOTHING: f64 = 0.35;
 /// A movement cut off by the end of the set counts only after this many repetitions in

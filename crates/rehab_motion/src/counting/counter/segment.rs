@@ -92,6 +92,7 @@ impl RepCounter {
     /// A repetition: reported now once the set has begun, else held until it does (see
     /// `onset`).
     pub(super) fn count(&mut self, e: Excursion, floor: f64, out: &mut Vec<RepEvent>) {
+        self.onset.pauses_before(&e, self.last_end_s, &self.rhythm);
         self.rhythm.add(&e);
         let s = f64::from(config::AMPLITUDE_SMOOTHING);
         self.running_amplitude = running_amplitude(self.running_amplitude, e.amplitude, floor, s);
