@@ -22,6 +22,11 @@
 //!    default: the whole run (six passes over 164 files with the held-out ones) takes about
 //!    a second in release on two cores at commit c3efb20's counter; `REHAB_RATES=off`
 //!    skips it, `REHAB_RATES=10,200` picks the rates.
+//!    Then three **transformed** passes at the native rate, each physically exact and
+//!    seeded per file: `rotated` (the sensor mounted at another orientation: one random
+//!    rotation of both frames), `gyro bias` (an uncalibrated gyroscope: up to ±0.03 rad/s
+//!    per axis) and `reversed` (time reversed: what came after the set comes before it).
+//!    `REHAB_TRANSFORMS=off` skips them.
 //! 4. **The SPAR target** (deliverable 6). SPAR's `true_reps` is the protocol's 20 for every
 //!    set, not a count of the recording. `benches/recount/spar_recount.csv` holds a blind
 //!    recount of 36 SPAR sets (the 18 the counter missed at commit e7719de and 18 drawn at
@@ -49,6 +54,7 @@
 //! on all cores (`std::thread::scope`); the output does not depend on their number.
 
 use rehab_core::counting::{CounterConfig, RepCounter, RepEvent};
+use rehab_core::sim::Rng;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -387,10 +393,99 @@ fn recount() -> BTreeMap<String, Recount> {
     sets
 }
 
-/// One pass over every file: at the native rate or resampled to `hz`.
+/// One pass over every file: at the native rate or resampled to `hz`, as recorded or
+/// transformed.
 struct Pass {
     hz: Option<f64>,
+    transform: Transform,
     label: String,
+}
+
+/// What the same movement would record as on another device or wearer (table 3b): each
+/// physically exact, seeded per file, at the native rate.
+#[derive(Clone, Copy, PartialEq)]
+enum Transform {
+    /// As recorded.
+    None,
+    /// The sensor mounted at another orientation: one random rotation of both the
+    /// accelerometer and the gyroscope frames.
+    Rotated,
+    /// An uncalibrated gyroscope: a constant bias of up to ±0.03 rad/s per axis (a phone's
+    /// raw gyroscope, a cheap watch).
+    GyroBias,
+    /// Time reversed (t → T - t, rotation rates negated, accelerations as they are): the
+    /// same movements, with what came after the set before it and slow phases fast.
+    Reversed,
+}
+
+impl Transform {
+    /// `(t, x)` of a 6-axis recording transformed; scalar recordings (`width` 1) and
+    /// `None` unchanged.
+    fn apply(self, t: &[f64], x: &[f32], width: usize, seed: u64) -> (Vec<f64>, Vec<f32>) {
+        let mut rng = Rng::new(seed);
+        if width != 6 || self == Transform::None {
+            return (t.to_vec(), x.to_vec());
+        }
+        match self {
+            Transform::None => unreachable!(),
+            Transform::Rotated => {
+                // A uniformly random rotation from a random unit quaternion.
+                let q: [f64; 4] = std::array::from_fn(|_| rng.range(-1.0, 1.0));
+                let n = q.iter().map(|v| v * v).sum::<f64>().sqrt().max(1e-9);
+                let [w, a, b, c] = q.map(|v| v / n);
+                let r = [
+                    [
+                        1.0 - 2.0 * (b * b + c * c),
+                        2.0 * (a * b - c * w),
+                        2.0 * (a * c + b * w),
+                    ],
+                    [
+                        2.0 * (a * b + c * w),
+                        1.0 - 2.0 * (a * a + c * c),
+                        2.0 * (b * c - a * w),
+                    ],
+                    [
+                        2.0 * (a * c - b * w),
+                        2.0 * (b * c + a * w),
+                        1.0 - 2.0 * (a * a + b * b),
+                    ],
+                ];
+                let rotate = |v: &[f32]| -> [f32; 3] {
+                    std::array::from_fn(|i| {
+                        (0..3).map(|j| r[i][j] * f64::from(v[j])).sum::<f64>() as f32
+                    })
+                };
+                let x = x
+                    .chunks(6)
+                    .flat_map(|row| {
+                        let (a, g) = (rotate(&row[..3]), rotate(&row[3..]));
+                        [a[0], a[1], a[2], g[0], g[1], g[2]]
+                    })
+                    .collect();
+                (t.to_vec(), x)
+            }
+            Transform::GyroBias => {
+                let bias: [f32; 3] = std::array::from_fn(|_| rng.range(-0.03, 0.03) as f32);
+                let mut x = x.to_vec();
+                for row in x.chunks_mut(6) {
+                    for i in 0..3 {
+                        row[3 + i] += bias[i];
+                    }
+                }
+                (t.to_vec(), x)
+            }
+            Transform::Reversed => {
+                let end = t.last().copied().unwrap_or(0.0);
+                let rt = t.iter().rev().map(|&ti| end - ti).collect();
+                let rx = x
+                    .chunks(6)
+                    .rev()
+                    .flat_map(|row| [row[0], row[1], row[2], -row[3], -row[4], -row[5]])
+                    .collect();
+                (rt, rx)
+            }
+        }
+    }
 }
 
 /// One file's count in one pass: (reps counted, counted on the accelerometer).
@@ -404,6 +499,10 @@ struct FileRun {
 }
 
 fn run_file(entry: &Entry, passes: &[Pass], dump: Option<&Path>) -> FileRun {
+    // A seed per file, from its name (the same on every run and machine).
+    let seed = entry.file.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+    });
     let bytes = std::fs::metadata(&entry.path).map_or(0, |m| m.len());
     let (t, x, width) = match read_recording(&entry.path) {
         Ok(r) => r,
@@ -426,12 +525,16 @@ fn run_file(entry: &Entry, passes: &[Pass], dump: Option<&Path>) -> FileRun {
         let started = Instant::now();
         // Dump the main pass only (resampled, with REHAB_RESAMPLE_HZ).
         let dump = dump.filter(|_| i == 0).map(|d| (d, &*stem));
-        let counted = match pass.hz {
-            Some(hz) => {
+        let counted = match (pass.hz, pass.transform) {
+            (Some(hz), _) => {
                 let (rt, rx) = resample(&t, &x, width, hz);
                 count(&rt, &rx, width, dump)
             }
-            None => count(&t, &x, width, dump),
+            (None, Transform::None) => count(&t, &x, width, dump),
+            (None, transform) => {
+                let (tt, tx) = transform.apply(&t, &x, width, seed);
+                count(&tt, &tx, width, None)
+            }
         };
         times.push(started.elapsed());
         outcomes.push(counted.map(|(events, travel)| (events.len() as i64, travel)));
@@ -786,7 +889,9 @@ fn print_resampled(
     }
     println!(
         "\nresampled (linear interpolation, timestamps jittered ±10% of a period; \
-         recount: SPAR exact against the agreed recount)"
+         recount: SPAR exact against the agreed recount); then transformed at the native \
+         rate (rotated: the sensor mounted another way; gyro bias: up to ±0.03 rad/s per \
+         axis; reversed: time reversed)"
     );
     println!(
         "{:<22} {:>5} {:>8} {:>10} {:>6} {:>7} {:>7} {:>7}",
@@ -995,12 +1100,28 @@ fn main() {
         .and_then(|v| v.parse::<f64>().ok());
     let mut passes = vec![Pass {
         hz: main_hz,
+        transform: Transform::None,
         label: main_hz.map_or("native".to_owned(), |hz| format!("{hz} Hz*")),
     }];
     passes.extend(rates().into_iter().map(|hz| Pass {
         hz: Some(hz),
+        transform: Transform::None,
         label: format!("{hz} Hz"),
     }));
+    if std::env::var("REHAB_TRANSFORMS").as_deref() != Ok("off") {
+        passes.extend(
+            [
+                (Transform::Rotated, "rotated"),
+                (Transform::GyroBias, "gyro bias"),
+                (Transform::Reversed, "reversed"),
+            ]
+            .map(|(transform, label)| Pass {
+                hz: None,
+                transform,
+                label: label.to_owned(),
+            }),
+        );
+    }
     let (runs, threads) = run_all(&entries, &passes, dump.as_deref());
 
     let scores = score(&entries, &runs, &recounted, verbose);
