@@ -34,6 +34,8 @@ pub(super) struct ImuFront {
     pub(super) free_fall_s: f32,
     pub(super) hold_until: f64,
     pub(super) last_acc: [f32; 3],
+    /// The last sample's rotation rate (rad/s): a gap is integrated from it to the next.
+    pub(super) last_gyro: [f32; 3],
     /// Time (s) and integrated gyroscope rate (rad) since the last processed step.
     pub(super) step_dt: f32,
     pub(super) step_angle: [f32; 3],
@@ -245,6 +247,7 @@ impl RepCounter {
         };
         let mut last_dt = self.last_dt;
         let mut last_acc = self.imu.last_acc;
+        let mut last_gyro = self.imu.last_gyro;
         let mut free_fall_s = self.imu.free_fall_s;
         let mut step_dt = self.imu.step_dt;
         let mut step_angle = self.imu.step_angle;
@@ -257,11 +260,18 @@ impl RepCounter {
             if dt > 0.0 {
                 last_dt = dt;
             }
+            let prev_t = prev;
             prev = t;
             let dt = dt as f32;
             if gap {
                 self.imu.acc.reset();
             }
+            // Over a gap the step's acceleration is the mean of the two ends (see below).
+            let acc_in = if gap && t - prev_t <= GAP_ENDS_REP_S {
+                std::array::from_fn(|i| 0.5 * (last_acc[i] + acc[i]))
+            } else {
+                acc
+            };
             last_acc = acc;
             let a2 = acc[0] * acc[0] + acc[1] * acc[1] + acc[2] * acc[2];
             if a2 < FREE_FALL_MS2 * FREE_FALL_MS2 {
@@ -277,10 +287,23 @@ impl RepCounter {
             // every 3rd at 100 Hz) on the rate averaged over the step, which integrates to
             // the same angle (the average is itself a first anti-aliasing filter). Per
             // sample: this sum only.
-            step_dt += dt;
-            for (a, g) in step_angle.iter_mut().zip(gyro) {
-                *a += g * dt;
+            if gap && t - prev_t <= GAP_ENDS_REP_S {
+                // Samples missing (a watch's dropped packets, a busy phone): the limb went on
+                // turning meanwhile. Below the 2 Hz low-pass the rate changes smoothly over
+                // a gap this short: integrate it from the rate before to the rate after, so
+                // that an out-and-back movement with a hole in it still comes back.
+                let span = (t - prev_t) as f32;
+                step_dt += span;
+                for ((a, g), g0) in step_angle.iter_mut().zip(gyro).zip(last_gyro) {
+                    *a += 0.5 * (g0 + g) * span;
+                }
+            } else {
+                step_dt += dt;
+                for (a, g) in step_angle.iter_mut().zip(gyro) {
+                    *a += g * dt;
+                }
             }
+            last_gyro = gyro;
             if step_dt < PROCESS_STEP_S && !gap {
                 continue;
             }
@@ -313,7 +336,7 @@ impl RepCounter {
                     raw[1] - imu.bias[1],
                     raw[2] - imu.bias[2],
                 ],
-                acc,
+                acc: acc_in,
                 dt,
                 held: t < imu.hold_until,
                 long_gap,
@@ -328,6 +351,7 @@ impl RepCounter {
         self.last_t = Some(prev);
         self.last_dt = last_dt;
         self.imu.last_acc = last_acc;
+        self.imu.last_gyro = last_gyro;
         self.imu.free_fall_s = free_fall_s;
         self.imu.step_dt = step_dt;
         self.imu.step_angle = step_angle;

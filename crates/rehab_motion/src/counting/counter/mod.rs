@@ -88,7 +88,9 @@ pub(super) const MAX_IN_BATCH_GAP_S: f64 = 10.0;
 /// A gap in the samples longer than this (s) ends the movement in progress: what came
 /// after it is not the same movement's return.
 const GAP_ENDS_REP_S: f64 = 2.0;
-/// Gaps longer than this (s) are missing data: filters restart and nothing is integrated.
+/// Gaps longer than this (s) are missing data: the accelerometer's filter restarts, and up
+/// to `GAP_ENDS_REP_S` the rotation and the acceleration are integrated across the gap from
+/// the sample before it to the one after (longer: over this much only).
 const MAX_GAP_S: f64 = 0.25;
 /// The IMU pipeline after the low-pass runs once per this many seconds of samples (s).
 const PROCESS_STEP_S: f32 = 0.03;
@@ -185,8 +187,8 @@ const LEVER_M: f64 = 0.35;
 /// seconds of samples (s): ~8 samples per cycle of the fastest repetitions (3 per second).
 const SHADOW_STEP_S: f32 = 0.04;
 
-/// The time step (s) from `prev` to `t`, clamped so that a gap is not integrated over, and
-/// whether it was a gap.
+/// The time step (s) from `prev` to `t`, clamped to `MAX_GAP_S`, and whether it was a gap
+/// (the IMU pipeline integrates a gap of up to `GAP_ENDS_REP_S` itself).
 #[inline]
 fn time_step(prev: f64, t: f64) -> (f64, bool) {
     let d = t - prev;
@@ -324,6 +326,7 @@ impl RepCounter {
                 free_fall_s: 0.0,
                 hold_until: f64::NEG_INFINITY,
                 last_acc: [0.0; 3],
+                last_gyro: [0.0; 3],
                 step_dt: 0.0,
                 step_angle: [0.0; 3],
                 gyro_pos: 0.0,
