@@ -22,10 +22,11 @@
 //!    default: the whole run (six passes over 164 files with the held-out ones) takes about
 //!    a second in release on two cores at commit c3efb20's counter; `REHAB_RATES=off`
 //!    skips it, `REHAB_RATES=10,200` picks the rates.
-//!    Then three **transformed** passes at the native rate, each physically exact and
+//!    Then four **transformed** passes at the native rate, each physically exact and
 //!    seeded per file: `rotated` (the sensor mounted at another orientation: one random
 //!    rotation of both frames), `gyro bias` (an uncalibrated gyroscope: up to ±0.03 rad/s
-//!    per axis) and `reversed` (time reversed: what came after the set comes before it).
+//!    per axis), `reversed` (time reversed: what came after the set comes before it) and
+//!    `dropouts` (0.15-0.45 s of samples lost every 2.5-7.5 s, as over Bluetooth).
 //!    `REHAB_TRANSFORMS=off` skips them.
 //! 4. **The SPAR target** (deliverable 6). SPAR's `true_reps` is the protocol's 20 for every
 //!    set, not a count of the recording. `benches/recount/spar_recount.csv` holds a blind
@@ -416,6 +417,9 @@ enum Transform {
     /// Time reversed (t → T - t, rotation rates negated, accelerations as they are): the
     /// same movements, with what came after the set before it and slow phases fast.
     Reversed,
+    /// Samples lost as a watch streaming over Bluetooth loses them: 0.15-0.45 s missing
+    /// every 2.5-7.5 s.
+    Dropouts,
 }
 
 impl Transform {
@@ -423,11 +427,28 @@ impl Transform {
     /// `None` unchanged.
     fn apply(self, t: &[f64], x: &[f32], width: usize, seed: u64) -> (Vec<f64>, Vec<f32>) {
         let mut rng = Rng::new(seed);
+        if self == Transform::Dropouts {
+            let (mut rt, mut rx) = (Vec::new(), Vec::new());
+            let first = t.first().copied().unwrap_or(0.0);
+            let mut hole = first + rng.range(2.5, 7.5);
+            let mut hole_end = hole + rng.range(0.15, 0.45);
+            for (i, &ti) in t.iter().enumerate() {
+                if ti >= hole_end {
+                    hole = ti + rng.range(2.5, 7.5);
+                    hole_end = hole + rng.range(0.15, 0.45);
+                }
+                if ti < hole {
+                    rt.push(ti);
+                    rx.extend_from_slice(&x[i * width..(i + 1) * width]);
+                }
+            }
+            return (rt, rx);
+        }
         if width != 6 || self == Transform::None {
             return (t.to_vec(), x.to_vec());
         }
         match self {
-            Transform::None => unreachable!(),
+            Transform::None | Transform::Dropouts => unreachable!(),
             Transform::Rotated => {
                 // A uniformly random rotation from a random unit quaternion.
                 let q: [f64; 4] = std::array::from_fn(|_| rng.range(-1.0, 1.0));
@@ -891,7 +912,7 @@ fn print_resampled(
         "\nresampled (linear interpolation, timestamps jittered ±10% of a period; \
          recount: SPAR exact against the agreed recount); then transformed at the native \
          rate (rotated: the sensor mounted another way; gyro bias: up to ±0.03 rad/s per \
-         axis; reversed: time reversed)"
+         axis; reversed: time reversed; dropouts: 0.15-0.45 s lost every 2.5-7.5 s)"
     );
     println!(
         "{:<22} {:>5} {:>8} {:>10} {:>6} {:>7} {:>7} {:>7}",
@@ -1114,6 +1135,7 @@ fn main() {
                 (Transform::Rotated, "rotated"),
                 (Transform::GyroBias, "gyro bias"),
                 (Transform::Reversed, "reversed"),
+                (Transform::Dropouts, "dropouts"),
             ]
             .map(|(transform, label)| Pass {
                 hz: None,
