@@ -277,7 +277,7 @@ fn count_file(
             .extend(sample.values[..width].iter().map(|&v| v as f32));
         batch.line_of.push(sample.line as usize);
         first_t.get_or_insert(sample.t_s);
-        last_t = Some(last_t.map_or(sample.t_s, |last: f64| last.max(sample.t_s)));
+        last_t = Some(sample.t_s);
         samples += 1;
         if batch.t.len() == BATCH {
             batch.push(&mut counter, kind, strict, &mut events)?;
@@ -319,30 +319,21 @@ impl Batch {
         strict: bool,
         events: &mut Vec<RepEvent>,
     ) -> Result<(), FileError> {
-        let whole = push(counter, kind, &self.t, &self.values, &self.line_of, events);
-        let result = match whole {
-            Err((CountingError::AbsurdRate { .. } | CountingError::TimeJump { .. }, _))
-                if !strict =>
-            {
+        let result = match push(counter, kind, &self.t, &self.values, events) {
+            Err(CountingError::AbsurdRate { .. } | CountingError::TimeJump { .. }) if !strict => {
                 let width = self.values.len() / self.t.len();
                 (0..self.t.len()).try_for_each(|i| {
                     let values = &self.values[i * width..(i + 1) * width];
-                    push(
-                        counter,
-                        kind,
-                        &self.t[i..=i],
-                        values,
-                        &self.line_of[i..=i],
-                        events,
-                    )
+                    push(counter, kind, &self.t[i..=i], values, events)
+                        .map_err(|e| file_error(e, &self.line_of[i..=i]))
                 })
             }
-            other => other,
+            other => other.map_err(|e| file_error(e, &self.line_of)),
         };
         self.t.clear();
         self.values.clear();
         self.line_of.clear();
-        result.map_err(|(_, e)| e)
+        result
     }
 }
 
@@ -351,14 +342,12 @@ fn push(
     kind: SignalKind,
     t: &[f64],
     values: &[f32],
-    line_of: &[usize],
     events: &mut Vec<RepEvent>,
-) -> Result<(), (CountingError, FileError)> {
-    let result = match kind {
+) -> Result<(), CountingError> {
+    match kind {
         SignalKind::Imu6 => counter.push_imu(t, values, events),
         SignalKind::Scalar => counter.push_scalar(t, values, events),
-    };
-    result.map_err(|e| (e.clone(), file_error(e, line_of)))
+    }
 }
 
 /// The file's error for a counter error on samples read from `line_of`.
