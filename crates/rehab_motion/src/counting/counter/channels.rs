@@ -39,12 +39,13 @@ const MERGED: f64 = 1.5;
 const TRAVEL_SLOW_S: f64 = 3.0;
 
 /// Start-to-start time of a run's repetitions (s).
-fn period(run: &[Excursion; RUN_LEN]) -> f64 {
-    (run[RUN_LEN - 1].start_s - run[0].start_s) / (RUN_LEN - 1) as f64
+pub(super) fn period(run: &[Excursion]) -> f64 {
+    let n = run.len();
+    (run[n - 1].start_s - run[0].start_s) / (n - 1) as f64
 }
 
 /// The smallest amplitude of a run.
-fn smallest(run: &[Excursion; RUN_LEN]) -> f64 {
+pub(super) fn smallest(run: &[Excursion]) -> f64 {
     run.iter()
         .map(|e| e.amplitude)
         .fold(f64::INFINITY, f64::min)

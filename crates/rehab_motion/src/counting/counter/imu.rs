@@ -19,9 +19,8 @@ pub(super) struct ImuFront {
     pub(super) steady_dt: f32,
     pub(super) bias: [f32; 3],
     pub(super) steady_s: f32,
-    /// Seconds the bias has been learned over, and whether that is `BIAS_LEARNED_S`.
+    /// Seconds the bias has been learned over (see `bias_learned`).
     pub(super) bias_learning_s: f32,
-    pub(super) bias_learned: bool,
     pub(super) axis: PrincipalAxis,
     pub(super) moving_s: f32,
     pub(super) axis_n: u32,
@@ -68,6 +67,11 @@ pub(super) struct ImuFront {
 }
 
 impl ImuFront {
+    /// Whether the gyroscope's bias has been learned for `BIAS_LEARNED_S`.
+    pub(super) fn bias_learned(&self) -> bool {
+        self.bias_learning_s >= BIAS_LEARNED_S
+    }
+
     /// The sensor is at rest when neither gravity's direction nor the rotation rate changes
     /// (each within a threshold of its ~1 s average); then the rotation rate it reports is
     /// its bias. `raw` is the low-passed gyroscope, `step` the time since the last call.
@@ -93,7 +97,6 @@ impl ImuFront {
             self.steady_s += step;
             if self.steady_s >= BIAS_SETTLE_S {
                 self.bias_learning_s += step;
-                self.bias_learned |= self.bias_learning_s >= BIAS_LEARNED_S;
                 let k = step * (1.0 / BIAS_TAU_S);
                 for (b, g) in self.bias.iter_mut().zip(self.gyro_slow) {
                     *b = (*b + k * (g - *b)).clamp(-MAX_BIAS, MAX_BIAS);
@@ -160,6 +163,27 @@ impl ImuFront {
             (self.acc_pos, self.acc_speed, self.travel_still)
         } else {
             (self.gyro_pos, w, still)
+        }
+    }
+}
+
+impl RepCounter {
+    /// When a floor drops: the detector of the travel channel (`acc`) or of the rotation, if
+    /// idle, rests from where that channel is now. Measured from an anchor a drift has left
+    /// behind, the lower floor would start an excursion at once.
+    fn rest_if_idle(&mut self, acc: bool, t: f64) {
+        let p = if acc {
+            self.imu.acc_pos
+        } else {
+            self.imu.gyro_pos
+        };
+        let detector = if acc == self.imu.use_acc {
+            &mut self.detector
+        } else {
+            &mut self.shadow.detector
+        };
+        if detector.is_idle() {
+            detector.rest_at(t, p);
         }
     }
 }
@@ -255,19 +279,21 @@ impl RepCounter {
         let (mut n, mut used) = (0, t_s.len());
         for (i, (&t, s)) in t_s.iter().zip(samples.chunks_exact(6)).enumerate() {
             let (acc, gyro) = ([s[0], s[1], s[2]], [s[3], s[4], s[5]]);
+            let span = t - prev;
             let (dt, gap) = time_step(prev, t);
-            long_gap |= t - prev > GAP_ENDS_REP_S;
+            long_gap |= span > GAP_ENDS_REP_S;
+            // Samples missing for a while short enough to integrate across (`MAX_GAP_S`).
+            let hole = gap && span <= GAP_ENDS_REP_S;
             if dt > 0.0 {
                 last_dt = dt;
             }
-            let prev_t = prev;
             prev = t;
             let dt = dt as f32;
             if gap {
                 self.imu.acc.reset();
             }
             // Over a gap the step's acceleration is the mean of the two ends (see below).
-            let acc_in = if gap && t - prev_t <= GAP_ENDS_REP_S {
+            let acc_in = if hole {
                 std::array::from_fn(|i| 0.5 * (last_acc[i] + acc[i]))
             } else {
                 acc
@@ -287,12 +313,12 @@ impl RepCounter {
             // every 3rd at 100 Hz) on the rate averaged over the step, which integrates to
             // the same angle (the average is itself a first anti-aliasing filter). Per
             // sample: this sum only.
-            if gap && t - prev_t <= GAP_ENDS_REP_S {
+            if hole {
                 // Samples missing (a watch's dropped packets, a busy phone): the limb went on
                 // turning meanwhile. Below the 2 Hz low-pass the rate changes smoothly over
                 // a gap this short: integrate it from the rate before to the rate after, so
                 // that an out-and-back movement with a hole in it still comes back.
-                let span = (t - prev_t) as f32;
+                let span = span as f32;
                 step_dt += span;
                 for ((a, g), g0) in step_angle.iter_mut().zip(gyro).zip(last_gyro) {
                     *a += 0.5 * (g0 + g) * span;
@@ -369,32 +395,15 @@ impl RepCounter {
             held,
             long_gap,
         } = step;
-        if self.imu.bias_learned && !self.rest.drift_released {
+        if self.imu.bias_learned() && !self.rest.drift_released {
             // The bias is learned: the drift the first seconds showed is gone, and the floor
-            // it raised with it. An idle rotation rests from where it is now (as the travel
-            // channel does when its floor drops, below).
+            // it raised with it.
             self.rest.drift_released = true;
             self.refresh_limits();
-            let rotation = if self.imu.use_acc {
-                &mut self.shadow.detector
-            } else {
-                &mut self.detector
-            };
-            if rotation.is_idle() {
-                rotation.rest_at(t, self.imu.gyro_pos);
-            }
+            self.rest_if_idle(false, t);
         }
         if !self.imu.travel_settled && t >= self.imu.travel_from {
-            // Measured from an anchor the drift has left, the lower floor would start an
-            // excursion at once: a channel at rest rests from where it is now.
-            let travel = if self.imu.use_acc {
-                &mut self.detector
-            } else {
-                &mut self.shadow.detector
-            };
-            if travel.is_idle() {
-                travel.rest_at(t, self.imu.acc_pos);
-            }
+            self.rest_if_idle(true, t);
             self.imu.travel_settled = true;
         }
         if long_gap {

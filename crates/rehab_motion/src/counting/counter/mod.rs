@@ -313,7 +313,6 @@ impl RepCounter {
                 bias: [0.0; 3],
                 steady_s: 0.0,
                 bias_learning_s: 0.0,
-                bias_learned: false,
                 axis: PrincipalAxis::default(),
                 moving_s: 0.0,
                 axis_n: 0,
@@ -506,7 +505,6 @@ impl RepCounter {
         fresh.last_t = self.last_t;
         fresh.imu.bias = self.imu.bias;
         fresh.imu.bias_learning_s = self.imu.bias_learning_s;
-        fresh.imu.bias_learned = self.imu.bias_learned;
         fresh.imu.travel_from = self.imu.travel_from;
         fresh.imu.travel_settled = self.imu.travel_settled;
         fresh.rest = self.rest;

@@ -15,6 +15,7 @@
 //! steady as a set, and an exercise's own up-and-down acceleration looks like step impacts
 //! (tried, and it held back real repetitions of SPAR's trapezius and rotation sets).
 
+use super::channels::{period, smallest};
 use super::rhythm::{Rhythm, RHYTHM_TOLERANCE};
 use super::*;
 
@@ -94,11 +95,7 @@ impl Onset {
         let gap = gap(longest);
         // After a pause in the set, what leads into the new run is as large as its
         // movements, or comes in its rhythm (a fidget in the rest does neither).
-        let smallest = run
-            .iter()
-            .map(|e| e.amplitude)
-            .fold(f64::INFINITY, f64::min);
-        let period = (run[ONSET_RUN - 1].start_s - run[0].start_s) / (ONSET_RUN - 1) as f64;
+        let (smallest, period) = (smallest(run), period(run));
         let leads = |h: &Excursion, next: &Excursion| {
             let interval = next.start_s - h.start_s;
             let paced =
