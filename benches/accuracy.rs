@@ -423,34 +423,33 @@ enum Transform {
 }
 
 impl Transform {
-    /// `(t, x)` of a 6-axis recording transformed; scalar recordings (`width` 1) and
-    /// `None` unchanged.
+    /// `(t, x)` transformed; a scalar recording (`width` 1) loses samples to `Dropouts`
+    /// and is otherwise unchanged, as is everything under `None`.
     fn apply(self, t: &[f64], x: &[f32], width: usize, seed: u64) -> (Vec<f64>, Vec<f32>) {
         let mut rng = Rng::new(seed);
-        if self == Transform::Dropouts {
-            let (mut rt, mut rx) = (Vec::new(), Vec::new());
-            let first = t.first().copied().unwrap_or(0.0);
-            let mut hole = first + rng.range(2.5, 7.5);
-            let mut hole_end = hole + rng.range(0.15, 0.45);
-            for (i, &ti) in t.iter().enumerate() {
-                if ti >= hole_end {
-                    hole = ti + rng.range(2.5, 7.5);
-                    hole_end = hole + rng.range(0.15, 0.45);
-                }
-                if ti < hole {
-                    rt.push(ti);
-                    rx.extend_from_slice(&x[i * width..(i + 1) * width]);
-                }
-            }
-            return (rt, rx);
-        }
-        if width != 6 || self == Transform::None {
-            return (t.to_vec(), x.to_vec());
-        }
         match self {
-            Transform::None | Transform::Dropouts => unreachable!(),
+            Transform::None => (t.to_vec(), x.to_vec()),
+            Transform::Dropouts => {
+                let (mut rt, mut rx) = (Vec::new(), Vec::new());
+                let first = t.first().copied().unwrap_or(0.0);
+                let mut hole = first + rng.range(2.5, 7.5);
+                let mut hole_end = hole + rng.range(0.15, 0.45);
+                for (i, &ti) in t.iter().enumerate() {
+                    if ti >= hole_end {
+                        hole = ti + rng.range(2.5, 7.5);
+                        hole_end = hole + rng.range(0.15, 0.45);
+                    }
+                    if ti < hole {
+                        rt.push(ti);
+                        rx.extend_from_slice(&x[i * width..(i + 1) * width]);
+                    }
+                }
+                (rt, rx)
+            }
+            // The others move the 6-axis frames: a scalar recording stays as it is.
+            _ if width != 6 => (t.to_vec(), x.to_vec()),
             Transform::Rotated => {
-                // A uniformly random rotation from a random unit quaternion.
+                // A random rotation: a random quaternion, normalised.
                 let q: [f64; 4] = std::array::from_fn(|_| rng.range(-1.0, 1.0));
                 let n = q.iter().map(|v| v * v).sum::<f64>().sqrt().max(1e-9);
                 let [w, a, b, c] = q.map(|v| v / n);
