@@ -27,7 +27,7 @@ pub struct CountedRep {
     pub start_s: f64,
     /// When it was back, seconds.
     pub end_s: f64,
-    /// Range-of-motion proxy: radians for motion (g of acceleration when `travel`), the
+    /// Range-of-motion proxy: radians for motion (metres of hand travel when `travel`), the
     /// signal's unit otherwise.
     pub amplitude: f32,
     /// Seconds it took.

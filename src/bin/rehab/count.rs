@@ -132,8 +132,8 @@ struct FileJson<'a> {
     reps: u32,
     attempts: u32,
     signal: &'static str,
-    /// Unit of `amplitude` at the end of the file: radians of rotation for IMU files (`g` of
-    /// acceleration when the counter ended up counting the limb's travel on the
+    /// Unit of `amplitude` at the end of the file: radians of rotation for IMU files (`m` of
+    /// hand travel when the counter ended up counting the limb's travel on the
     /// accelerometer), the file's own unit otherwise. Each event gives its own.
     amplitude_unit: &'static str,
     samples: usize,
@@ -152,7 +152,7 @@ struct EventJson {
     end_s: f64,
     duration_s: f64,
     amplitude: f64,
-    /// `rad`, `g` (counted on the limb's travel) or `signal`: a set that moves to the
+    /// `rad`, `m` (counted on the limb's travel) or `signal`: a set that moves to the
     /// accelerometer has events in both.
     amplitude_unit: &'static str,
     peak_speed: f64,

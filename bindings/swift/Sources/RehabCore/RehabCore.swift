@@ -3984,7 +3984,7 @@ public struct CountedRep: Equatable, Hashable {
      */
     public var endS: Double
     /**
-     * Range-of-motion proxy: radians for motion (g of acceleration when `travel`), the
+     * Range-of-motion proxy: radians for motion (metres of hand travel when `travel`), the
      * signal's unit otherwise.
      */
     public var amplitude: Float
@@ -4020,7 +4020,7 @@ public struct CountedRep: Equatable, Hashable {
          * When it was back, seconds.
          */endS: Double, 
         /**
-         * Range-of-motion proxy: radians for motion (g of acceleration when `travel`), the
+         * Range-of-motion proxy: radians for motion (metres of hand travel when `travel`), the
          * signal's unit otherwise.
          */amplitude: Float, 
         /**

@@ -6206,7 +6206,7 @@ data class CountedRep (
     val `endS`: kotlin.Double
     , 
     /**
-     * Range-of-motion proxy: radians for motion (g of acceleration when `travel`), the
+     * Range-of-motion proxy: radians for motion (metres of hand travel when `travel`), the
      * signal's unit otherwise.
      */
     val `amplitude`: kotlin.Float
