@@ -373,6 +373,31 @@ pub fn walk_up_and_set(n: usize, walk: bool) -> Scenario {
     }
 }
 
+/// `s` done standing: the body sways throughout (three slow sways of up to `sway_m` each,
+/// 0.3-0.9 Hz, in seeded horizontal directions, as quiet standing and heavy breathing
+/// after a set move a wrist), and the person stays `rest_after_s` longer, swaying, after
+/// the set.
+pub fn standing(s: Scenario, sway_m: f64, rest_after_s: f64, seed: u64) -> Scenario {
+    let mut rng = Rng::new(seed);
+    let sways: Vec<(f64, f64, f64)> = [0.3, 0.55, 0.9]
+        .iter()
+        .map(|&hz| (hz, rng.range(0.0, 2.0 * PI), rng.range(0.0, 2.0 * PI)))
+        .collect();
+    Scenario {
+        duration_s: s.duration_s + rest_after_s,
+        reps: s.reps,
+        pose: Box::new(move |t| {
+            let mut p = s.pose(t);
+            for &(hz, phase, heading) in &sways {
+                let d = sway_m * (2.0 * PI * hz * t + phase).sin();
+                p.position[0] += d * heading.cos();
+                p.position[1] += d * heading.sin();
+            }
+            p
+        }),
+    }
+}
+
 /// Repetitions as a person makes them: `n` cycles one after another, each lasting about
 /// `rep_s` and reaching about 1.0 (both varying by up to `vary` either way, seeded), with
 /// `pause_s` still between them (0 for a continuous rhythm), from `LEAD_S`.
