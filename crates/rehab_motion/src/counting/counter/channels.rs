@@ -38,6 +38,16 @@ const MERGED: f64 = 1.5;
 /// `TRAVEL_TAU_S`).
 const TRAVEL_SLOW_S: f64 = 3.0;
 
+/// The travel channel is band-limited (see `TRAVEL_TAU_S`): in a steady rhythm its
+/// displacement swings from one extreme to the other, while a movement from rest shows
+/// only its first lobe (the band-limiting then swings it past the rest position, into the
+/// next movement). That lobe reads about a quarter of the rhythm's swing (0.24-0.36 for
+/// presses of 1.5-4 s): the first repetition of a run that began from rest, compared with
+/// the run at this share of its size. Not for runs slower than `TRAVEL_SLOW_S`, whose
+/// movements the channel shows shifted by half a repetition: the first lobe there is the
+/// first half of a repetition that the run goes on to report.
+const TRAVEL_FROM_REST: f64 = 0.25;
+
 /// Start-to-start time of a run's repetitions (s).
 pub(super) fn period(run: &[Excursion]) -> f64 {
     let n = run.len();
@@ -101,6 +111,7 @@ impl History {
     pub(super) fn lead_in(
         &self,
         run: &[Excursion; RUN_LEN],
+        from_rest: f64,
     ) -> [Option<Excursion>; HISTORY_LEN - RUN_LEN] {
         let longest = run
             .windows(2)
@@ -109,9 +120,20 @@ impl History {
         let smallest = smallest(run);
         let mut lead = [None; HISTORY_LEN - RUN_LEN];
         let mut next = run[0];
-        for (slot, e) in lead.iter_mut().zip(self.recent[RUN_LEN..].iter().flatten()) {
+        let older = self.recent[RUN_LEN + 1..].iter().copied().chain([None]);
+        for ((slot, e), before) in lead
+            .iter_mut()
+            .zip(self.recent[RUN_LEN..].iter().flatten())
+            .zip(older)
+        {
             let paced = next.start_s - e.start_s <= RUN_PACE * longest;
-            if !paced || e.amplitude * RUN_SIZE < smallest {
+            let rested = before.is_none_or(|b| e.start_s - b.start_s > RUN_PACE * longest);
+            let least = if rested {
+                from_rest * smallest
+            } else {
+                smallest
+            };
+            if !paced || e.amplitude * RUN_SIZE < least {
                 break;
             }
             *slot = Some(*e);
@@ -125,10 +147,11 @@ impl History {
     pub(super) fn run_report(
         &self,
         run: &[Excursion; RUN_LEN],
+        from_rest: f64,
         keep: impl Fn(&Excursion) -> bool,
     ) -> [Option<Excursion>; HISTORY_LEN] {
         // The lead-in is stored newest first.
-        let lead = self.lead_in(run);
+        let lead = self.lead_in(run, from_rest);
         let mut report = [None; HISTORY_LEN];
         for (slot, e) in report
             .iter_mut()
@@ -328,7 +351,8 @@ impl RepCounter {
         // channel reported nothing: what it held is dropped when counting moves.)
         let after = self.last_end_s;
         let begun = self.onset.begun;
-        let report = other.run_report(&run, |e| {
+        let from_rest = if slow { 1.0 } else { TRAVEL_FROM_REST };
+        let report = other.run_report(&run, from_rest, |e| {
             !(begun && counted.overlaps(e)) && e.start_s >= after
         });
         self.switch_and_count(report, out);
@@ -354,7 +378,7 @@ impl RepCounter {
             return false;
         }
         let after = self.last_end_s;
-        let report = rotation.run_report(&run, |e| e.start_s >= after);
+        let report = rotation.run_report(&run, 1.0, |e| e.start_s >= after);
         self.switch_and_count(report, out);
         true
     }
@@ -426,6 +450,33 @@ mod tests {
             });
         }
         h
+    }
+
+    #[test]
+    fn a_first_movement_from_rest_leads_into_the_run_at_its_own_share() {
+        // From rest, a press 0.09 m on the band-limited travel; then four of ~0.34 m.
+        let spans = [
+            (7.0, 7.9, 0.09),
+            (8.7, 10.6, 0.34),
+            (11.1, 13.0, 0.33),
+            (13.6, 15.5, 0.37),
+            (16.0, 17.8, 0.33),
+        ];
+        let h = history(&spans);
+        let run = h.steady_run(0.015).expect("a run");
+        let led = |from_rest| h.lead_in(&run, from_rest).iter().flatten().count();
+        assert_eq!(led(TRAVEL_FROM_REST), 1);
+        assert_eq!(led(1.0), 0);
+        // The same small movement straight after another one is no start from rest: a
+        // quarter of the run's size does not lead into it.
+        let mut after = vec![(5.3, 6.6, 0.1)];
+        after.extend(spans);
+        let h = history(&after);
+        let run = h.steady_run(0.015).expect("a run");
+        assert_eq!(
+            h.lead_in(&run, TRAVEL_FROM_REST).iter().flatten().count(),
+            0
+        );
     }
 
     #[test]
