@@ -43,9 +43,10 @@ const TRAVEL_SLOW_S: f64 = 3.0;
 /// only its first lobe (the band-limiting then swings it past the rest position, into the
 /// next movement). That lobe reads about a quarter of the rhythm's swing (0.24-0.36 for
 /// presses of 1.5-4 s): the first repetition of a run that began from rest, compared with
-/// the run at this share of its size. Not for runs slower than `TRAVEL_SLOW_S`, whose
-/// movements the channel shows shifted by half a repetition: the first lobe there is the
-/// first half of a repetition that the run goes on to report.
+/// the run at this share of its size. Not for runs whose movements last longer than
+/// `TRAVEL_SLOW_S` (the channel's shape depends on how long a movement lasts, not on the
+/// pauses between): the channel shows those shifted by half a repetition, and the first
+/// lobe there is the first half of a repetition that the run goes on to report.
 const TRAVEL_FROM_REST: f64 = 0.25;
 
 /// Start-to-start time of a run's repetitions (s).
@@ -351,7 +352,12 @@ impl RepCounter {
         // channel reported nothing: what it held is dropped when counting moves.)
         let after = self.last_end_s;
         let begun = self.onset.begun;
-        let from_rest = if slow { 1.0 } else { TRAVEL_FROM_REST };
+        let lasting = run.iter().map(|e| e.end_s - e.start_s).sum::<f64>() / RUN_LEN as f64;
+        let from_rest = if lasting > TRAVEL_SLOW_S {
+            1.0
+        } else {
+            TRAVEL_FROM_REST
+        };
         let report = other.run_report(&run, from_rest, |e| {
             !(begun && counted.overlaps(e)) && e.start_s >= after
         });
