@@ -34,8 +34,9 @@ const RUN_SEEN: usize = 2;
 const LITTLE_TURN: f64 = 0.5;
 /// A movement of the counted channel lasting this many of the run's periods merged them.
 const MERGED: f64 = 1.5;
-/// Repetitions slower than this (s) lose their shape on the travel channel (see
-/// `TRAVEL_TAU_S`).
+/// Movements lasting longer than this (s) lose their shape on the travel channel (see
+/// `TRAVEL_TAU_S`): judged by how long a run's movements last (`lasting`), not by its
+/// period, since pauses between movements do not change a movement's shape.
 const TRAVEL_SLOW_S: f64 = 3.0;
 
 /// The travel channel is band-limited (see `TRAVEL_TAU_S`): in a steady rhythm its
@@ -53,6 +54,11 @@ const TRAVEL_FROM_REST: f64 = 0.25;
 pub(super) fn period(run: &[Excursion]) -> f64 {
     let n = run.len();
     (run[n - 1].start_s - run[0].start_s) / (n - 1) as f64
+}
+
+/// How long a run's movements last, on average (s).
+fn lasting(run: &[Excursion]) -> f64 {
+    run.iter().map(|e| e.end_s - e.start_s).sum::<f64>() / run.len() as f64
 }
 
 /// The smallest amplitude of a run.
@@ -310,10 +316,10 @@ impl RepCounter {
         {
             return false;
         }
-        // The travel channel is band-limited: a repetition slower than `TRAVEL_SLOW_S`
-        // loses its shape on it, and a hold at the far end decays into a return of its own,
-        // so that it shows two movements per repetition. A run that slow moves counting to
-        // it only if the rotation saw nothing at all.
+        // The travel channel is band-limited: a repetition lasting longer than
+        // `TRAVEL_SLOW_S` loses its shape on it, and a hold at the far end decays into a
+        // return of its own, so that it shows two movements per repetition. A run that
+        // slow moves counting to it only if the rotation saw nothing at all.
         // What the counted channel saw over the run: its movements clearly above its own
         // floor. One at the floor (a press's wrist wobble of a few degrees, a wipe's sway)
         // is as much noise as movement, and no view of the repetitions.
@@ -326,7 +332,7 @@ impl RepCounter {
             .filter(|e| e.end_s >= run[0].start_s && clear(e))
             .count();
         let all_seen = counted.since(run[0].start_s);
-        let slow = period(&run) > TRAVEL_SLOW_S;
+        let slow = lasting(&run) > TRAVEL_SLOW_S;
         if (slow && all_seen > 0) || seen > RUN_SEEN {
             return false;
         }
@@ -352,12 +358,7 @@ impl RepCounter {
         // channel reported nothing: what it held is dropped when counting moves.)
         let after = self.last_end_s;
         let begun = self.onset.begun;
-        let lasting = run.iter().map(|e| e.end_s - e.start_s).sum::<f64>() / RUN_LEN as f64;
-        let from_rest = if lasting > TRAVEL_SLOW_S {
-            1.0
-        } else {
-            TRAVEL_FROM_REST
-        };
+        let from_rest = if slow { 1.0 } else { TRAVEL_FROM_REST };
         let report = other.run_report(&run, from_rest, |e| {
             !(begun && counted.overlaps(e)) && e.start_s >= after
         });
