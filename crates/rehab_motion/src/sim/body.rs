@@ -550,8 +550,19 @@ pub fn arm_phone_jumping_jacks(n: usize, rep_s: f64, seed: u64) -> Scenario {
 /// A barbell bench press with a wristband: the wrist goes `travel_m` up and down along the
 /// vertical (lying down), hardly turning, `rep_s` each with 0.4 s at the top between them.
 pub fn bench_press(n: usize, rep_s: f64, travel_m: f64, seed: u64) -> Scenario {
+    bench_press_paused(n, rep_s, 0.4, travel_m, seed)
+}
+
+/// [`bench_press`] with `pause_s` at the top between repetitions (a dead stop, a breath).
+pub fn bench_press_paused(
+    n: usize,
+    rep_s: f64,
+    pause_s: f64,
+    travel_m: f64,
+    seed: u64,
+) -> Scenario {
     let m = mount();
-    Cycles::new(n, rep_s, 0.4, 0.15, seed).out_and_back(move |s| Pose {
+    Cycles::new(n, rep_s, pause_s, 0.15, seed).out_and_back(move |s| Pose {
         position: [0.2, 0.3, 1.0 - travel_m * s],
         rotation: mul(&rotation([1.0, 0.0, 0.0], 0.05 * s), &m),
     })
