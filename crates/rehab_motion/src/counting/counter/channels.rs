@@ -127,20 +127,24 @@ impl History {
         let smallest = smallest(run);
         let mut lead = [None; HISTORY_LEN - RUN_LEN];
         let mut next = run[0];
+        // `earlier` came at most a paced interval before `later`.
+        let paced = |earlier: &Excursion, later: &Excursion| {
+            later.start_s - earlier.start_s <= RUN_PACE * longest
+        };
         let older = self.recent[RUN_LEN + 1..].iter().copied().chain([None]);
         for ((slot, e), before) in lead
             .iter_mut()
             .zip(self.recent[RUN_LEN..].iter().flatten())
             .zip(older)
         {
-            let paced = next.start_s - e.start_s <= RUN_PACE * longest;
-            let rested = before.is_none_or(|b| e.start_s - b.start_s > RUN_PACE * longest);
+            // Started from rest: nothing came a paced interval before it.
+            let rested = before.is_none_or(|b| !paced(&b, e));
             let least = if rested {
                 from_rest * smallest
             } else {
                 smallest
             };
-            if !paced || e.amplitude * RUN_SIZE < least {
+            if !paced(e, &next) || e.amplitude * RUN_SIZE < least {
                 break;
             }
             *slot = Some(*e);
@@ -469,21 +473,19 @@ mod tests {
             (13.6, 15.5, 0.37),
             (16.0, 17.8, 0.33),
         ];
-        let h = history(&spans);
-        let run = h.steady_run(0.015).expect("a run");
-        let led = |from_rest| h.lead_in(&run, from_rest).iter().flatten().count();
-        assert_eq!(led(TRAVEL_FROM_REST), 1);
-        assert_eq!(led(1.0), 0);
+        // How many of `spans` lead into the run of their last four.
+        let led = |spans: &[(f64, f64, f64)], from_rest| {
+            let h = history(spans);
+            let run = h.steady_run(0.015).expect("a run");
+            h.lead_in(&run, from_rest).iter().flatten().count()
+        };
+        assert_eq!(led(&spans, TRAVEL_FROM_REST), 1);
+        assert_eq!(led(&spans, 1.0), 0);
         // The same small movement straight after another one is no start from rest: a
         // quarter of the run's size does not lead into it.
         let mut after = vec![(5.3, 6.6, 0.1)];
         after.extend(spans);
-        let h = history(&after);
-        let run = h.steady_run(0.015).expect("a run");
-        assert_eq!(
-            h.lead_in(&run, TRAVEL_FROM_REST).iter().flatten().count(),
-            0
-        );
+        assert_eq!(led(&after, TRAVEL_FROM_REST), 0);
     }
 
     #[test]
