@@ -66,6 +66,28 @@ fn set_scenarios() -> Vec<(String, Scenario)> {
         rows.push((format!("strokes 20 cm {per_s}/s"), s));
     }
     rows.push(("slow reps 6-10 s".into(), body::slow_reps(6, 4)));
+    // Daily tasks moving several joints at once (a wrist device).
+    for (rep_s, pause_s) in [(4.0, 1.0), (3.0, 0.3)] {
+        let s = body::drinking(12, rep_s, pause_s, 5);
+        rows.push((format!("drinking {rep_s} s, pause {pause_s} s"), s));
+    }
+    for (rep_s, pause_s) in [(3.0, 1.0), (2.0, 0.0)] {
+        let s = body::reach_to_shelf(12, rep_s, pause_s, 6);
+        rows.push((format!("reach to shelf {rep_s} s, pause {pause_s} s"), s));
+    }
+    for rep_s in [1.5, 0.8] {
+        rows.push((format!("combing {rep_s} s"), body::combing(20, rep_s, 7)));
+    }
+    for rep_s in [1.2, 0.6] {
+        rows.push((
+            format!("turning a key {rep_s} s"),
+            body::turning_key(20, rep_s, 8),
+        ));
+    }
+    for (rep_s, pause_s) in [(5.0, 1.0), (3.5, 0.5)] {
+        let s = body::pouring(10, rep_s, pause_s, 9);
+        rows.push((format!("pouring {rep_s} s, pause {pause_s} s"), s));
+    }
     for per_s in [0.2, 2.0, 3.0] {
         rows.push((
             format!("curls {per_s}/s"),

@@ -265,3 +265,26 @@ fn quick_strokes_of_a_few_centimetres_are_counted() {
         }
     }
 }
+
+#[test]
+fn daily_tasks_moving_several_joints_are_counted() {
+    // Shoulder, elbow and forearm together: the lift of a sip turns about the elbow, the
+    // tip of the cup about the forearm, and only the sips count. (Sips of 4 s with the cup
+    // put down for 1 s count one or two over on a 100 Hz watch: the lift and the tip turn
+    // about as much, and the principal axis wanders between them; see the sims bench.)
+    check(
+        "drinking 3 s, 0.3 s",
+        &body::drinking(12, 3.0, 0.3, 5),
+        3,
+        1,
+    );
+    check("pouring 5 s, 1 s", &body::pouring(10, 5.0, 1.0, 9), 4, 1);
+    check(
+        "pouring 3.5 s, 0.5 s",
+        &body::pouring(10, 3.5, 0.5, 9),
+        4,
+        1,
+    );
+    check("turning a key 1.2 s", &body::turning_key(20, 1.2, 8), 4, 1);
+    check("turning a key 0.6 s", &body::turning_key(20, 0.6, 8), 4, 1);
+}

@@ -568,6 +568,191 @@ pub fn bench_press_paused(
     })
 }
 
+/// A right arm's posture (rad): the shoulder's flexion (the arm forward) and abduction
+/// (sideways), the elbow's flexion, and the forearm's turn about its own length (pronation),
+/// for daily tasks that move several joints at once. A wrist device sits at the wrist.
+#[derive(Debug, Clone, Copy)]
+struct Arm {
+    flex: f64,
+    abd: f64,
+    elbow: f64,
+    pron: f64,
+}
+
+/// Shoulder position (m) and segment lengths of the simulated arm.
+const SHOULDER: Vec3 = [0.0, 0.0, 1.4];
+const UPPER_ARM_M: f64 = 0.3;
+const FOREARM_M: f64 = 0.27;
+
+impl Arm {
+    const fn new(flex: f64, abd: f64, elbow: f64, pron: f64) -> Arm {
+        Arm {
+            flex,
+            abd,
+            elbow,
+            pron,
+        }
+    }
+
+    /// The posture `k` of the way (0 → 1) from `self` to `to`.
+    fn toward(self, to: Arm, k: f64) -> Arm {
+        let l = |a: f64, b: f64| a + (b - a) * k;
+        Arm::new(
+            l(self.flex, to.flex),
+            l(self.abd, to.abd),
+            l(self.elbow, to.elbow),
+            l(self.pron, to.pron),
+        )
+    }
+
+    /// The wrist device's pose: the upper arm hangs from the shoulder (flexion about the
+    /// lateral axis, then abduction), the forearm bends at the elbow about the upper arm's
+    /// lateral axis and turns about its own length.
+    fn pose(self) -> Pose {
+        let upper = mul(
+            &rotation([0.0, 1.0, 0.0], -self.abd),
+            &rotation([1.0, 0.0, 0.0], self.flex),
+        );
+        let fore = mul(&upper, &rotation([1.0, 0.0, 0.0], self.elbow));
+        let hand = mul(&fore, &rotation([0.0, 0.0, 1.0], self.pron));
+        Pose {
+            position: add(
+                add(SHOULDER, apply(&upper, [0.0, 0.0, -UPPER_ARM_M])),
+                apply(&fore, [0.0, 0.0, -FOREARM_M]),
+            ),
+            rotation: mul(&hand, &mount()),
+        }
+    }
+}
+
+/// Where `u` (0 → 1 over a cycle) is within the phase `[from, to)`, eased 0 → 1.
+fn phase(u: f64, from: f64, to: f64) -> f64 {
+    ease((u - from) / (to - from))
+}
+
+impl Cycles {
+    /// A scenario of these cycles, each a sequence of phases: `arm(u, size)` for `u` going
+    /// 0 → 1 over each cycle, and `arm(0, 1)` at rest.
+    fn task(self, arm: impl Fn(f64, f64) -> Arm + Send + Sync + 'static) -> Scenario {
+        Scenario {
+            duration_s: self.end() + TAIL_S,
+            reps: self.spans.len(),
+            pose: Box::new(move |t| {
+                let (u, a) = self.at(t).unwrap_or((0.0, 1.0));
+                arm(u, a).pose()
+            }),
+        }
+    }
+}
+
+/// Drinking from a cup: from the table the hand lifts the cup to the mouth (shoulder and
+/// elbow), tips it (the forearm turns ~0.8 rad) and back, and lowers it to the table:
+/// `rep_s` each, `pause_s` with the cup on the table between sips. One sip is one
+/// repetition.
+pub fn drinking(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
+    let table = Arm::new(0.35, 0.1, 1.35, 0.0);
+    Cycles::new(n, rep_s, pause_s, 0.2, seed).task(move |u, a| {
+        let mouth = Arm::new(0.55, 0.2, 1.35 + 0.9 * a, 0.0);
+        if u < 0.35 {
+            table.toward(mouth, phase(u, 0.0, 0.35))
+        } else if u < 0.65 {
+            let tip = 0.8 * a * out_and_back((u - 0.35) / 0.3);
+            Arm {
+                pron: -tip,
+                ..mouth
+            }
+        } else {
+            mouth.toward(table, phase(u, 0.65, 1.0))
+        }
+    })
+}
+
+/// Reaching to a shelf: the arm goes up and forward (shoulder ~1.3 rad, the elbow
+/// straightening), holds there a moment to take or place something, and comes back:
+/// `rep_s` each, `pause_s` between.
+pub fn reach_to_shelf(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
+    let lap = Arm::new(0.2, 0.05, 1.5, 0.3);
+    Cycles::new(n, rep_s, pause_s, 0.2, seed).task(move |u, a| {
+        let shelf = Arm::new(0.2 + 1.1 * a, 0.15, 0.3, 0.1);
+        if u < 0.4 {
+            lap.toward(shelf, phase(u, 0.0, 0.4))
+        } else if u < 0.55 {
+            shelf
+        } else {
+            shelf.toward(lap, phase(u, 0.55, 1.0))
+        }
+    })
+}
+
+/// Combing hair: the arm is raised to the head (a set-up over the first 1.5 s), then
+/// strokes front to back (the shoulder lowering the arm back over the head, ~0.35 rad) and a
+/// return lifted away from the head, `rep_s` each with no pause; the arm comes down after.
+pub fn combing(n: usize, rep_s: f64, seed: u64) -> Scenario {
+    let down = Arm::new(0.1, 0.1, 0.3, 0.0);
+    let front = Arm::new(1.3, 1.2, 2.1, 0.4);
+    let c = Cycles::new(n, rep_s, 0.0, 0.2, seed);
+    let (begin, end) = (LEAD_S, c.end());
+    Scenario {
+        duration_s: end + 1.5 + TAIL_S,
+        reps: n,
+        pose: Box::new(move |t| {
+            let arm = if t < begin {
+                down.toward(front, ease((t - (begin - 1.5)) / 1.5))
+            } else if let Some((u, a)) = c.at(t) {
+                let back = Arm::new(front.flex - 0.35 * a, front.abd, front.elbow + 0.15, 0.4);
+                if u < 0.55 {
+                    front.toward(back, phase(u, 0.0, 0.55))
+                } else {
+                    let lift = 0.15 * (PI * (u - 0.55) / 0.45).sin();
+                    let mut arm = back.toward(front, phase(u, 0.55, 1.0));
+                    arm.abd += lift;
+                    arm
+                }
+            } else if t >= end {
+                front.toward(down, ease((t - end) / 1.5))
+            } else {
+                front
+            };
+            arm.pose()
+        }),
+    }
+}
+
+/// Turning a key (or a door knob): the forearm, held forward, turns ~0.9 rad about its own
+/// length and back, `rep_s` each, with no pause: the hand hardly travels.
+pub fn turning_key(n: usize, rep_s: f64, seed: u64) -> Scenario {
+    let hold = Arm::new(0.7, 0.1, 1.2, 0.0);
+    Cycles::new(n, rep_s, 0.0, 0.2, seed).task(move |u, a| Arm {
+        pron: 0.9 * a * out_and_back(u),
+        ..hold
+    })
+}
+
+/// Pouring from a jug: the hand lifts the jug a little, tips it slowly (the forearm turns
+/// ~1.2 rad), holds while it pours, tips it back and sets it down: `rep_s` each, `pause_s`
+/// between.
+pub fn pouring(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
+    let rest = Arm::new(0.45, 0.1, 1.45, 0.0);
+    Cycles::new(n, rep_s, pause_s, 0.2, seed).task(move |u, a| {
+        let lifted = Arm::new(0.55, 0.15, 1.6, 0.0);
+        let tipped = Arm {
+            pron: 1.2 * a,
+            ..lifted
+        };
+        if u < 0.15 {
+            rest.toward(lifted, phase(u, 0.0, 0.15))
+        } else if u < 0.45 {
+            lifted.toward(tipped, phase(u, 0.15, 0.45))
+        } else if u < 0.6 {
+            tipped
+        } else if u < 0.85 {
+            tipped.toward(lifted, phase(u, 0.6, 0.85))
+        } else {
+            lifted.toward(rest, phase(u, 0.85, 1.0))
+        }
+    })
+}
+
 /// Elbow flexions (curls) with a wrist device, `rep_s` each, `pause_s` between, sizes and
 /// paces varying as a person's do.
 pub fn curls(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
