@@ -288,3 +288,10 @@ fn daily_tasks_moving_several_joints_are_counted() {
     check("turning a key 1.2 s", &body::turning_key(20, 1.2, 8), 4, 1);
     check("turning a key 0.6 s", &body::turning_key(20, 0.6, 8), 4, 1);
 }
+
+#[test]
+fn combing_strokes_made_from_a_raised_arm_are_counted() {
+    // Raising the arm to the head is a set-up; every stroke then comes back to where the
+    // arm was put, the far side of that set-up, and is a repetition.
+    check("combing 1.5 s", &body::combing(20, 1.5, 7), 4, 1);
+}

@@ -11,8 +11,9 @@
 //! A movement into a new posture (raising the arm to where the exercise starts, picking a
 //! weight up) goes out and never comes back: the repetitions then swing about the new
 //! posture. Two swings at the far side (back by `hysteresis` and out again, with no new
-//! extreme beyond them) make the far side the new rest: the swings are repetitions, and the
-//! movement into the posture is not.
+//! extreme beyond them by `hysteresis` or more: a swing comes back to where the arm was
+//! put, often a little past it) make the far side the new rest: the swings are
+//! repetitions, and the movement into the posture is not.
 
 /// Per-sample thresholds, computed by the front end from the floors and recent amplitudes.
 #[derive(Debug, Clone, Copy)]
@@ -93,6 +94,8 @@ pub(crate) struct Detector {
     local_t: f64,
     dip: f64,
     swing_speed: f32,
+    /// The extreme the swings are about (the peak when the first one began).
+    crest: f64,
     swings: u8,
     first_swing: Option<Excursion>,
     queued: Option<Excursion>,
@@ -121,6 +124,7 @@ impl Default for Detector {
             local_t: 0.0,
             dip: 0.0,
             swing_speed: 0.0,
+            crest: 0.0,
             swings: 0,
             first_swing: None,
             queued: None,
@@ -157,6 +161,7 @@ impl Detector {
         self.peak_t = start_t;
         self.peak_speed = 0.0;
         self.far_side_at(start_t, p);
+        self.crest = p;
         self.swings = 0;
         self.first_swing = None;
     }
@@ -172,10 +177,15 @@ impl Detector {
     /// and the first swing is returned (the second is queued for the next step).
     fn swing(&mut self, t: f64, p: f64, v: f32, th: &Thresholds) -> Option<Excursion> {
         let d = self.dir;
-        if d * (p - self.peak) >= 0.0 {
-            // A new extreme: still going out, not swinging about a posture.
+        if d * (p - self.peak) >= 0.0 && (self.swings == 0 || d * (p - self.crest) >= th.hysteresis)
+        {
+            // A new extreme: still going out, not swinging about a posture. Once a swing
+            // is under way, "new" means beyond the far side by the detector's own
+            // resolution (`hysteresis`): repetitions made from a posture come back to it,
+            // the far side being where the arm was put, not a level they must stay under.
             self.swings = 0;
             self.first_swing = None;
+            self.crest = p;
             self.far_side_at(t, p);
             return None;
         }

@@ -272,6 +272,37 @@ fn repetitions_about_a_new_posture_are_counted_and_the_move_into_it_is_not() {
     }
 }
 
+#[test]
+fn swings_that_come_back_a_little_past_the_posture_are_repetitions() {
+    // As above, but the raise runs straight into the swings (no still moment at the top),
+    // and the arm settles a little higher with each swing (0.025 rad, a quarter of the
+    // detector's resolution): every swing comes back just past where the arm was put, a new
+    // extreme by a hair. Repetitions made from a posture come back to it; only going past
+    // it by the detector's resolution is still going out.
+    let pi = std::f64::consts::PI;
+    let f = move |t: f64| {
+        let u = (t - 3.0) / 1.3;
+        let settle = 0.025 * u.clamp(0.0, 10.0);
+        let raise = (1.4 + settle) * ease((t - 1.5) / 1.5) * (1.0 - ease((t - 17.0) / 1.5));
+        let swing = if (0.0..10.0).contains(&u) {
+            0.4 * 0.5 * (1.0 - (2.0 * pi * u.fract()).cos())
+        } else {
+            0.0
+        };
+        raise - swing
+    };
+    for rate_hz in [10.0, 25.0, 50.0, 100.0] {
+        let rec = Imu {
+            rate_hz,
+            ..Imu::default()
+        }
+        .record(21.0, f);
+        let out = count_imu(&rec);
+        assert_eq!(out.len(), 10, "{rate_hz} Hz: {out:?}");
+        assert!(out[0].start_s > 2.5, "{rate_hz} Hz: {:?}", out[0]);
+    }
+}
+
 /// Smooth 0 -> 1 over `u` in [0, 1], 0 before and 1 after.
 fn ease(u: f64) -> f64 {
     let u = u.clamp(0.0, 1.0);
