@@ -295,3 +295,15 @@ fn combing_strokes_made_from_a_raised_arm_are_counted() {
     // arm was put, the far side of that set-up, and is a repetition.
     check("combing 1.5 s", &body::combing(20, 1.5, 7), 4, 1);
 }
+
+#[test]
+fn reaching_to_a_shelf_is_counted_on_its_travel() {
+    // The shoulder lifts as the elbow straightens: the forearm hardly turns (~0.1 rad),
+    // the hand travels ~40 cm. Reps the rotation missed before counting moved to the
+    // travel are reported too, late, with their own times.
+    for (rep_s, pause_s) in [(3.0, 1.0), (2.0, 0.0)] {
+        let s = body::reach_to_shelf(12, rep_s, pause_s, 6);
+        let counts = check(&format!("reach {rep_s} s, pause {pause_s} s"), &s, 2, 1);
+        println!("reach {rep_s} s: {counts:?}");
+    }
+}

@@ -182,6 +182,18 @@ impl History {
             .count()
     }
 
+    /// Whether an excursion shares any time with `e`; also when `e` began before the
+    /// oldest one kept (what came then is no longer known).
+    pub(super) fn meets(&self, e: &Excursion) -> bool {
+        let older = self.recent[HISTORY_LEN - 1].is_some_and(|o| e.start_s < o.start_s);
+        older
+            || self
+                .recent
+                .iter()
+                .flatten()
+                .any(|r| r.start_s < e.end_s && e.start_s < r.end_s)
+    }
+
     /// Whether an excursion overlaps `e` in time by at least half of the shorter.
     pub(super) fn overlaps(&self, e: &Excursion) -> bool {
         self.recent.iter().flatten().any(|r| {
@@ -357,14 +369,18 @@ impl RepCounter {
         if !in_span.all(|e| little(e) && (seen < 2 || merged(e) || !clear(e))) {
             return false;
         }
-        // Never a movement twice: only what the counted channel did not show, and nothing
-        // from before the last reported movement ended. (Before the set began the counted
-        // channel reported nothing: what it held is dropped when counting moves.)
+        // Never a movement twice: only what the counted channel did not show. After the
+        // last reported movement ended, that is a movement it did not overlap by half; before
+        // it, one it did not meet at all (the rotation at its floor catches some of a run's
+        // movements and not others: those it missed are reported now, late, with their own
+        // times; a travel run shifted by half a movement meets every one it saw). Before the
+        // set began the counted channel reported nothing: what it held is dropped when
+        // counting moves, and only what came after the last report counts.
         let after = self.last_end_s;
         let begun = self.onset.begun;
         let from_rest = if slow { 1.0 } else { TRAVEL_FROM_REST };
         let report = other.run_report(&run, from_rest, |e| {
-            !(begun && counted.overlaps(e)) && e.start_s >= after
+            (!begun || !counted.overlaps(e)) && (e.start_s >= after || begun && !counted.meets(e))
         });
         self.switch_and_count(report, out);
         true
