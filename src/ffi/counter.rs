@@ -21,9 +21,13 @@ pub enum CounterSignal {
 pub struct CountedRep {
     /// True for a rep that reached the target range, false for an attempt.
     pub reached_target: bool,
-    /// Position among all movements of this counter, from 0.
+    /// Position among all movements of this counter, from 0: the order they were counted
+    /// in.
     pub index: u32,
-    /// When the movement began, seconds on the samples' clock.
+    /// When the movement began, seconds on the samples' clock. Movements come in the
+    /// order they are counted, not always in time order: one found late (when counting
+    /// moves to the hand's travel, the movements the rotation missed) carries its own,
+    /// earlier, times.
     pub start_s: f64,
     /// When it was back, seconds.
     pub end_s: f64,

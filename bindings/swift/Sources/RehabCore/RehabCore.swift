@@ -3972,11 +3972,15 @@ public struct CountedRep: Equatable, Hashable {
      */
     public var reachedTarget: Bool
     /**
-     * Position among all movements of this counter, from 0.
+     * Position among all movements of this counter, from 0: the order they were counted
+     * in.
      */
     public var index: UInt32
     /**
-     * When the movement began, seconds on the samples' clock.
+     * When the movement began, seconds on the samples' clock. Movements come in the
+     * order they are counted, not always in time order: one found late (when counting
+     * moves to the hand's travel, the movements the rotation missed) carries its own,
+     * earlier, times.
      */
     public var startS: Double
     /**
@@ -4011,10 +4015,14 @@ public struct CountedRep: Equatable, Hashable {
          * True for a rep that reached the target range, false for an attempt.
          */reachedTarget: Bool, 
         /**
-         * Position among all movements of this counter, from 0.
+         * Position among all movements of this counter, from 0: the order they were counted
+         * in.
          */index: UInt32, 
         /**
-         * When the movement began, seconds on the samples' clock.
+         * When the movement began, seconds on the samples' clock. Movements come in the
+         * order they are counted, not always in time order: one found late (when counting
+         * moves to the hand's travel, the movements the rotation missed) carries its own,
+         * earlier, times.
          */startS: Double, 
         /**
          * When it was back, seconds.

@@ -55,9 +55,13 @@ pub enum RepKind {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RepEvent {
     pub kind: RepKind,
-    /// Position among all events of this counter (reps and attempts), from 0.
+    /// Position among all events of this counter (reps and attempts), from 0: the order
+    /// they were counted in.
     pub index: u32,
-    /// When the movement left its starting point (s, sample time).
+    /// When the movement left its starting point (s, sample time). Events come in the
+    /// order they are counted, not always in time order: one found late (when counting
+    /// moves to the travel channel, the movements the rotation missed) carries its own,
+    /// earlier, times.
     pub start_s: f64,
     /// When the movement was back (s, sample time); the event is emitted at this sample.
     pub end_s: f64,

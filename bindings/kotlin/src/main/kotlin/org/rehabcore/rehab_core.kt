@@ -6191,12 +6191,16 @@ data class CountedRep (
     val `reachedTarget`: kotlin.Boolean
     , 
     /**
-     * Position among all movements of this counter, from 0.
+     * Position among all movements of this counter, from 0: the order they were counted
+     * in.
      */
     val `index`: kotlin.UInt
     , 
     /**
-     * When the movement began, seconds on the samples' clock.
+     * When the movement began, seconds on the samples' clock. Movements come in the
+     * order they are counted, not always in time order: one found late (when counting
+     * moves to the hand's travel, the movements the rotation missed) carries its own,
+     * earlier, times.
      */
     val `startS`: kotlin.Double
     , 
