@@ -66,6 +66,11 @@ fn set_scenarios() -> Vec<(String, Scenario)> {
         rows.push((format!("strokes 20 cm {per_s}/s"), s));
     }
     rows.push(("slow reps 6-10 s".into(), body::slow_reps(6, 4)));
+    // A barbell bench press with the set-up around it: lying back, reaching up, unracking.
+    for (rep_s, m) in [(2.0, 0.35), (3.0, 0.3), (1.5, 0.4)] {
+        let s = body::bench_press_set(10, rep_s, m, 11);
+        rows.push((format!("bench set {rep_s} s {m} m, lying back"), s));
+    }
     // Daily tasks moving several joints at once (a wrist device).
     for (rep_s, pause_s) in [(4.0, 1.0), (3.0, 0.3)] {
         let s = body::drinking(12, rep_s, pause_s, 5);

@@ -435,6 +435,14 @@ impl Cycles {
         self.spans.last().map_or(LEAD_S, |&(s, d, _)| s + d)
     }
 
+    /// The same cycles, the first beginning at `t0` instead of `LEAD_S`.
+    fn from(mut self, t0: f64) -> Cycles {
+        for span in &mut self.spans {
+            span.0 += t0 - LEAD_S;
+        }
+        self
+    }
+
     /// A scenario of these cycles, each out and back: `pose(s)` where `s` goes 0 → the
     /// cycle's size → 0 over each cycle and is 0 at rest.
     fn out_and_back(self, pose: impl Fn(f64) -> Pose + Send + Sync + 'static) -> Scenario {
@@ -609,6 +617,11 @@ impl Arm {
     /// lateral axis, then abduction), the forearm bends at the elbow about the upper arm's
     /// lateral axis and turns about its own length.
     fn pose(self) -> Pose {
+        self.pose_from(SHOULDER)
+    }
+
+    /// [`Arm::pose`] with the shoulder at `shoulder`.
+    fn pose_from(self, shoulder: Vec3) -> Pose {
         let upper = mul(
             &rotation([0.0, 1.0, 0.0], -self.abd),
             &rotation([1.0, 0.0, 0.0], self.flex),
@@ -617,7 +630,7 @@ impl Arm {
         let hand = mul(&fore, &rotation([0.0, 0.0, 1.0], self.pron));
         Pose {
             position: add(
-                add(SHOULDER, apply(&upper, [0.0, 0.0, -UPPER_ARM_M])),
+                add(shoulder, apply(&upper, [0.0, 0.0, -UPPER_ARM_M])),
                 apply(&fore, [0.0, 0.0, -FOREARM_M]),
             ),
             rotation: mul(&hand, &mount()),
@@ -751,6 +764,68 @@ pub fn pouring(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
             lifted.toward(rest, phase(u, 0.85, 1.0))
         }
     })
+}
+
+/// A whole barbell bench-press set as a wristband records it: the person sits on the
+/// bench, lies back (the body turns ~1.5 rad), reaches up to the bar, settles the grip,
+/// unracks it (the arms swing ~0.35 rad from over the face to over the chest), presses
+/// `n` times (the wrist travelling ~`travel_m` down and up, `rep_s` each with 0.4 s at
+/// the top, hardly turning), racks the bar, lowers the arm and sits up. Only the presses
+/// are repetitions.
+pub fn bench_press_set(n: usize, rep_s: f64, travel_m: f64, seed: u64) -> Scenario {
+    let hip = [0.0, 0.0, 0.45];
+    let shoulder = [0.2, 0.0, 0.5];
+    let (lie, reach, grip, unrack, first) = (2.0, 4.2, 5.4, 6.4, 8.2);
+    let presses = Cycles::new(n, rep_s, 0.4, 0.15, seed).from(first);
+    let rack = presses.end() + 0.5;
+    let (lower, sit, done) = (rack + 2.0, rack + 3.4, rack + 5.6);
+    let (hang, bar) = (
+        Arm::new(0.0, 0.1, 0.3, 0.0),
+        Arm::new(PI / 2.0 + 0.35, 0.2, 0.1, 0.0),
+    );
+    let over_chest = Arm {
+        flex: PI / 2.0,
+        ..bar
+    };
+    Scenario {
+        duration_s: done + TAIL_S,
+        reps: n,
+        pose: Box::new(move |t| {
+            // The body's tilt back (about the hip), and the arm's posture in the body.
+            let tilt = PI / 2.0 * (ease((t - lie) / 2.0) - ease((t - sit) / 2.2));
+            let (arm, press) = if t < grip {
+                (hang.toward(bar, ease((t - reach) / 1.2)), 0.0)
+            } else if t < unrack {
+                let wiggle = 0.15 * (2.0 * PI * (t - grip)).sin();
+                (
+                    Arm {
+                        pron: wiggle,
+                        ..bar
+                    },
+                    0.0,
+                )
+            } else if t < first {
+                (bar.toward(over_chest, ease((t - unrack) / 1.5)), 0.0)
+            } else if t < rack {
+                let s = presses.at(t).map_or(0.0, |(u, a)| a * out_and_back(u));
+                (over_chest, s)
+            } else if t < lower {
+                (over_chest.toward(bar, ease((t - rack) / 1.5)), 0.0)
+            } else {
+                (bar.toward(hang, ease((t - lower) / 1.2)), 0.0)
+            };
+            let mut p = arm.pose_from(shoulder);
+            // A press: the wrist goes down toward the chest (the body's back, -y) and up,
+            // the forearm tilting a little.
+            p.position[1] -= travel_m * press;
+            p.rotation = mul(&rotation([1.0, 0.0, 0.0], 0.05 * press), &p.rotation);
+            let body = rotation([1.0, 0.0, 0.0], tilt);
+            Pose {
+                position: add(hip, apply(&body, p.position)),
+                rotation: mul(&body, &p.rotation),
+            }
+        }),
+    }
 }
 
 /// Elbow flexions (curls) with a wrist device, `rep_s` each, `pause_s` between, sizes and
