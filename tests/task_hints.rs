@@ -59,3 +59,17 @@ fn the_other_simulated_tasks_are_counted_with_their_catalog_hints() {
     check("table_wipe", &body::table_wipe(20, 0.3));
     check("stir_pot", &body::stirring(60, 1.5, 0.04, 3));
 }
+
+#[test]
+fn forearm_turns_are_counted_about_the_axis_the_catalog_names() {
+    // turn_key, open_jar and pour_from_jug name the device's Y axis: with the phone on the
+    // back of the forearm, top toward the hand (their placement), Y runs along the forearm,
+    // the axis it turns about.
+    let strap = body::forearm_strap();
+    check("turn_key", &body::turning_key(20, 1.2, 8).mounted(strap));
+    check("open_jar", &body::turning_key(20, 2.0, 9).mounted(strap));
+    check(
+        "pour_from_jug",
+        &body::pouring(10, 5.0, 1.0, 9).mounted(strap),
+    );
+}

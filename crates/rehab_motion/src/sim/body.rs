@@ -175,6 +175,36 @@ fn mount() -> Mat3 {
     rotation([0.3, 1.0, 0.2], 0.7)
 }
 
+/// A phone strapped on the back of the forearm, top toward the hand (the catalog's
+/// `forearm_strap`), for the arm tasks (`drinking`, `turning_key`, ...): the device's Y
+/// runs along the forearm toward the hand, Z out of its back. Pass it to
+/// [`Scenario::mounted`].
+pub fn forearm_strap() -> Mat3 {
+    rotation([1.0, 0.0, 0.0], -PI / 2.0)
+}
+
+impl Scenario {
+    /// The same movement recorded by a device mounted on the limb as `device_to_limb`
+    /// says (columns: the device's X, Y, Z in the limb's frame) instead of the default
+    /// mounting, which is turned off every axis on purpose.
+    pub fn mounted(self, device_to_limb: Mat3) -> Scenario {
+        let m = mount();
+        let undo: Mat3 = std::array::from_fn(|i| std::array::from_fn(|j| m[j][i]));
+        let change = mul(&undo, &device_to_limb);
+        Scenario {
+            duration_s: self.duration_s,
+            reps: self.reps,
+            pose: Box::new(move |t| {
+                let p = self.pose(t);
+                Pose {
+                    position: p.position,
+                    rotation: mul(&p.rotation, &change),
+                }
+            }),
+        }
+    }
+}
+
 /// Seconds still before and after the repetitions of the simple scenarios.
 const LEAD_S: f64 = 2.0;
 const TAIL_S: f64 = 2.0;
