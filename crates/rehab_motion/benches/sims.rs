@@ -71,6 +71,19 @@ fn set_scenarios() -> Vec<(String, Scenario)> {
         let s = body::bench_press_set(10, rep_s, m, 11);
         rows.push((format!("bench set {rep_s} s {m} m, lying back"), s));
     }
+    // The set-up before a set: the hand comes up from the lap to the table first.
+    rows.push((
+        "from the lap, wipe 1/s".into(),
+        body::from_the_lap(body::table_wipe(20, 1.0)),
+    ));
+    rows.push((
+        "from the lap, press 0.3/s".into(),
+        body::from_the_lap(body::press(12, 0.3)),
+    ));
+    rows.push((
+        "from the lap, drinking 3 s".into(),
+        body::from_the_lap(body::drinking(12, 3.0, 0.3, 5)),
+    ));
     // Daily tasks moving several joints at once (a wrist device).
     for (rep_s, pause_s) in [(4.0, 1.0), (3.0, 0.3)] {
         let s = body::drinking(12, rep_s, pause_s, 5);

@@ -205,6 +205,30 @@ impl Scenario {
     }
 }
 
+/// `s` with its set-up before it: the hand starts in the lap, comes up to where the set
+/// starts (~45 cm, the forearm turning ~0.6 rad) over 1.5 s, and rests there 1 s before
+/// `s` begins.
+pub fn from_the_lap(s: Scenario) -> Scenario {
+    let (lead, move_s, rest_s) = (1.0, 1.5, 1.0);
+    let shift = lead + move_s + rest_s;
+    let start = s.pose(0.0);
+    let lap = add(start.position, [0.05, -0.3, -0.35]);
+    Scenario {
+        duration_s: s.duration_s + shift,
+        reps: s.reps,
+        pose: Box::new(move |t| {
+            if t >= shift {
+                return s.pose(t - shift);
+            }
+            let k = ease((t - lead) / move_s);
+            Pose {
+                position: add(lap, scale(add(start.position, scale(lap, -1.0)), k)),
+                rotation: mul(&rotation([1.0, 0.2, 0.0], 0.6 * (1.0 - k)), &start.rotation),
+            }
+        }),
+    }
+}
+
 /// Seconds still before and after the repetitions of the simple scenarios.
 const LEAD_S: f64 = 2.0;
 const TAIL_S: f64 = 2.0;
