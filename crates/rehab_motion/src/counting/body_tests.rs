@@ -303,8 +303,22 @@ fn reaching_to_a_shelf_is_counted_on_its_travel() {
     // travel are reported too, late, with their own times.
     for (rep_s, pause_s) in [(3.0, 1.0), (2.0, 0.0)] {
         let s = body::reach_to_shelf(12, rep_s, pause_s, 6);
-        let counts = check(&format!("reach {rep_s} s, pause {pause_s} s"), &s, 2, 1);
-        println!("reach {rep_s} s: {counts:?}");
+        check(&format!("reach {rep_s} s, pause {pause_s} s"), &s, 2, 1);
+        // A rep reported late is a reach no other report covers: no two share half
+        // their time.
+        for hz in RATES {
+            let out = count(&s, &at(hz));
+            for (i, a) in out.iter().enumerate() {
+                for b in &out[i + 1..] {
+                    let shared = a.end_s.min(b.end_s) - a.start_s.max(b.start_s);
+                    let shorter = a.duration_s.min(b.duration_s);
+                    assert!(
+                        f64::from(shorter) > 2.0 * shared,
+                        "{hz} Hz: {a:?} and {b:?} are one reach"
+                    );
+                }
+            }
+        }
     }
 }
 

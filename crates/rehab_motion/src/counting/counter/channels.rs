@@ -183,9 +183,15 @@ impl History {
     }
 
     /// Whether an excursion shares any time with `e`; also when `e` began before the
-    /// oldest one kept (what came then is no longer known).
+    /// oldest one kept (what came then is no longer known, or was nothing this channel
+    /// saw: taken as met, so that a movement from before is never reported late).
     pub(super) fn meets(&self, e: &Excursion) -> bool {
-        let older = self.recent[HISTORY_LEN - 1].is_some_and(|o| e.start_s < o.start_s);
+        let older = self
+            .recent
+            .iter()
+            .flatten()
+            .last()
+            .is_none_or(|o| e.start_s < o.start_s);
         older
             || self
                 .recent
@@ -524,5 +530,32 @@ mod tests {
             (9.4, 10.2, 0.15),
         ];
         assert!(history(&halves).steady_run(0.05).is_none());
+    }
+
+    #[test]
+    fn a_movement_is_met_when_one_kept_shares_time_with_it_or_it_came_before_them_all() {
+        let ex = |start_s: f64, end_s: f64| Excursion {
+            start_s,
+            end_s,
+            amplitude: 0.2,
+            peak_speed: 1.0,
+            dir: 1.0,
+        };
+        // The rotation saw reaches at 2-4 s and 10-12 s, not the one at 6-8 s.
+        let seen = history(&[(2.0, 4.0, 0.2), (10.0, 12.0, 0.2)]);
+        assert!(!seen.meets(&ex(6.0, 8.0)));
+        // Sharing any time, even shifted by most of a movement, is a meeting.
+        assert!(seen.meets(&ex(3.8, 6.0)));
+        assert!(seen.meets(&ex(11.9, 13.0)));
+        // Before the oldest kept: not known to be missed (whether or not the history is
+        // full), nor is anything when nothing was kept.
+        assert!(seen.meets(&ex(0.5, 1.9)));
+        assert!(History::default().meets(&ex(6.0, 8.0)));
+        let full: Vec<(f64, f64, f64)> = (0..HISTORY_LEN)
+            .map(|k| (20.0 + 3.0 * k as f64, 21.0 + 3.0 * k as f64, 0.2))
+            .collect();
+        let full = history(&full);
+        assert!(full.meets(&ex(15.0, 16.0)));
+        assert!(!full.meets(&ex(21.5, 22.5)));
     }
 }

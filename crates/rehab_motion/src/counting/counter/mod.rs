@@ -63,7 +63,10 @@ pub struct RepEvent {
     /// moves to the travel channel, the movements the rotation missed) carries its own,
     /// earlier, times.
     pub start_s: f64,
-    /// When the movement was back (s, sample time); the event is emitted at this sample.
+    /// When the movement was back (s, sample time); the event is emitted at this sample,
+    /// or later: at the end of a run that establishes the set, or, for a movement the
+    /// rotation missed, when counting moves to the travel channel (within the last eight
+    /// movements of that channel).
     pub end_s: f64,
     /// Range-of-motion proxy: radians of rotation for IMU signals (metres of hand
     /// travel when `travel`: counted on the limb's travel), signal units for scalars.

@@ -138,7 +138,8 @@ impl RepCounter {
             RepKind::Rep => self.reps += 1,
             RepKind::Attempt => self.attempts += 1,
         }
-        self.last_end_s = e.end_s;
+        // A movement reported late (see `missed_run`) ended before the last one reported.
+        self.last_end_s = self.last_end_s.max(e.end_s);
         out.push(RepEvent {
             kind,
             index,
