@@ -667,9 +667,10 @@ impl Arm {
         )
     }
 
-    /// The wrist device's pose: the upper arm hangs from the shoulder (flexion about the
-    /// lateral axis, then abduction), the forearm bends at the elbow about the upper arm's
-    /// lateral axis and turns about its own length.
+    /// The wrist device's pose: the upper arm hangs from the shoulder (abduction out to the
+    /// side, about the forward axis, then flexion about the side-to-side axis: an arm
+    /// abducted and flexed points out and forward or up), the forearm bends at the elbow
+    /// about the upper arm's lateral axis and turns about its own length.
     fn pose(self) -> Pose {
         self.pose_from(SHOULDER)
     }
@@ -677,8 +678,8 @@ impl Arm {
     /// [`Arm::pose`] with the shoulder at `shoulder`.
     fn pose_from(self, shoulder: Vec3) -> Pose {
         let upper = mul(
-            &rotation([0.0, 1.0, 0.0], -self.abd),
             &rotation([1.0, 0.0, 0.0], self.flex),
+            &rotation([0.0, 1.0, 0.0], -self.abd),
         );
         let fore = mul(&upper, &rotation([1.0, 0.0, 0.0], self.elbow));
         let hand = mul(&fore, &rotation([0.0, 0.0, 1.0], self.pron));
@@ -734,13 +735,14 @@ pub fn drinking(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
     })
 }
 
-/// Reaching to a shelf: the arm goes up and forward (shoulder ~1.3 rad, the elbow
-/// straightening), holds there a moment to take or place something, and comes back:
-/// `rep_s` each, `pause_s` between.
+/// Reaching to a shelf: the arm goes up and forward (shoulder ~1.1 rad) while the elbow
+/// straightens (1.2 rad), so that the forearm keeps about its pitch (within 0.1-0.3 rad,
+/// depending on how far the reach goes) while the hand travels ~40 cm; it holds there a
+/// moment to take or place something, and comes back: `rep_s` each, `pause_s` between.
 pub fn reach_to_shelf(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
-    let lap = Arm::new(0.2, 0.05, 1.5, 0.3);
+    let lap = Arm::new(0.2, 0.1, 1.5, 0.2);
     Cycles::new(n, rep_s, pause_s, 0.2, seed).task(move |u, a| {
-        let shelf = Arm::new(0.2 + 1.1 * a, 0.15, 0.3, 0.1);
+        let shelf = Arm::new(0.2 + 1.1 * a, 0.1, 0.3, 0.2);
         if u < 0.4 {
             lap.toward(shelf, phase(u, 0.0, 0.4))
         } else if u < 0.55 {
@@ -752,11 +754,14 @@ pub fn reach_to_shelf(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario
 }
 
 /// Combing hair: the arm is raised to the head (a set-up over the first 1.5 s), then
-/// strokes front to back (the shoulder lowering the arm back over the head, ~0.35 rad) and a
-/// return lifted away from the head, `rep_s` each with no pause; the arm comes down after.
+/// strokes front to back (the shoulder swinging the raised arm back, ~0.4 rad, the elbow
+/// opening a little) and a return lifted away from the head, `rep_s` each with no pause;
+/// the arm comes down after.
 pub fn combing(n: usize, rep_s: f64, seed: u64) -> Scenario {
     let down = Arm::new(0.1, 0.1, 0.3, 0.0);
-    let front = Arm::new(1.3, 1.2, 2.1, 0.4);
+    // The hand at the side of the head, above the ear; a stroke swings the raised arm
+    // back about the shoulder (the hand ~7 cm back) and opens the elbow a little.
+    let front = Arm::new(2.2, 1.0, 2.3, 0.4);
     let c = Cycles::new(n, rep_s, 0.0, 0.2, seed);
     let (begin, end) = (LEAD_S, c.end());
     Scenario {
@@ -766,7 +771,7 @@ pub fn combing(n: usize, rep_s: f64, seed: u64) -> Scenario {
             let arm = if t < begin {
                 down.toward(front, ease((t - (begin - 1.5)) / 1.5))
             } else if let Some((u, a)) = c.at(t) {
-                let back = Arm::new(front.flex - 0.35 * a, front.abd, front.elbow + 0.15, 0.4);
+                let back = Arm::new(front.flex + 0.4 * a, front.abd, front.elbow + 0.15, 0.4);
                 if u < 0.55 {
                     front.toward(back, phase(u, 0.0, 0.55))
                 } else {
