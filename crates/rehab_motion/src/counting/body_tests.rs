@@ -343,3 +343,21 @@ fn lying_back_reaching_up_and_unracking_before_a_bench_press_do_not_count() {
         1,
     );
 }
+
+#[test]
+fn bringing_the_hand_up_from_the_lap_before_the_set_does_not_count() {
+    // The hand comes up to the table (1-2.5 s) and rests there (until 5.5 s); the first
+    // sip then brings the rotation back, which completes that movement as if it were a
+    // repetition: it rested at its far side longer than any sip does, so it is the
+    // set-up, and no reported movement begins before the sips do.
+    let s = body::from_the_lap(body::drinking(12, 3.0, 0.3, 5));
+    for hz in RATES {
+        let out = count(&s, &at(hz));
+        assert!(
+            out.iter().all(|e| e.start_s > 3.0),
+            "{hz} Hz: the set-up was reported: {:?}",
+            out.first()
+        );
+        assert!(out.len().abs_diff(12) <= 1, "{hz} Hz: {} of 12", out.len());
+    }
+}

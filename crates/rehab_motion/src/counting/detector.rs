@@ -52,6 +52,9 @@ pub(crate) struct Excursion {
     pub peak_speed: f32,
     /// Direction of the excursion: +1 or -1.
     pub dir: f64,
+    /// How long the sensor rested at the far side, within `hysteresis` of the extreme,
+    /// before coming back (s).
+    pub far_rest_s: f32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,6 +102,8 @@ pub(crate) struct Detector {
     swings: u8,
     first_swing: Option<Excursion>,
     queued: Option<Excursion>,
+    /// Time still within `hysteresis` of the extreme during `Out` (s).
+    far_still_s: f32,
 }
 
 impl Default for Detector {
@@ -128,6 +133,7 @@ impl Default for Detector {
             swings: 0,
             first_swing: None,
             queued: None,
+            far_still_s: 0.0,
         }
     }
 }
@@ -160,6 +166,7 @@ impl Detector {
         self.peak = p;
         self.peak_t = start_t;
         self.peak_speed = 0.0;
+        self.far_still_s = 0.0;
         self.far_side_at(start_t, p);
         self.crest = p;
         self.swings = 0;
@@ -206,6 +213,7 @@ impl Detector {
             amplitude: back,
             peak_speed: self.swing_speed,
             dir: -d,
+            far_rest_s: 0.0,
         };
         let valid = e.amplitude >= th.floor_for(e.end_s - e.start_s)
             && e.peak_speed >= th.floor_speed
@@ -263,6 +271,7 @@ impl Detector {
             amplitude,
             peak_speed: self.peak_speed,
             dir: self.dir,
+            far_rest_s: self.far_still_s,
         })
     }
 
@@ -275,6 +284,7 @@ impl Detector {
             amplitude: self.dir * (self.peak - self.start),
             peak_speed: self.peak_speed,
             dir: self.dir,
+            far_rest_s: self.far_still_s,
         })
     }
 
@@ -348,6 +358,9 @@ impl Detector {
                 if self.dir * (p - self.peak) > 0.0 {
                     self.peak = p;
                     self.peak_t = t;
+                }
+                if still && self.dir * (self.peak - p) <= th.hysteresis {
+                    self.far_still_s += dt;
                 }
                 if t - self.start_t > th.max_rep_s {
                     // Too long to be a repetition (a phone put down, a long pause): drop it.

@@ -480,6 +480,7 @@ mod tests {
                 amplitude,
                 peak_speed: 1.0,
                 dir: 1.0,
+                far_rest_s: 0.0,
             });
         }
         h
@@ -540,6 +541,7 @@ mod tests {
             amplitude: 0.2,
             peak_speed: 1.0,
             dir: 1.0,
+            far_rest_s: 0.0,
         };
         // The rotation saw reaches at 2-4 s and 10-12 s, not the one at 6-8 s.
         let seen = history(&[(2.0, 4.0, 0.2), (10.0, 12.0, 0.2)]);

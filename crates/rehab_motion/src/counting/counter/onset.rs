@@ -32,6 +32,9 @@ const ALIKE_SIZE: f64 = 2.5;
 /// times the run's longest rest, or this many seconds (picking a weight up, settling, then
 /// starting makes a longer pause than those between repetitions).
 const LEAD_GAP: (f64, f64) = (2.0, 3.0);
+/// A held movement that rested at its far side longer than this factor times the run's
+/// longest such rest, or this many seconds, moved into a posture (see `hold`).
+const FAR_REST: (f32, f32) = (2.0, 1.0);
 
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Onset {
@@ -49,6 +52,15 @@ pub(super) struct Onset {
 /// A pause in a set that began: a rest longer than this factor times the set's usual rest
 /// between repetitions, or this many seconds.
 const PAUSE_GAP: (f64, f64) = (3.0, 5.0);
+
+/// Whether `e`, held before `run`, rested at its far side longer than any of the run's
+/// movements did (by `FAR_REST`): it went somewhere and stayed, a move into the starting
+/// posture (the hand up from the lap to the table), whose "return" was the first
+/// repetition setting off. Not a repetition, however it compares in size and duration.
+fn moved_into_posture(e: &Excursion, run: &[Excursion]) -> bool {
+    let held_far = run.iter().map(|e| e.far_rest_s).fold(0.0f32, f32::max);
+    e.far_rest_s > (FAR_REST.0 * held_far).max(FAR_REST.1)
+}
 
 fn alike(a: &Excursion, b: &Excursion) -> bool {
     alike_to(a, (b.end_s - b.start_s, b.amplitude))
@@ -102,11 +114,13 @@ impl Onset {
                 interval * RHYTHM_TOLERANCE >= period && interval <= period * RHYTHM_TOLERANCE;
             self.resumed.is_none() || paced || h.amplitude * ALIKE_SIZE >= smallest
         };
+        // Nor does a movement into the starting posture (see `moved_into_posture`).
+        let posture = |h: &Excursion| moved_into_posture(h, run);
         let mut k = ONSET_RUN;
         while k < self.n {
             let (h, next) = (&self.held[self.n - k - 1], &self.held[self.n - k]);
             let rested = next.start_s - h.end_s > gap;
-            if rested || !leads(h, next) {
+            if rested || !leads(h, next) || posture(h) {
                 break;
             }
             k += 1;
