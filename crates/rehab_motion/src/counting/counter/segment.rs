@@ -101,6 +101,16 @@ impl RepCounter {
             self.emit(e, out);
             return;
         }
+        // A scalar channel's "still" is relative to its running amplitude, not a rest of
+        // the limb: its far-side rest says nothing of a move into a posture.
+        let e = if self.kind == Some(SignalKind::Scalar) {
+            Excursion {
+                far_rest_s: 0.0,
+                ..e
+            }
+        } else {
+            e
+        };
         let k = self.onset.hold(e);
         if k > 0 {
             let Onset { held, n, .. } = self.onset;
