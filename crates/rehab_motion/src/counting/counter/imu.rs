@@ -143,11 +143,15 @@ impl ImuFront {
         let d = self.displacement;
         self.travel_still = speed2 < TRAVEL_STILL_M_S * TRAVEL_STILL_M_S;
         if !self.travel_still {
-            // Same weighting as the rotation axis: equal over the first seconds of
-            // movement, then forgetting.
+            // The direction the hand moves: the principal direction of its velocity, as the
+            // rotation's axis is that of its rate. (The band-limited displacement, which was
+            // used here, holds a one-way movement's offset and ringing for seconds after it:
+            // a set-up before a set, or a large stroke, held the direction while the
+            // repetitions went another way.) Same weighting as the rotation axis: equal over
+            // the first seconds of movement, then forgetting.
             self.acc_axis_n = self.acc_axis_n.saturating_add(1);
             let w = (1.0 / self.acc_axis_n as f32).max(dt * (1.0 / AXIS_TAU_S));
-            self.acc_axis.update(d, w);
+            self.acc_axis.update(self.velocity, w);
         }
         let axis = self.acc_axis.axis();
         let p = f64::from(d[0] * axis[0] + d[1] * axis[1] + d[2] * axis[2]);
