@@ -182,7 +182,11 @@ private suspend fun flowTests() = coroutineScope {
     val watcher = launch(Dispatchers.Default) { core.todayTotals(ana.id) { today }.collect { totals.send(it) } }
     val first = withTimeoutOrNull(10_000) { totals.receive() }
     T.equal("todayTotals(): the first emission is today's figures", first?.reps, summary.reps)
-    val nowLocal = Instant.now().minusSeconds(600).atOffset(ZoneOffset.UTC).toLocalDateTime().withNano(0).toString()
+    // Ten minutes ago, but today: in the first minutes after midnight UTC, at midnight.
+    val midnight = today.atStartOfDay().toInstant(ZoneOffset.UTC)
+    val tenMinutesAgo = Instant.now().minusSeconds(600)
+    val storedAt = if (tenMinutesAgo.isBefore(midnight)) midnight else tenMinutesAgo
+    val nowLocal = storedAt.atOffset(ZoneOffset.UTC).toLocalDateTime().withNano(0).toString()
     core.storeCompletedSession(completedSession(ana.id, nowLocal, 0, 12))
     val after = withTimeoutOrNull(10_000) {
         var e = totals.receive()

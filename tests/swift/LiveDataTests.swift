@@ -192,7 +192,11 @@ private func dataStreamTests() async throws {
             for try await total in core.todayTotals(profileId: ana.id, today: { today }) {
                 reps.append(total.reps)
                 if reps.count == 1 {
-                    _ = try await core.storeCompletedSession(session: completedSession(ana.id, utcDay(nowMs - 600_000), 0, 12))
+                    // Ten minutes ago, but today: in the first minutes after midnight UTC,
+                    // at midnight.
+                    let midnightMs = nowMs - nowMs % 86_400_000
+                    let storedMs = max(nowMs - 600_000, midnightMs)
+                    _ = try await core.storeCompletedSession(session: completedSession(ana.id, utcDay(storedMs), 0, 12))
                 }
                 if total.reps == summary.reps + 12 { break }
             }
