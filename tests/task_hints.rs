@@ -13,15 +13,8 @@ use rehab_core::sim::body::{self, Device, Scenario};
 fn count_as_session(exercise: &str, s: &Scenario, device: &Device) -> usize {
     let catalog = Catalog::embedded();
     let hint = counter_hint(&catalog.exercise(exercise).expect("in the catalog").hint);
-    let (t, x) = s.record(device);
-    let mut counter = RepCounter::new(CounterConfig::default(), hint);
-    let mut out = Vec::new();
-    let batch = ((device.rate_hz * 0.1).round() as usize).max(1);
-    for (tb, xb) in t.chunks(batch).zip(x.chunks(6 * batch)) {
-        counter.push_imu(tb, xb, &mut out).expect("valid batch");
-    }
-    counter.finish(&mut out);
-    out.len()
+    s.count(device, RepCounter::new(CounterConfig::default(), hint))
+        .len()
 }
 
 /// Counts at 10, 25 and 50 Hz (±10% timestamp jitter) and on a ~100 Hz watch (±45%):

@@ -8,20 +8,13 @@
 //! 1.5-5 s with pauses of 0-2 s), so that a change to the counter can be compared before
 //! and after. `REHAB_SIMS=grid` prints only the bench-press grid, `REHAB_SIMS=set` the rest.
 
-use rehab_motion::counting::{CounterConfig, RepCounter, RepEvent};
+use rehab_motion::counting::{CounterConfig, RepCounter};
 use rehab_motion::sim::body::{self, Device, Scenario};
 
 /// Count a recording as the app would: ~100 ms batches, then `finish`.
 fn count(s: &Scenario, device: &Device) -> usize {
-    let (t, x) = s.record(device);
-    let mut c = RepCounter::new(CounterConfig::default(), None);
-    let mut out: Vec<RepEvent> = Vec::new();
-    let batch = ((device.rate_hz * 0.1).round() as usize).max(1);
-    for (tb, xb) in t.chunks(batch).zip(x.chunks(6 * batch)) {
-        c.push_imu(tb, xb, &mut out).expect("valid batch");
-    }
-    c.finish(&mut out);
-    out.len()
+    s.count(device, RepCounter::new(CounterConfig::default(), None))
+        .len()
 }
 
 fn devices() -> [(&'static str, Device); 5] {

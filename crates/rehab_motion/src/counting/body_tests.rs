@@ -9,15 +9,7 @@ use crate::sim::body::{self, Device, Scenario};
 
 /// Count a recording as the app would: ~100 ms batches, then `finish`.
 fn count(s: &Scenario, device: &Device) -> Vec<RepEvent> {
-    let (t, x) = s.record(device);
-    let mut c = RepCounter::new(CounterConfig::default(), None);
-    let mut out = Vec::new();
-    let batch = ((device.rate_hz * 0.1).round() as usize).max(1);
-    for (tb, xb) in t.chunks(batch).zip(x.chunks(6 * batch)) {
-        c.push_imu(tb, xb, &mut out).expect("valid batch");
-    }
-    c.finish(&mut out);
-    out
+    s.count(device, RepCounter::new(CounterConfig::default(), None))
 }
 
 const RATES: [f64; 4] = [10.0, 25.0, 50.0, 100.0];

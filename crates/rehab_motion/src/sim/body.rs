@@ -9,6 +9,7 @@
 //! turning, as on a real device.
 
 use super::Rng;
+use crate::counting::{RepCounter, RepEvent};
 use std::f64::consts::PI;
 
 /// A vector in metres, m/s² or rad/s.
@@ -52,6 +53,11 @@ pub fn mul(a: &Mat3, b: &Mat3) -> Mat3 {
 /// `m · v`.
 pub fn apply(m: &Mat3, v: Vec3) -> Vec3 {
     [0, 1, 2].map(|i| m[i][0] * v[0] + m[i][1] * v[1] + m[i][2] * v[2])
+}
+
+/// `mᵀ` (for a rotation, its inverse).
+fn transpose(m: &Mat3) -> Mat3 {
+    std::array::from_fn(|i| std::array::from_fn(|j| m[j][i]))
 }
 
 fn transpose_apply(m: &Mat3, v: Vec3) -> Vec3 {
@@ -135,8 +141,7 @@ impl Scenario {
             let d: Mat3 = std::array::from_fn(|i| {
                 std::array::from_fn(|j| (after.rotation[i][j] - before.rotation[i][j]) / (2.0 * h))
             });
-            let rt: Mat3 = std::array::from_fn(|i| std::array::from_fn(|j| now.rotation[j][i]));
-            let w = mul(&rt, &d);
+            let w = mul(&transpose(&now.rotation), &d);
             let rate = [
                 0.5 * (w[2][1] - w[1][2]),
                 0.5 * (w[0][2] - w[2][0]),
@@ -156,6 +161,23 @@ impl Scenario {
             t += dt * (1.0 + device.jitter * rng.range(-1.0, 1.0));
         }
         (ts, xs)
+    }
+}
+
+impl Scenario {
+    /// Count what `device` records of this scenario as an app would: `counter` is given
+    /// the samples in ~100 ms batches, then finishes the set. The movements it reported.
+    pub fn count(&self, device: &Device, mut counter: RepCounter) -> Vec<RepEvent> {
+        let (t, x) = self.record(device);
+        let mut out = Vec::new();
+        let batch = ((device.rate_hz * 0.1).round() as usize).max(1);
+        for (tb, xb) in t.chunks(batch).zip(x.chunks(6 * batch)) {
+            counter
+                .push_imu(tb, xb, &mut out)
+                .expect("a simulated batch is valid");
+        }
+        counter.finish(&mut out);
+        out
     }
 }
 
@@ -188,9 +210,7 @@ impl Scenario {
     /// says (columns: the device's X, Y, Z in the limb's frame) instead of the default
     /// mounting, which is turned off every axis on purpose.
     pub fn mounted(self, device_to_limb: Mat3) -> Scenario {
-        let m = mount();
-        let undo: Mat3 = std::array::from_fn(|i| std::array::from_fn(|j| m[j][i]));
-        let change = mul(&undo, &device_to_limb);
+        let change = mul(&transpose(&mount()), &device_to_limb);
         Scenario {
             duration_s: self.duration_s,
             reps: self.reps,
