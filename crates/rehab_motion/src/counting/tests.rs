@@ -243,33 +243,43 @@ fn a_stir_while_the_rest_is_learned_does_not_make_a_speed_floor_over_slow_reps()
     }
 }
 
-#[test]
-fn repetitions_about_a_new_posture_are_counted_and_the_move_into_it_is_not() {
-    // The arm is raised by 1.4 rad into the exercise's starting posture, then swings 0.4 rad
-    // down and back about it ten times (1.3 s each, no pause), and is lowered at the end.
-    // The raise never comes back while the set goes on: the swings are the repetitions.
+/// The arm raised by 1.4 rad over `raise_s` from `raise_at` s into the exercise's starting
+/// posture, then swinging 0.4 rad down and back about it ten times (1.3 s each from 3 s, no
+/// pause), settling `settle` rad higher with each swing, and lowered at the end (17 s).
+fn ten_swings_after_a_raise(raise_at: f64, raise_s: f64, settle: f64) -> impl Fn(f64) -> f64 {
     let pi = std::f64::consts::PI;
-    let f = move |t: f64| {
-        let raise = 1.4 * ease((t - 1.0) / 1.0) * (1.0 - ease((t - 17.0) / 1.5));
+    move |t: f64| {
         let u = (t - 3.0) / 1.3;
+        let posture = 1.4 + settle * u.clamp(0.0, 10.0);
+        let raise = posture * ease((t - raise_at) / raise_s) * (1.0 - ease((t - 17.0) / 1.5));
         let swing = if (0.0..10.0).contains(&u) {
             0.4 * 0.5 * (1.0 - (2.0 * pi * u.fract()).cos())
         } else {
             0.0
         };
         raise - swing
-    };
+    }
+}
+
+/// At 10-100 Hz, the ten swings of `f` (see `ten_swings_after_a_raise`) are counted and
+/// the raise is not: the first reported movement is the first swing (from 3 s).
+fn assert_the_swings_count(f: impl Fn(f64) -> f64) {
     for rate_hz in [10.0, 25.0, 50.0, 100.0] {
         let rec = Imu {
             rate_hz,
             ..Imu::default()
         }
-        .record(21.0, f);
+        .record(21.0, &f);
         let out = count_imu(&rec);
         assert_eq!(out.len(), 10, "{rate_hz} Hz: {out:?}");
-        // The first reported movement is the first swing (from 3 s), not the raise.
         assert!(out[0].start_s > 2.5, "{rate_hz} Hz: {:?}", out[0]);
     }
+}
+
+#[test]
+fn repetitions_about_a_new_posture_are_counted_and_the_move_into_it_is_not() {
+    // The raise never comes back while the set goes on: the swings are the repetitions.
+    assert_the_swings_count(ten_swings_after_a_raise(1.0, 1.0, 0.0));
 }
 
 #[test]
@@ -279,28 +289,7 @@ fn swings_that_come_back_a_little_past_the_posture_are_repetitions() {
     // detector's resolution): every swing comes back just past where the arm was put, a new
     // extreme by a hair. Repetitions made from a posture come back to it; only going past
     // it by the detector's resolution is still going out.
-    let pi = std::f64::consts::PI;
-    let f = move |t: f64| {
-        let u = (t - 3.0) / 1.3;
-        let settle = 0.025 * u.clamp(0.0, 10.0);
-        let raise = (1.4 + settle) * ease((t - 1.5) / 1.5) * (1.0 - ease((t - 17.0) / 1.5));
-        let swing = if (0.0..10.0).contains(&u) {
-            0.4 * 0.5 * (1.0 - (2.0 * pi * u.fract()).cos())
-        } else {
-            0.0
-        };
-        raise - swing
-    };
-    for rate_hz in [10.0, 25.0, 50.0, 100.0] {
-        let rec = Imu {
-            rate_hz,
-            ..Imu::default()
-        }
-        .record(21.0, f);
-        let out = count_imu(&rec);
-        assert_eq!(out.len(), 10, "{rate_hz} Hz: {out:?}");
-        assert!(out[0].start_s > 2.5, "{rate_hz} Hz: {:?}", out[0]);
-    }
+    assert_the_swings_count(ten_swings_after_a_raise(1.5, 1.5, 0.025));
 }
 
 /// Smooth 0 -> 1 over `u` in [0, 1], 0 before and 1 after.

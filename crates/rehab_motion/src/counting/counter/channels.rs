@@ -471,17 +471,21 @@ impl RepCounter {
 mod tests {
     use super::*;
 
+    fn excursion(start_s: f64, end_s: f64, amplitude: f64) -> Excursion {
+        Excursion {
+            start_s,
+            end_s,
+            amplitude,
+            peak_speed: 1.0,
+            dir: 1.0,
+            far_rest_s: 0.0,
+        }
+    }
+
     fn history(spans: &[(f64, f64, f64)]) -> History {
         let mut h = History::default();
         for &(start_s, end_s, amplitude) in spans {
-            h.add(Excursion {
-                start_s,
-                end_s,
-                amplitude,
-                peak_speed: 1.0,
-                dir: 1.0,
-                far_rest_s: 0.0,
-            });
+            h.add(excursion(start_s, end_s, amplitude));
         }
         h
     }
@@ -535,14 +539,7 @@ mod tests {
 
     #[test]
     fn a_movement_is_met_when_one_kept_shares_time_with_it_or_it_came_before_them_all() {
-        let ex = |start_s: f64, end_s: f64| Excursion {
-            start_s,
-            end_s,
-            amplitude: 0.2,
-            peak_speed: 1.0,
-            dir: 1.0,
-            far_rest_s: 0.0,
-        };
+        let ex = |start_s: f64, end_s: f64| excursion(start_s, end_s, 0.2);
         // The rotation saw reaches at 2-4 s and 10-12 s, not the one at 6-8 s.
         let seen = history(&[(2.0, 4.0, 0.2), (10.0, 12.0, 0.2)]);
         assert!(!seen.meets(&ex(6.0, 8.0)));
