@@ -41,7 +41,7 @@ fn set_scenarios() -> Vec<(String, Scenario)> {
     }
     rows.push(("sawing".into(), body::sawing(30)));
     for (per_s, cm) in [(1.0, 5.0), (2.0, 5.0), (3.0, 5.0), (2.0, 10.0), (3.0, 10.0)] {
-        let s = body::back_and_forth(60, per_s, cm / 100.0, [1.0, 0.2, 0.1], 0.06, 3);
+        let s = body::back_and_forth(60, per_s, cm / 100.0, [1.0, 0.2, 0.1], 0.06, body::VARY, 3);
         rows.push((format!("strokes {cm} cm {per_s}/s"), s));
     }
     for (per_s, cm) in [(2.0, 2.0), (2.0, 3.0), (3.0, 3.0)] {
@@ -55,7 +55,7 @@ fn set_scenarios() -> Vec<(String, Scenario)> {
         ));
     }
     for per_s in [0.1, 0.2] {
-        let s = body::back_and_forth(8, per_s, 0.2, [1.0, 0.2, 0.1], 0.06, 3);
+        let s = body::back_and_forth(8, per_s, 0.2, [1.0, 0.2, 0.1], 0.06, body::VARY, 3);
         rows.push((format!("strokes 20 cm {per_s}/s"), s));
     }
     rows.push(("slow reps 6-10 s".into(), body::slow_reps(6, 4)));
@@ -83,9 +83,17 @@ fn set_scenarios() -> Vec<(String, Scenario)> {
         rows.push((format!("drinking {rep_s} s, pause {pause_s} s"), s));
     }
     for (rep_s, pause_s) in [(3.0, 1.0), (2.0, 0.0)] {
-        let s = body::reach_to_shelf(12, rep_s, pause_s, 6);
+        let s = body::reach_to_shelf(12, rep_s, pause_s, body::VARY, 6);
         rows.push((format!("reach to shelf {rep_s} s, pause {pause_s} s"), s));
     }
+    // A survivor's repetitions vary more than most people's: twice as much.
+    let uneven = 2.0 * body::VARY;
+    for (per_s, cm) in [(2.0, 5.0), (3.0, 10.0)] {
+        let s = body::back_and_forth(60, per_s, cm / 100.0, [1.0, 0.2, 0.1], 0.06, uneven, 3);
+        rows.push((format!("strokes {cm} cm {per_s}/s, uneven"), s));
+    }
+    let s = body::reach_to_shelf(12, 3.0, 1.0, uneven, 6);
+    rows.push(("reach to shelf 3 s, pause 1 s, uneven".into(), s));
     for rep_s in [1.5, 0.8] {
         rows.push((format!("combing {rep_s} s"), body::combing(20, rep_s, 7)));
     }

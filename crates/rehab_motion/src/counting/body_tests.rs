@@ -142,13 +142,13 @@ fn long_strokes_back_and_forth_with_no_pause_are_counted() {
     // not others; counting moves to the travel and reports the ones the rotation held.
     check(
         "strokes 1/s",
-        &body::back_and_forth(40, 1.0, 0.2, [0.0, 1.0, 0.0], 0.08, 5),
+        &body::back_and_forth(40, 1.0, 0.2, [0.0, 1.0, 0.0], 0.08, body::VARY, 5),
         4,
         1,
     );
     check(
         "strokes 0.5/s",
-        &body::back_and_forth(20, 0.5, 0.3, [1.0, 0.0, 0.0], 0.1, 6),
+        &body::back_and_forth(20, 0.5, 0.3, [1.0, 0.0, 0.0], 0.1, body::VARY, 6),
         4,
         1,
     );
@@ -198,7 +198,7 @@ fn irregular_watch_timestamps_do_not_change_the_count() {
         ("stir", body::stirring(40, 1.5, 0.05, 1)),
         (
             "strokes",
-            body::back_and_forth(40, 1.0, 0.2, [0.0, 1.0, 0.0], 0.08, 5),
+            body::back_and_forth(40, 1.0, 0.2, [0.0, 1.0, 0.0], 0.08, body::VARY, 5),
         ),
         ("wipe", body::table_wipe(20, 1.0)),
         ("curls", body::curls(15, 1.5, 0.0, 13)),
@@ -222,7 +222,8 @@ fn quick_strokes_of_a_few_centimetres_are_counted() {
     // Wiping a spot, scrubbing, stirring a cup: 5 cm strokes and 3 cm circles, no pause.
     // Quick movements this small are far above what the travel channel misreads over their
     // short duration (its floor grows with the square of a movement's duration).
-    let strokes = |per_s| body::back_and_forth(30, per_s, 0.05, [1.0, 0.2, 0.1], 0.06, 3);
+    let strokes =
+        |per_s| body::back_and_forth(30, per_s, 0.05, [1.0, 0.2, 0.1], 0.06, body::VARY, 3);
     check("strokes 5 cm 1/s", &strokes(1.0), 1, 1);
     check("stir 3 cm 1/s", &body::stirring(30, 1.0, 0.03, 5), 2, 1);
     // Over the first 3 s of a stream the travel channel's floor is still 4 cm (its drift
@@ -297,7 +298,7 @@ fn reaching_to_a_shelf_is_counted_on_its_travel() {
     // the hand travels ~40 cm. Reps the rotation missed before counting moved to the
     // travel are reported too, late, with their own times.
     for (rep_s, pause_s) in [(3.0, 1.0), (2.0, 0.0)] {
-        let s = body::reach_to_shelf(12, rep_s, pause_s, 6);
+        let s = body::reach_to_shelf(12, rep_s, pause_s, body::VARY, 6);
         check(&format!("reach {rep_s} s, pause {pause_s} s"), &s, 2, 1);
         // A rep reported late is a reach no other report covers: no two share half
         // their time.

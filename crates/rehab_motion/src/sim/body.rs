@@ -472,6 +472,10 @@ pub fn standing(s: Scenario, sway_m: f64, rest_after_s: f64, seed: u64) -> Scena
     }
 }
 
+/// How much most people's repetitions vary in size and pace, either way (a fraction).
+/// Survivors' vary more: the scenarios that take a `vary` are also run at twice this.
+pub const VARY: f64 = 0.2;
+
 /// Repetitions as a person makes them: `n` cycles one after another, each lasting about
 /// `rep_s` and reaching about 1.0 (both varying by up to `vary` either way, seeded), with
 /// `pause_s` still between them (0 for a continuous rhythm), from `LEAD_S`.
@@ -577,23 +581,25 @@ pub fn stirring(n: usize, per_s: f64, radius_m: f64, seed: u64) -> Scenario {
 /// Brushing teeth: quick small strokes (`amplitude_m`, `per_s` strokes a second, no pause),
 /// the wrist hardly turning.
 pub fn brushing(n: usize, per_s: f64, amplitude_m: f64, seed: u64) -> Scenario {
-    back_and_forth(n, per_s, amplitude_m, [1.0, 0.2, 0.1], 0.06, seed)
+    back_and_forth(n, per_s, amplitude_m, [1.0, 0.2, 0.1], 0.06, VARY, seed)
 }
 
-/// `n` strokes out and back along `direction`, varying in length and pace, no pause, the
-/// sensor turning up to `wobble_rad` with each.
+/// `n` strokes out and back along `direction`, no pause, each varying in length and pace by
+/// up to `vary` either way (`VARY` for most people), the sensor turning up to `wobble_rad`
+/// with each.
 pub fn back_and_forth(
     n: usize,
     per_s: f64,
     amplitude_m: f64,
     direction: Vec3,
     wobble_rad: f64,
+    vary: f64,
     seed: u64,
 ) -> Scenario {
     let len = (direction[0].powi(2) + direction[1].powi(2) + direction[2].powi(2)).sqrt();
     let dir = scale(direction, 1.0 / len);
     let m = mount();
-    Cycles::new(n, 1.0 / per_s, 0.0, 0.2, seed).out_and_back(move |s| Pose {
+    Cycles::new(n, 1.0 / per_s, 0.0, vary, seed).out_and_back(move |s| Pose {
         position: add([0.1, 0.4, 1.0], scale(dir, amplitude_m * s)),
         rotation: mul(&rotation([0.0, 0.0, 1.0], wobble_rad * s), &m),
     })
@@ -739,7 +745,7 @@ impl Cycles {
 /// repetition.
 pub fn drinking(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
     let table = Arm::new(0.35, 0.1, 1.35, 0.0);
-    Cycles::new(n, rep_s, pause_s, 0.2, seed).task(move |u, a| {
+    Cycles::new(n, rep_s, pause_s, VARY, seed).task(move |u, a| {
         let mouth = Arm::new(0.55, 0.2, 1.35 + 0.9 * a, 0.0);
         if u < 0.35 {
             table.toward(mouth, phase(u, 0.0, 0.35))
@@ -758,10 +764,12 @@ pub fn drinking(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
 /// Reaching to a shelf: the arm goes up and forward (shoulder ~1.1 rad) while the elbow
 /// straightens (1.2 rad), so that the forearm keeps about its pitch (within 0.1-0.3 rad,
 /// depending on how far the reach goes) while the hand travels ~40 cm; it holds there a
-/// moment to take or place something, and comes back: `rep_s` each, `pause_s` between.
-pub fn reach_to_shelf(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
+/// moment to take or place something, and comes back: `rep_s` each, `pause_s` between,
+/// each reach varying in length and pace by up to `vary` either way (`VARY` for most
+/// people).
+pub fn reach_to_shelf(n: usize, rep_s: f64, pause_s: f64, vary: f64, seed: u64) -> Scenario {
     let lap = Arm::new(0.2, 0.1, 1.5, 0.2);
-    Cycles::new(n, rep_s, pause_s, 0.2, seed).task(move |u, a| {
+    Cycles::new(n, rep_s, pause_s, vary, seed).task(move |u, a| {
         let shelf = Arm::new(0.2 + 1.1 * a, 0.1, 0.3, 0.2);
         if u < 0.4 {
             lap.toward(shelf, phase(u, 0.0, 0.4))
@@ -782,7 +790,7 @@ pub fn combing(n: usize, rep_s: f64, seed: u64) -> Scenario {
     // The hand at the side of the head, above the ear; a stroke swings the raised arm
     // back about the shoulder (the hand ~7 cm back) and opens the elbow a little.
     let front = Arm::new(2.2, 1.0, 2.3, 0.4);
-    let c = Cycles::new(n, rep_s, 0.0, 0.2, seed);
+    let c = Cycles::new(n, rep_s, 0.0, VARY, seed);
     let (begin, end) = (LEAD_S, c.end());
     Scenario {
         duration_s: end + 1.5 + TAIL_S,
@@ -814,7 +822,7 @@ pub fn combing(n: usize, rep_s: f64, seed: u64) -> Scenario {
 /// length and back, `rep_s` each, with no pause: the hand hardly travels.
 pub fn turning_key(n: usize, rep_s: f64, seed: u64) -> Scenario {
     let hold = Arm::new(0.7, 0.1, 1.2, 0.0);
-    Cycles::new(n, rep_s, 0.0, 0.2, seed).task(move |u, a| Arm {
+    Cycles::new(n, rep_s, 0.0, VARY, seed).task(move |u, a| Arm {
         pron: 0.9 * a * out_and_back(u),
         ..hold
     })
@@ -825,7 +833,7 @@ pub fn turning_key(n: usize, rep_s: f64, seed: u64) -> Scenario {
 /// between.
 pub fn pouring(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
     let rest = Arm::new(0.45, 0.1, 1.45, 0.0);
-    Cycles::new(n, rep_s, pause_s, 0.2, seed).task(move |u, a| {
+    Cycles::new(n, rep_s, pause_s, VARY, seed).task(move |u, a| {
         let lifted = Arm::new(0.55, 0.15, 1.6, 0.0);
         let tipped = Arm {
             pron: 1.2 * a,
@@ -910,7 +918,7 @@ pub fn bench_press_set(n: usize, rep_s: f64, travel_m: f64, seed: u64) -> Scenar
 /// Elbow flexions (curls) with a wrist device, `rep_s` each, `pause_s` between, sizes and
 /// paces varying as a person's do.
 pub fn curls(n: usize, rep_s: f64, pause_s: f64, seed: u64) -> Scenario {
-    Cycles::new(n, rep_s, pause_s, 0.2, seed)
+    Cycles::new(n, rep_s, pause_s, VARY, seed)
         .out_and_back(move |s| limb([0.0, 0.0, 1.1], [0.0, 0.0, -0.3], [1.0, 0.0, 0.0], -1.9 * s))
 }
 
