@@ -132,8 +132,13 @@ fn slow_reps_of_six_to_ten_seconds_are_counted() {
 fn stirring_in_circles_is_counted() {
     // A circle has no single direction of travel: its principal direction is arbitrary, and
     // the travel along any one direction still goes out and back once a circle.
-    check("stir 1.5/s", &body::stirring(40, 1.5, 0.05, 1), 3, 2);
-    check("stir 0.7/s", &body::stirring(20, 0.7, 0.08, 2), 4, 0);
+    // The first circle (from 2 s, speeding up from rest) comes while the travel channel's
+    // floor is still 4 cm (see `quick_strokes_of_a_few_centimetres_are_counted`): seen on
+    // some devices and not on others.
+    check("stir 1.5/s", &body::stirring(40, 1.5, 0.05, 1), 2, 2);
+    // At 0.7/s the band-limited travel shows the first circle from rest as a small lobe
+    // and the last one's return as a ring-down: one of the two counts on some devices.
+    check("stir 0.7/s", &body::stirring(20, 0.7, 0.08, 2), 2, 1);
 }
 
 #[test]
@@ -321,16 +326,22 @@ fn reaching_to_a_shelf_is_counted_on_its_travel() {
 #[test]
 fn lying_back_reaching_up_and_unracking_before_a_bench_press_do_not_count() {
     // The set-up turns the wrist by up to 2 rad and moves it by a metre; the presses
-    // hardly turn it. Only the presses count. Known gaps (see the sims bench): at 10 Hz,
-    // and for quick presses (1.5 s), the reach up to the bar and the racking after the
-    // set show on the travel like presses and count (12-14 of 10).
-    for (rep_s, m) in [(2.0, 0.35), (3.0, 0.3)] {
+    // hardly turn it. Only the presses count. The travel channel's frame turns with the
+    // gyroscope as it is (not low-passed, which lagged it by ~0.15 s): a frame that lagged
+    // while the wrist turned 2 rad misread gravity as travel, and the reach up to the bar
+    // and the racking counted as presses (12-14 of 10 at 10 Hz, and for 1.5 s presses).
+    let watch = Device {
+        jitter: 0.45,
+        ..at(100.0)
+    };
+    for (rep_s, m) in [(2.0, 0.35), (3.0, 0.3), (1.5, 0.4)] {
         let s = body::bench_press_set(10, rep_s, m, 11);
-        for hz in [25.0, 50.0, 100.0] {
-            let n = count(&s, &at(hz)).len();
+        for device in RATES.map(at).iter().chain([&watch]) {
+            let n = count(&s, device).len();
             assert!(
                 n.abs_diff(10) <= 1,
-                "{rep_s} s presses at {hz} Hz: {n} of 10"
+                "{rep_s} s presses at {} Hz: {n} of 10",
+                device.rate_hz
             );
         }
     }
@@ -352,4 +363,26 @@ fn bringing_the_hand_up_from_the_lap_before_the_set_does_not_count() {
         );
         assert!(out.len().abs_diff(12) <= 1, "{hz} Hz: {} of 12", out.len());
     }
+}
+
+#[test]
+fn quick_uneven_strokes_as_a_survivor_makes_them_are_counted() {
+    // 10 cm strokes at 3 a second, each varying in length and pace by up to 40% (twice
+    // what most people's do): the quickest last 0.2 s and pack 30 m/s² into it. Per
+    // processing step the travel channel integrates the mean acceleration over the step
+    // (it took one sample of every 2-4, and aliased such strokes: 44 of 60 at 50 Hz, 54 on
+    // a watch), and a movement checked when it has come back is held to 70% of the
+    // shortest repetition (it was held to all of it, and the quickest strokes were dropped
+    // as twitches).
+    let s = body::back_and_forth(60, 3.0, 0.10, [1.0, 0.2, 0.1], 0.06, 2.0 * body::VARY, 3);
+    let watch = Device {
+        jitter: 0.45,
+        ..at(100.0)
+    };
+    for device in [at(100.0), watch] {
+        let n = count(&s, &device).len();
+        assert!(n.abs_diff(60) <= 1, "{} Hz: {n} of 60", device.rate_hz);
+    }
+    let n = count(&s, &at(50.0)).len();
+    assert!(n >= 50, "50 Hz: {n} of 60");
 }

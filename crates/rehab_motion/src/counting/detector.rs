@@ -64,6 +64,12 @@ enum Phase {
     Returning,
 }
 
+/// An excursion completes when it has come back by `return_fraction`: a smooth out-and-back
+/// (half a cosine out, the same back) gets there 0.72 of the way through for the 0.4 in use.
+/// So the shortest repetition (`min_rep_s`, out and back) is checked at that point against
+/// this share of its length: a quick stroke at 3 a second, a third shorter than the rest,
+/// is still one.
+const COMPLETED_SHARE: f64 = 0.7;
 /// While still, `Idle` anchors follow the signal with this time constant (s).
 const ANCHOR_FOLLOW_S: f32 = 2.0;
 /// In `Idle`, the signal is still at an anchor within this fraction of the hysteresis.
@@ -249,7 +255,7 @@ impl Detector {
         }
         let valid = amplitude >= th.floor_for(t - self.start_t)
             && self.peak_speed >= th.floor_speed
-            && t - self.start_t >= th.min_rep_s
+            && t - self.start_t >= COMPLETED_SHARE * th.min_rep_s
             && t - self.last_end_t >= th.min_rep_s;
         if !valid {
             // Not a repetition (a twitch, a wind-up): rest at its extreme, so the movement

@@ -7,7 +7,10 @@ use super::*;
 /// each of the accelerometer's last `ACC_SWITCH_WINDOW` excursions the rotation reported
 /// one or two movements, `ACC_SWITCH_COUNTED` in all, i.e. most of them twice (an upright
 /// row: the limb travels and turns little, and what it turns goes back and
-/// forth within one repetition) ...
+/// forth within one repetition), those excursions coming at a steady pace (see
+/// `History::paced`: a travel channel that merged the first repetitions while it learned
+/// their direction shows one long movement, beside which the rotation's one-per-repetition
+/// looks like a split) ...
 const ACC_SWITCH_WINDOW: usize = 3;
 const ACC_SWITCH_COUNTED: u32 = 5;
 /// ... and the accelerometer's excursion is this many times the rotation's running
@@ -79,6 +82,21 @@ impl History {
     pub(super) fn add(&mut self, e: Excursion) {
         self.recent.copy_within(..HISTORY_LEN - 1, 1);
         self.recent[0] = Some(e);
+    }
+
+    /// Whether the last `n` excursions came at a steady pace (start-to-start times within
+    /// `RUN_PACE` of each other).
+    pub(super) fn paced(&self, n: usize) -> bool {
+        let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+        for w in self.recent[..n].windows(2) {
+            let (Some(later), Some(earlier)) = (w[0], w[1]) else {
+                return false;
+            };
+            let i = later.start_s - earlier.start_s;
+            lo = lo.min(i);
+            hi = hi.max(i);
+        }
+        lo > 0.0 && hi <= RUN_PACE * lo
     }
 
     /// The last `RUN_LEN` excursions if they make a steady run: each came when the next
@@ -274,7 +292,8 @@ impl RepCounter {
             // Each of the shadow's movements reported once or twice (more would mean that
             // the shadow misses repetitions), in all at least `ACC_SWITCH_COUNTED` times.
             let split = sh.split.iter().all(|&n| (1..=2).contains(&n))
-                && sh.split.iter().sum::<u32>() >= ACC_SWITCH_COUNTED;
+                && sh.split.iter().sum::<u32>() >= ACC_SWITCH_COUNTED
+                && self.history[other].paced(ACC_SWITCH_WINDOW);
             // In radians (travel over `LEVER_M`): the accelerometer must move well beyond the
             // rotation to be counted on; the rotation, as much as it, to be counted on again.
             let ratio = if self.imu.use_acc {
@@ -513,6 +532,24 @@ mod tests {
         let mut after = vec![(5.3, 6.6, 0.1)];
         after.extend(spans);
         assert_eq!(led(&after, TRAVEL_FROM_REST), 0);
+    }
+
+    #[test]
+    fn movements_are_paced_when_their_start_to_start_times_are_alike() {
+        // Starts at 0, 1.5, 3 and 4.2 s: alike. At 0, 4.2 and 5.7 s: the channel merged or
+        // missed movements before the last two.
+        let h = history(&[
+            (0.0, 1.0, 0.3),
+            (1.5, 2.5, 0.3),
+            (3.0, 4.0, 0.3),
+            (4.2, 5.2, 0.3),
+        ]);
+        assert!(h.paced(3) && h.paced(4));
+        let h = history(&[(0.0, 1.0, 0.3), (4.2, 5.2, 0.3), (5.7, 6.7, 0.3)]);
+        assert!(!h.paced(3));
+        assert!(h.paced(2), "two movements are one interval, paced");
+        // Fewer movements than asked for: not paced.
+        assert!(!history(&[(0.0, 1.0, 0.3), (1.5, 2.5, 0.3)]).paced(3));
     }
 
     #[test]

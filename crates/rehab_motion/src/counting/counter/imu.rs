@@ -35,9 +35,11 @@ pub(super) struct ImuFront {
     pub(super) last_acc: [f32; 3],
     /// The last sample's rotation rate (rad/s): a gap is integrated from it to the next.
     pub(super) last_gyro: [f32; 3],
-    /// Time (s) and integrated gyroscope rate (rad) since the last processed step.
+    /// Time (s), integrated gyroscope rate (rad) and integrated acceleration (m/s) since
+    /// the last processed step.
     pub(super) step_dt: f32,
     pub(super) step_angle: [f32; 3],
+    pub(super) step_vel: [f32; 3],
     /// Rotation about the movement axis (rad): the gyroscope channel's position.
     pub(super) gyro_pos: f64,
     /// The travel channel: the sensor's orientation in a fixed frame (never re-referenced),
@@ -202,7 +204,10 @@ pub(super) struct ImuStep {
     pub(super) t: f64,
     /// Low-passed, bias-corrected rotation rate over the step (rad/s).
     pub(super) rate: [f32; 3],
-    /// Acceleration at the step's last sample (m/s²).
+    /// Bias-corrected rotation rate over the step, not low-passed (rad/s): what turns the
+    /// travel channel's frame, which must follow the sensor's orientation as it is.
+    pub(super) turn: [f32; 3],
+    /// Mean acceleration over the step (m/s²).
     pub(super) acc: [f32; 3],
     /// Length of the step (s).
     pub(super) dt: f32,
@@ -279,6 +284,7 @@ impl RepCounter {
         let mut free_fall_s = self.imu.free_fall_s;
         let mut step_dt = self.imu.step_dt;
         let mut step_angle = self.imu.step_angle;
+        let mut step_vel = self.imu.step_vel;
         let mut long_gap = false;
         let (mut n, mut used) = (0, t_s.len());
         for (i, (&t, s)) in t_s.iter().zip(samples.chunks_exact(6)).enumerate() {
@@ -314,9 +320,10 @@ impl RepCounter {
             }
             // Below the 2 Hz low-pass nothing changes within a few tens of ms: the pipeline
             // runs once per `PROCESS_STEP_S` (every sample at <= 33 Hz, every 2nd at 50 Hz,
-            // every 3rd at 100 Hz) on the rate averaged over the step, which integrates to
-            // the same angle (the average is itself a first anti-aliasing filter). Per
-            // sample: this sum only.
+            // every 3rd at 100 Hz) on the rate and the acceleration averaged over the step,
+            // which integrate to the same angle and velocity (the average is itself a first
+            // anti-aliasing filter; the travel channel, not low-passed, used to take one
+            // sample per step and alias quick strokes). Per sample: these sums only.
             if hole {
                 // Samples missing (a watch's dropped packets, a busy phone): the limb went on
                 // turning meanwhile. Below the 2 Hz low-pass the rate changes smoothly over
@@ -327,10 +334,16 @@ impl RepCounter {
                 for ((a, g), g0) in step_angle.iter_mut().zip(gyro).zip(last_gyro) {
                     *a += 0.5 * (g0 + g) * span;
                 }
+                for (v, a) in step_vel.iter_mut().zip(acc_in) {
+                    *v += a * span;
+                }
             } else {
                 step_dt += dt;
                 for (a, g) in step_angle.iter_mut().zip(gyro) {
                     *a += g * dt;
+                }
+                for (v, a) in step_vel.iter_mut().zip(acc_in) {
+                    *v += a * dt;
                 }
             }
             last_gyro = gyro;
@@ -338,14 +351,15 @@ impl RepCounter {
                 continue;
             }
             let dt = step_dt;
-            let mean = if dt > 0.0 {
+            let (mean, acc_mean) = if dt > 0.0 {
                 let inv = 1.0 / dt;
-                step_angle.map(|a| a * inv)
+                (step_angle.map(|a| a * inv), step_vel.map(|v| v * inv))
             } else {
-                gyro
+                (gyro, acc_in)
             };
             step_dt = 0.0;
             step_angle = [0.0; 3];
+            step_vel = [0.0; 3];
             let alpha = self.alpha.get(dt, config::LOWPASS_HZ);
             let imu = &mut self.imu;
             let raw = imu.gyro_raw.update(mean, alpha);
@@ -366,7 +380,12 @@ impl RepCounter {
                     raw[1] - imu.bias[1],
                     raw[2] - imu.bias[2],
                 ],
-                acc: acc_in,
+                turn: [
+                    mean[0] - imu.bias[0],
+                    mean[1] - imu.bias[1],
+                    mean[2] - imu.bias[2],
+                ],
+                acc: acc_mean,
                 dt,
                 held: t < imu.hold_until,
                 long_gap,
@@ -385,6 +404,7 @@ impl RepCounter {
         self.imu.free_fall_s = free_fall_s;
         self.imu.step_dt = step_dt;
         self.imu.step_angle = step_angle;
+        self.imu.step_vel = step_vel;
         (n, used)
     }
 
@@ -394,6 +414,7 @@ impl RepCounter {
         let &ImuStep {
             t,
             rate: f,
+            turn,
             acc,
             dt,
             held,
@@ -504,7 +525,7 @@ impl RepCounter {
         imu.shadow_dt += dt;
         for i in 0..3 {
             imu.shadow_acc[i] += acc[i] * dt;
-            imu.shadow_rot[i] += f[i] * dt;
+            imu.shadow_rot[i] += turn[i] * dt;
         }
         let due = imu.use_acc || imu.shadow_dt >= SHADOW_STEP_S;
         let shadow_dt = (due && imu.shadow_dt > 0.0).then_some(imu.shadow_dt);

@@ -335,6 +335,7 @@ impl RepCounter {
                 last_gyro: [0.0; 3],
                 step_dt: 0.0,
                 step_angle: [0.0; 3],
+                step_vel: [0.0; 3],
                 gyro_pos: 0.0,
                 frame: Orientation::default(),
                 acc_primed: false,
