@@ -49,7 +49,9 @@
 //!
 //! Misses by more than one (every file with `REHAB_VERBOSE=1`, which also marks those
 //! counted on the accelerometer) are listed first. Also: `REHAB_RESAMPLE_HZ=100` resamples
-//! the main pass (tables 1, 2, 4, 5) to that rate; `REHAB_DUMP=dir` writes, per file of the
+//! the main pass (tables 1, 2, 4, 5) to that rate; `REHAB_TRANSFORM=rotated|gyro-bias|
+//! reversed|dropouts` applies that transform to it instead (to list the files it changes);
+//! `REHAB_DUMP=dir` writes, per file of the
 //! main pass, `<name>.pos` (time, counted position after each batch) and `<name>.ev`
 //! (start, end, amplitude of each counted movement) for plotting misses. Files are counted
 //! on all cores (`std::thread::scope`); the output does not depend on their number.
@@ -1118,10 +1120,20 @@ fn main() {
     let main_hz = std::env::var("REHAB_RESAMPLE_HZ")
         .ok()
         .and_then(|v| v.parse::<f64>().ok());
+    let main_transform = match std::env::var("REHAB_TRANSFORM").as_deref() {
+        Ok("rotated") => Transform::Rotated,
+        Ok("gyro-bias") => Transform::GyroBias,
+        Ok("reversed") => Transform::Reversed,
+        Ok("dropouts") => Transform::Dropouts,
+        _ => Transform::None,
+    };
     let mut passes = vec![Pass {
         hz: main_hz,
-        transform: Transform::None,
-        label: main_hz.map_or("native".to_owned(), |hz| format!("{hz} Hz*")),
+        transform: main_transform,
+        label: match (main_hz, main_transform) {
+            (_, Transform::None) => main_hz.map_or("native".to_owned(), |hz| format!("{hz} Hz*")),
+            _ => "transformed*".to_owned(),
+        },
     }];
     passes.extend(rates().into_iter().map(|hz| Pass {
         hz: Some(hz),

@@ -386,3 +386,15 @@ fn quick_uneven_strokes_as_a_survivor_makes_them_are_counted() {
     let n = count(&s, &at(50.0)).len();
     assert!(n >= 50, "50 Hz: {n} of 60");
 }
+
+#[test]
+fn uneven_reaches_the_rotation_sees_only_some_of_are_counted_on_the_travel() {
+    // Reaches varying by up to 40% in length and pace turn the forearm anywhere from
+    // under the rotation's 0.1 rad floor to 0.47 rad: it sees some and misses the others,
+    // while the travel sees every one. The rotation saw too many of the travel's run for
+    // the miss rule (and what it saw turned a lot), but it skipped a reach in the middle
+    // of movements otherwise one for one and in the run's pace: counting moves to the
+    // travel, which reports the skipped ones (7 of 12 at 10-50 Hz before).
+    let s = body::reach_to_shelf(12, 3.0, 1.0, 2.0 * body::VARY, 6);
+    check("uneven reaches 3 s, pause 1 s", &s, 4, 1);
+}

@@ -23,7 +23,8 @@ const ACC_SWITCH_OFF: f64 = 1.0;
 /// repetitions (start-to-start times within `RUN_PACE` of each other, sizes within
 /// `RUN_SIZE`, each `RUN_CLEAR` times its floor) over which the counted channel saw at
 /// most `RUN_SEEN` movements: it misses them (too small on it) or merges them (they follow
-/// one another with no rest, and it never comes back between them). A press or wiping
+/// one another with no rest, and it never comes back between them); or it skipped some
+/// amid others it saw one for one (`History::skipped`). A press or wiping
 /// hardly turns the wrist; a forearm turning in place hardly moves the hand.
 pub(super) const RUN_LEN: usize = 4;
 /// Excursions kept per channel: the run and the movements that led into it.
@@ -218,6 +219,33 @@ impl History {
                 .any(|r| r.start_s < e.end_s && e.start_s < r.end_s)
     }
 
+    /// Whether this channel skipped movements of `run` (the other channel's steady run)
+    /// in the midst of movements it saw one for one (reaches that turn the forearm
+    /// anywhere from under the rotation's floor to well above it): during one of the run's
+    /// movements it met nothing, and it moved again after it; two of its movements came
+    /// one run period apart (within `RUN_PACE`), so it keeps the run's pace when it sees
+    /// them; and none of its movements over the run overlapped two of the run's by half.
+    /// A channel whose every movement the other shows as two (a slow repetition, whose
+    /// travel shows a second out-and-back in the rest after it) moves once every two of the
+    /// run's periods, and meets every one of the run's movements that it spans.
+    pub(super) fn skipped(&self, run: &[Excursion; RUN_LEN]) -> bool {
+        let kept = || self.recent.iter().flatten();
+        let p = period(run);
+        let in_pace = kept().zip(kept().skip(1)).any(|(later, earlier)| {
+            let i = later.start_s - earlier.start_s;
+            i * RUN_PACE >= p && i <= RUN_PACE * p
+        });
+        let one_for_one = kept().filter(|e| e.end_s >= run[0].start_s).all(|e| {
+            let halves = run.iter().filter(|r| {
+                let shared = r.end_s.min(e.end_s) - r.start_s.max(e.start_s);
+                shared >= 0.5 * (r.end_s - r.start_s).min(e.end_s - e.start_s)
+            });
+            halves.count() <= 1
+        });
+        let moved_after = |r: &Excursion| kept().any(|e| e.start_s >= r.end_s);
+        in_pace && one_for_one && run.iter().any(|r| !self.meets(r) && moved_after(r))
+    }
+
     /// Whether an excursion overlaps `e` in time by at least half of the shorter.
     pub(super) fn overlaps(&self, e: &Excursion) -> bool {
         self.recent.iter().flatten().any(|r| {
@@ -374,7 +402,11 @@ impl RepCounter {
             .count();
         let all_seen = counted.since(run[0].start_s);
         let slow = lasting(&run) > TRAVEL_SLOW_S;
-        if (slow && all_seen > 0) || seen > RUN_SEEN {
+        // Unless it skipped some of the run's movements in the midst of others it saw one
+        // for one (see `History::skipped`): then it is no view of the repetitions, however
+        // many it saw and however much they turned.
+        let skipped = counted.skipped(&run);
+        if !skipped && ((slow && all_seen > 0) || seen > RUN_SEEN) {
             return false;
         }
         // Two movements on the counted channel over the run are a merge only if each
@@ -391,7 +423,7 @@ impl RepCounter {
             .iter()
             .flatten()
             .filter(|e| e.end_s >= run[0].start_s);
-        if !in_span.all(|e| little(e) && (seen < 2 || merged(e) || !clear(e))) {
+        if !skipped && !in_span.all(|e| little(e) && (seen < 2 || merged(e) || !clear(e))) {
             return false;
         }
         // Never a movement twice: only what the counted channel did not show. After the
@@ -550,6 +582,51 @@ mod tests {
         assert!(h.paced(2), "two movements are one interval, paced");
         // Fewer movements than asked for: not paced.
         assert!(!history(&[(0.0, 1.0, 0.3), (1.5, 2.5, 0.3)]).paced(3));
+    }
+
+    #[test]
+    fn a_channel_skipped_a_run_movement_only_amid_movements_it_saw_in_its_pace() {
+        // The travel's run: reaches every ~4.3 s.
+        let run = [
+            excursion(18.8, 21.6, 0.2),
+            excursion(22.9, 26.0, 0.2),
+            excursion(27.2, 30.3, 0.2),
+            excursion(31.8, 34.9, 0.2),
+        ];
+        // The rotation saw reaches 5 s apart, met nothing during 27.2-30.3 and moved
+        // again at 34: it skipped that one.
+        let reaches = [
+            (2.4, 5.0, 0.2),
+            (7.4, 10.0, 0.15),
+            (12.2, 14.4, 0.3),
+            (20.9, 23.0, 0.3),
+            (34.0, 36.1, 0.4),
+        ];
+        assert!(history(&reaches).skipped(&run));
+        // Before it moved again, nothing tells a skip from a movement still under way.
+        assert!(!history(&reaches[..4]).skipped(&run));
+        // One of the rotation's every two of the run's periods (8.7 s apart against
+        // 4.4 s): slow repetitions whose rests the travel shows as movements. It met
+        // nothing during 31.8-34.9 and moved again after, but never kept the run's pace.
+        let slow = [
+            (1.0, 5.6, 0.9),
+            (9.7, 14.3, 0.8),
+            (18.4, 23.0, 0.8),
+            (27.1, 31.7, 0.8),
+            (35.8, 40.4, 0.8),
+        ];
+        assert!(!history(&slow).skipped(&run));
+        // One of the rotation's overlapping two of the run's by half (22-30 s): it merges
+        // movements, and one it missed after that is not a skip among ones it saw.
+        let merged = [
+            (12.2, 16.6, 0.3),
+            (16.8, 21.0, 0.3),
+            (22.0, 30.0, 0.3),
+            (35.0, 37.0, 0.4),
+        ];
+        assert!(!history(&merged).skipped(&run));
+        let unmerged = [merged[0], merged[1], (22.0, 25.0, 0.3), merged[3]];
+        assert!(history(&unmerged).skipped(&run));
     }
 
     #[test]
