@@ -32,14 +32,12 @@ pub(super) struct ImuFront {
     pub(super) rest_s: f32,
     pub(super) free_fall_s: f32,
     pub(super) hold_until: f64,
-    pub(super) last_acc: [f32; 3],
-    /// The last sample's rotation rate (rad/s): a gap is integrated from it to the next.
-    pub(super) last_gyro: [f32; 3],
-    /// Time (s), integrated gyroscope rate (rad) and integrated acceleration (m/s) since
-    /// the last processed step.
+    /// The last sample (`ax..gz`, m/s² and rad/s): a gap is integrated from it to the next.
+    pub(super) last: [f32; 6],
+    /// Time (s), and the sample integrated over it (acceleration to m/s, rotation rate to
+    /// rad), since the last processed step.
     pub(super) step_dt: f32,
-    pub(super) step_angle: [f32; 3],
-    pub(super) step_vel: [f32; 3],
+    pub(super) step_sum: [f32; 6],
     /// Rotation about the movement axis (rad): the gyroscope channel's position.
     pub(super) gyro_pos: f64,
     /// The travel channel: the sensor's orientation in a fixed frame (never re-referenced),
@@ -69,6 +67,11 @@ pub(super) struct ImuFront {
 }
 
 impl ImuFront {
+    /// The last sample's acceleration (m/s²).
+    pub(super) fn last_acc(&self) -> [f32; 3] {
+        [self.last[0], self.last[1], self.last[2]]
+    }
+
     /// Whether the gyroscope's bias has been learned for `BIAS_LEARNED_S`.
     pub(super) fn bias_learned(&self) -> bool {
         self.bias_learning_s >= BIAS_LEARNED_S
@@ -279,16 +282,15 @@ impl RepCounter {
             }
         };
         let mut last_dt = self.last_dt;
-        let mut last_acc = self.imu.last_acc;
-        let mut last_gyro = self.imu.last_gyro;
+        let mut last = self.imu.last;
         let mut free_fall_s = self.imu.free_fall_s;
         let mut step_dt = self.imu.step_dt;
-        let mut step_angle = self.imu.step_angle;
-        let mut step_vel = self.imu.step_vel;
+        let mut step_sum = self.imu.step_sum;
         let mut long_gap = false;
         let (mut n, mut used) = (0, t_s.len());
         for (i, (&t, s)) in t_s.iter().zip(samples.chunks_exact(6)).enumerate() {
-            let (acc, gyro) = ([s[0], s[1], s[2]], [s[3], s[4], s[5]]);
+            let sample: [f32; 6] = std::array::from_fn(|i| s[i]);
+            let acc = [s[0], s[1], s[2]];
             let span = t - prev;
             let (dt, gap) = time_step(prev, t);
             long_gap |= span > GAP_ENDS_REP_S;
@@ -302,13 +304,6 @@ impl RepCounter {
             if gap {
                 self.imu.acc.reset();
             }
-            // Over a gap the step's acceleration is the mean of the two ends (see below).
-            let acc_in = if hole {
-                std::array::from_fn(|i| 0.5 * (last_acc[i] + acc[i]))
-            } else {
-                acc
-            };
-            last_acc = acc;
             let a2 = acc[0] * acc[0] + acc[1] * acc[1] + acc[2] * acc[2];
             if a2 < FREE_FALL_MS2 * FREE_FALL_MS2 {
                 free_fall_s += dt;
@@ -326,40 +321,38 @@ impl RepCounter {
             // sample per step and alias quick strokes). Per sample: these sums only.
             if hole {
                 // Samples missing (a watch's dropped packets, a busy phone): the limb went on
-                // turning meanwhile. Below the 2 Hz low-pass the rate changes smoothly over
-                // a gap this short: integrate it from the rate before to the rate after, so
-                // that an out-and-back movement with a hole in it still comes back.
+                // moving meanwhile. Below the 2 Hz low-pass the rate changes smoothly over
+                // a gap this short: integrate it (and the acceleration) from the sample
+                // before to the sample after, so that an out-and-back movement with a hole
+                // in it still comes back.
                 let span = span as f32;
                 step_dt += span;
-                for ((a, g), g0) in step_angle.iter_mut().zip(gyro).zip(last_gyro) {
-                    *a += 0.5 * (g0 + g) * span;
-                }
-                for (v, a) in step_vel.iter_mut().zip(acc_in) {
-                    *v += a * span;
+                for ((a, x), x0) in step_sum.iter_mut().zip(sample).zip(last) {
+                    *a += 0.5 * (x0 + x) * span;
                 }
             } else {
                 step_dt += dt;
-                for (a, g) in step_angle.iter_mut().zip(gyro) {
-                    *a += g * dt;
-                }
-                for (v, a) in step_vel.iter_mut().zip(acc_in) {
-                    *v += a * dt;
+                for (a, x) in step_sum.iter_mut().zip(sample) {
+                    *a += x * dt;
                 }
             }
-            last_gyro = gyro;
+            last = sample;
             if step_dt < PROCESS_STEP_S && !gap {
                 continue;
             }
             let dt = step_dt;
-            let (mean, acc_mean) = if dt > 0.0 {
+            let step_mean = if dt > 0.0 {
                 let inv = 1.0 / dt;
-                (step_angle.map(|a| a * inv), step_vel.map(|v| v * inv))
+                step_sum.map(|a| a * inv)
             } else {
-                (gyro, acc_in)
+                sample
             };
+            let (acc_mean, mean) = (
+                [step_mean[0], step_mean[1], step_mean[2]],
+                [step_mean[3], step_mean[4], step_mean[5]],
+            );
             step_dt = 0.0;
-            step_angle = [0.0; 3];
-            step_vel = [0.0; 3];
+            step_sum = [0.0; 6];
             let alpha = self.alpha.get(dt, config::LOWPASS_HZ);
             let imu = &mut self.imu;
             let raw = imu.gyro_raw.update(mean, alpha);
@@ -399,12 +392,10 @@ impl RepCounter {
         }
         self.last_t = Some(prev);
         self.last_dt = last_dt;
-        self.imu.last_acc = last_acc;
-        self.imu.last_gyro = last_gyro;
+        self.imu.last = last;
         self.imu.free_fall_s = free_fall_s;
         self.imu.step_dt = step_dt;
-        self.imu.step_angle = step_angle;
-        self.imu.step_vel = step_vel;
+        self.imu.step_sum = step_sum;
         (n, used)
     }
 

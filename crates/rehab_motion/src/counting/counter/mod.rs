@@ -331,11 +331,9 @@ impl RepCounter {
                 rest_s: 0.0,
                 free_fall_s: 0.0,
                 hold_until: f64::NEG_INFINITY,
-                last_acc: [0.0; 3],
-                last_gyro: [0.0; 3],
+                last: [0.0; 6],
                 step_dt: 0.0,
-                step_angle: [0.0; 3],
-                step_vel: [0.0; 3],
+                step_sum: [0.0; 6],
                 gyro_pos: 0.0,
                 frame: Orientation::default(),
                 acc_primed: false,
@@ -458,7 +456,7 @@ impl RepCounter {
             let t = t_last + f64::from(i) * dt;
             match kind {
                 SignalKind::Imu6 => {
-                    let (acc, bias) = (self.imu.last_acc, self.imu.bias);
+                    let (acc, bias) = (self.imu.last_acc(), self.imu.bias);
                     self.step_imu(t, acc, bias, out);
                 }
                 SignalKind::Scalar => self.step_scalar(t, self.scalar.last_value, out),

@@ -37,10 +37,17 @@ impl RepCounter {
         // Branch-free passes that the compiler vectorises; the error path below finds the
         // offending index only when one of them fails.
         // Non-decreasing times (NaN fails every comparison) between two finite ends are all
-        // finite: one pass over the times instead of two.
+        // finite: one pass over the times instead of two, which also sees whether two
+        // neighbours are too far apart (reported after the rate check, below).
+        let (ordered, close) = t_s.windows(2).fold((true, true), |(ok, close), w| {
+            (
+                ok & (w[0] <= w[1]),
+                close & (w[1] - w[0] <= MAX_IN_BATCH_GAP_S),
+            )
+        });
         let times_ok = t_s[0].is_finite()
             && t_s[n - 1].is_finite()
-            && t_s.windows(2).fold(true, |ok, w| ok & (w[0] <= w[1]))
+            && ordered
             && self.last_t.is_none_or(|p| t_s[0] >= p);
         if !times_ok {
             let mut previous = self.last_t;
@@ -60,14 +67,10 @@ impl RepCounter {
                 previous = Some(t);
             }
         }
-        if !values.iter().fold(true, |ok, v| ok & v.is_finite()) {
-            let index = values.iter().position(|v| !v.is_finite()).unwrap_or(0);
-            return Err(CountingError::NonFiniteValue {
-                index: index / width,
-            });
-        }
         // Physically impossible values (a finite 3e38 would overflow the filters into an
         // infinite speed): refused, so that nothing the counter reports is ever non-finite.
+        // The same pass refuses NaN and infinities (both fail `abs() <= limit`); which of
+        // the two errors it is, is told only on failure.
         let (limit_a, limit_b) = match kind {
             SignalKind::Imu6 => (MAX_ACC_M_S2, MAX_GYRO_RAD_S),
             SignalKind::Scalar => (MAX_SCALAR, MAX_SCALAR),
@@ -83,6 +86,11 @@ impl RepCounter {
             .chunks_exact(width)
             .fold(true, |ok, row| ok & within(row))
         {
+            if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+                return Err(CountingError::NonFiniteValue {
+                    index: index / width,
+                });
+            }
             let index = values
                 .chunks_exact(width)
                 .position(|row| !within(row))
@@ -109,9 +117,12 @@ impl RepCounter {
         // A batch carries ~100 ms of samples: two of them far apart in time are not a
         // sensor stream (a clock jump, seconds given in milliseconds). Checked for every
         // batch size; after the rate check, which needs a few samples.
-        if let Some(index) = t_s
-            .windows(2)
-            .position(|w| w[1] - w[0] > MAX_IN_BATCH_GAP_S)
+        if let Some(index) = (!close)
+            .then(|| {
+                t_s.windows(2)
+                    .position(|w| w[1] - w[0] > MAX_IN_BATCH_GAP_S)
+            })
+            .flatten()
         {
             return Err(CountingError::TimeJump {
                 index: index + 1,
