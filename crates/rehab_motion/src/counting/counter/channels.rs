@@ -65,6 +65,21 @@ fn lasting(run: &[Excursion]) -> f64 {
     run.iter().map(|e| e.end_s - e.start_s).sum::<f64>() / run.len() as f64
 }
 
+/// Whether start-to-start intervals are a steady pace: all positive, the longest within
+/// `RUN_PACE` of the shortest.
+fn steady_pace(intervals: impl Iterator<Item = f64>) -> bool {
+    let (lo, hi) = intervals.fold((f64::INFINITY, 0.0f64), |(lo, hi), i| {
+        (lo.min(i), hi.max(i))
+    });
+    lo > 0.0 && hi <= RUN_PACE * lo
+}
+
+/// Whether two excursions share at least half of the shorter one's time.
+fn half_shared(a: &Excursion, b: &Excursion) -> bool {
+    let shared = a.end_s.min(b.end_s) - a.start_s.max(b.start_s);
+    shared >= 0.5 * (a.end_s - a.start_s).min(b.end_s - b.start_s)
+}
+
 /// The smallest amplitude of a run.
 pub(super) fn smallest(run: &[Excursion]) -> f64 {
     run.iter()
@@ -88,16 +103,14 @@ impl History {
     /// Whether the last `n` excursions came at a steady pace (start-to-start times within
     /// `RUN_PACE` of each other).
     pub(super) fn paced(&self, n: usize) -> bool {
-        let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
-        for w in self.recent[..n].windows(2) {
-            let (Some(later), Some(earlier)) = (w[0], w[1]) else {
-                return false;
-            };
-            let i = later.start_s - earlier.start_s;
-            lo = lo.min(i);
-            hi = hi.max(i);
-        }
-        lo > 0.0 && hi <= RUN_PACE * lo
+        // Newest first, and filled from the front: `n` kept ones or fewer than asked for.
+        let kept = || self.recent[..n].iter().flatten();
+        kept().count() == n
+            && steady_pace(
+                kept()
+                    .zip(kept().skip(1))
+                    .map(|(l, e)| l.start_s - e.start_s),
+            )
     }
 
     /// The last `RUN_LEN` excursions if they make a steady run: each came when the next
@@ -108,12 +121,6 @@ impl History {
         for (slot, e) in run.iter_mut().rev().zip(self.recent.iter().copied()) {
             *slot = e?;
         }
-        let (mut lo_i, mut hi_i) = (f64::INFINITY, 0.0f64);
-        for w in run.windows(2) {
-            let i = w[1].start_s - w[0].start_s;
-            lo_i = lo_i.min(i);
-            hi_i = hi_i.max(i);
-        }
         let lo_a = smallest(&run);
         let hi_a = run.iter().map(|e| e.amplitude).fold(0.0, f64::max);
         let (lo_d, hi_d) = run
@@ -122,8 +129,7 @@ impl History {
             .fold((f64::INFINITY, 0.0f64), |(lo, hi), d| {
                 (lo.min(d), hi.max(d))
             });
-        let steady = lo_i > 0.0
-            && hi_i <= RUN_PACE * lo_i
+        let steady = steady_pace(run.windows(2).map(|w| w[1].start_s - w[0].start_s))
             && hi_a <= RUN_SIZE * lo_a
             && hi_d <= RUN_SIZE * lo_d
             && lo_a >= RUN_CLEAR * floor;
@@ -235,24 +241,16 @@ impl History {
             let i = later.start_s - earlier.start_s;
             i * RUN_PACE >= p && i <= RUN_PACE * p
         });
-        let one_for_one = kept().filter(|e| e.end_s >= run[0].start_s).all(|e| {
-            let halves = run.iter().filter(|r| {
-                let shared = r.end_s.min(e.end_s) - r.start_s.max(e.start_s);
-                shared >= 0.5 * (r.end_s - r.start_s).min(e.end_s - e.start_s)
-            });
-            halves.count() <= 1
-        });
+        let one_for_one = kept()
+            .filter(|e| e.end_s >= run[0].start_s)
+            .all(|e| run.iter().filter(|r| half_shared(r, e)).count() <= 1);
         let moved_after = |r: &Excursion| kept().any(|e| e.start_s >= r.end_s);
         in_pace && one_for_one && run.iter().any(|r| !self.meets(r) && moved_after(r))
     }
 
     /// Whether an excursion overlaps `e` in time by at least half of the shorter.
     pub(super) fn overlaps(&self, e: &Excursion) -> bool {
-        self.recent.iter().flatten().any(|r| {
-            let shared = r.end_s.min(e.end_s) - r.start_s.max(e.start_s);
-            let shorter = (r.end_s - r.start_s).min(e.end_s - e.start_s);
-            shared >= 0.5 * shorter
-        })
+        self.recent.iter().flatten().any(|r| half_shared(r, e))
     }
 }
 
