@@ -398,3 +398,48 @@ fn uneven_reaches_the_rotation_sees_only_some_of_are_counted_on_the_travel() {
     let s = body::reach_to_shelf(12, 3.0, 1.0, 2.0 * body::VARY, 6);
     check("uneven reaches 3 s, pause 1 s", &s, 4, 1);
 }
+
+/// Push `rec` up to `reset_s` and reset the counter there (a new set); then push from
+/// `resume_s` (samples between the two are lost, a hole) and finish. The events after the
+/// reset.
+fn count_after_reset(rec: &(Vec<f64>, Vec<f32>), reset_s: f64, resume_s: f64) -> usize {
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    let mut out = Vec::new();
+    let at = |s: f64| {
+        rec.0
+            .iter()
+            .position(|&t| t >= s)
+            .expect("in the recording")
+    };
+    let (i, j) = (at(reset_s), at(resume_s));
+    for (t, x) in rec.0[..i].chunks(5).zip(rec.1[..6 * i].chunks(30)) {
+        c.push_imu(t, x, &mut out).expect("valid batch");
+    }
+    c.reset();
+    out.clear();
+    for (t, x) in rec.0[j..].chunks(5).zip(rec.1[6 * j..].chunks(30)) {
+        c.push_imu(t, x, &mut out).expect("valid batch");
+    }
+    c.finish(&mut out);
+    out.len()
+}
+
+#[test]
+fn a_new_set_started_mid_stream_keeps_tracking_the_sensor() {
+    // A reset starts a new set; the sensor streams on, and its state (filters, gravity, the
+    // travel channel's frame and velocity, the last sample) is the sensor's, not the
+    // set's. Rebuilt from nothing, the travel channel took the pressing hand's acceleration
+    // for gravity: presses with no pause, reset between two of them, counted 0 of 7.
+    for hz in [25.0, 50.0, 100.0] {
+        // Presses every second from 2 s; the new set starts at the fifth, 6 remain.
+        let rec = body::press(10, 1.0).record(&at(hz));
+        assert_eq!(count_after_reset(&rec, 6.0, 6.0), 6, "{hz} Hz");
+        let rec = body::press(10, 1.0).record(&at(hz));
+        assert_eq!(count_after_reset(&rec, 5.0, 5.0), 7, "{hz} Hz");
+        // Reset at rest, then half a second of samples lost as the presses begin: the hole
+        // is integrated from the last sample before it (it was from zero, as if the sensor
+        // had been in free fall: 0 of 10).
+        let rec = body::press(10, 0.5).record(&at(hz));
+        assert_eq!(count_after_reset(&rec, 2.0, 2.5), 10, "{hz} Hz");
+    }
+}

@@ -504,15 +504,37 @@ impl RepCounter {
 
     /// Start a new set with the same person and sensor: counts, the excursion in progress,
     /// the movement axis and the adapted target fraction are reset; the learned rest floor,
-    /// gyroscope bias and reference range are kept.
+    /// gyroscope bias and reference range are kept, and so is what tracks the sensor itself
+    /// (its filters, the last sample, gravity and the travel channel's frame and velocity):
+    /// the stream goes on, and a hole or a movement straight after the reset is integrated
+    /// as it would have been without one.
     pub fn reset(&mut self) {
         let mut fresh = Self::new(self.config, self.hint);
         fresh.kind = self.kind;
         fresh.last_t = self.last_t;
-        fresh.imu.bias = self.imu.bias;
-        fresh.imu.bias_learning_s = self.imu.bias_learning_s;
-        fresh.imu.travel_from = self.imu.travel_from;
-        fresh.imu.travel_settled = self.imu.travel_settled;
+        fresh.last_dt = self.last_dt;
+        // What belongs to the set: the rotation's axis and position, and the travel's
+        // principal direction and position along it, are learned anew. The rest is the
+        // sensor's state.
+        let set = fresh.imu;
+        fresh.imu = ImuFront {
+            axis: set.axis,
+            moving_s: set.moving_s,
+            axis_n: set.axis_n,
+            axis_dt: set.axis_dt,
+            orientation: set.orientation,
+            twist: set.twist,
+            twist_position: set.twist_position,
+            since_twist: set.since_twist,
+            gyro_pos: set.gyro_pos,
+            acc_axis: set.acc_axis,
+            acc_axis_n: set.acc_axis_n,
+            acc_pos: set.acc_pos,
+            acc_speed: set.acc_speed,
+            use_acc: set.use_acc,
+            ..self.imu
+        };
+        fresh.scalar = self.scalar;
         fresh.rest = self.rest;
         fresh.rest.active = false;
         fresh.reference = self.reference;
