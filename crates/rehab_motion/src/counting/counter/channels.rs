@@ -228,19 +228,25 @@ impl History {
     /// Whether this channel skipped movements of `run` (the other channel's steady run)
     /// in the midst of movements it saw one for one (reaches that turn the forearm
     /// anywhere from under the rotation's floor to well above it): during one of the run's
-    /// movements it met nothing, and it moved again after it; two of its movements came
-    /// one run period apart (within `RUN_PACE`), so it keeps the run's pace when it sees
-    /// them; and none of its movements over the run overlapped two of the run's by half.
+    /// movements it met nothing, and it moved again after it; three of its movements in a
+    /// row came one run period apart (within `RUN_PACE`), so it keeps the run's pace when
+    /// it sees them (two could be a set-up movement that happened to come a period before
+    /// the first repetition); and none of its movements over the run overlapped two of the
+    /// run's by half.
     /// A channel whose every movement the other shows as two (a slow repetition, whose
     /// travel shows a second out-and-back in the rest after it) moves once every two of the
     /// run's periods, and meets every one of the run's movements that it spans.
     pub(super) fn skipped(&self, run: &[Excursion; RUN_LEN]) -> bool {
         let kept = || self.recent.iter().flatten();
         let p = period(run);
-        let in_pace = kept().zip(kept().skip(1)).any(|(later, earlier)| {
+        let paced = |later: &Excursion, earlier: &Excursion| {
             let i = later.start_s - earlier.start_s;
             i * RUN_PACE >= p && i <= RUN_PACE * p
-        });
+        };
+        let in_pace = kept()
+            .zip(kept().skip(1))
+            .zip(kept().skip(2))
+            .any(|((a, b), c)| paced(a, b) && paced(b, c));
         let one_for_one = kept()
             .filter(|e| e.end_s >= run[0].start_s)
             .all(|e| run.iter().filter(|r| half_shared(r, e)).count() <= 1);
@@ -614,6 +620,11 @@ mod tests {
             (35.8, 40.4, 0.8),
         ];
         assert!(!history(&slow).skipped(&run));
+        // The same with a set-up movement (picking up a weight) a run period before the
+        // first repetition: one pair in the run's pace is a coincidence, not a pace kept.
+        let mut set_up = vec![(-3.3, -1.0, 0.5)];
+        set_up.extend(slow);
+        assert!(!history(&set_up).skipped(&run));
         // One of the rotation's overlapping two of the run's by half (22-30 s): it merges
         // movements, and one it missed after that is not a skip among ones it saw.
         let merged = [
