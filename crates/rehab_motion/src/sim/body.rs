@@ -485,6 +485,8 @@ struct Cycles {
 
 impl Cycles {
     fn new(n: usize, rep_s: f64, pause_s: f64, vary: f64, seed: u64) -> Cycles {
+        // At 1 or more a repetition could last no time or reach nowhere.
+        assert!((0.0..1.0).contains(&vary), "vary {vary} is not in [0, 1)");
         let mut rng = Rng::new(seed);
         let mut t = LEAD_S;
         let spans = (0..n)

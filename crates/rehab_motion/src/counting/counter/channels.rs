@@ -16,8 +16,10 @@ const ACC_SWITCH_COUNTED: u32 = 5;
 /// ... and the accelerometer's excursion is this many times the rotation's running
 /// amplitude (rad-equivalent against radians).
 const ACC_SWITCH_ON: f64 = 2.5;
-/// Back to the rotation on the same split pattern the other way, with a rotation excursion
-/// at least this many times the accelerometer's running amplitude.
+/// Back to the rotation on the same split pattern the other way (the travel reporting
+/// most of the rotation's movements twice, the rotation's last `ACC_SWITCH_WINDOW` at a
+/// steady pace: a rotation that merged movements would make the travel look split), with a
+/// rotation excursion at least this many times the accelerometer's running amplitude.
 const ACC_SWITCH_OFF: f64 = 1.0;
 /// Counting also moves to the other channel when that one shows a steady run of `RUN_LEN`
 /// repetitions (start-to-start times within `RUN_PACE` of each other, sizes within
@@ -100,9 +102,10 @@ impl History {
         self.recent[0] = Some(e);
     }
 
-    /// Whether the last `n` excursions came at a steady pace (start-to-start times within
-    /// `RUN_PACE` of each other).
+    /// Whether the last `n` excursions (`n` >= 2: one interval at least) came at a steady
+    /// pace (start-to-start times within `RUN_PACE` of each other).
     pub(super) fn paced(&self, n: usize) -> bool {
+        debug_assert!(n >= 2, "a pace needs two movements");
         // Newest first, and filled from the front: `n` kept ones or fewer than asked for.
         let kept = || self.recent[..n].iter().flatten();
         kept().count() == n

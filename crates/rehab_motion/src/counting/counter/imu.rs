@@ -236,8 +236,9 @@ impl RepCounter {
     }
 
     /// The IMU pipeline on a (validated) batch, in two passes over up to `STEP_BUFFER`
-    /// steps at a time: `imu_front` turns samples into bias-corrected rates per step, then
-    /// `imu_step` runs the rest of the pipeline on each. Nothing in the second half feeds
+    /// steps at a time: `imu_front` turns samples into steps (the mean acceleration and the
+    /// bias-corrected rate over each), then `imu_step` runs the rest of the pipeline on
+    /// each. Nothing in the second half feeds
     /// back into the first, so this is the same arithmetic in the same order per state as
     /// one pass; but apart, the divisions and low-pass of consecutive steps overlap in the
     /// CPU instead of heading each step's long chain of dependent operations.
@@ -254,8 +255,8 @@ impl RepCounter {
     }
 
     /// The first half of the IMU pipeline, up to a full `steps` buffer: advance time, watch
-    /// for free fall, sum the rate over each step; per step, low-pass the mean rate and
-    /// track the gyroscope bias. Returns the number of steps and of samples used.
+    /// for free fall, sum the rate and the acceleration over each step; per step, low-pass
+    /// the mean rate and track the gyroscope bias. Returns the number of steps and of samples used.
     ///
     /// Same arithmetic as advancing `last_t` sample by sample, but the time, the step's
     /// sums and the free-fall timer live in locals (registers) across the samples and are
