@@ -94,6 +94,10 @@ pub(super) fn smallest(run: &[Excursion]) -> f64 {
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct History {
     pub(super) recent: [Option<Excursion>; HISTORY_LEN],
+    /// The last time span (s) over which the channel saw nothing it could read: a hole in
+    /// the samples and the travel's recovery from it (see `Recovery`). Repetitions made
+    /// then are lost to it, and not a break in the pace of those before and after.
+    pub(super) blind: Option<(f64, f64)>,
 }
 
 impl History {
@@ -155,9 +159,13 @@ impl History {
         let smallest = smallest(run);
         let mut lead = [None; HISTORY_LEN - RUN_LEN];
         let mut next = run[0];
-        // `earlier` came at most a paced interval before `later`.
+        // `earlier` came at most a paced interval before `later`, not counting a blind span
+        // between them.
         let paced = |earlier: &Excursion, later: &Excursion| {
-            later.start_s - earlier.start_s <= RUN_PACE * longest
+            let blind = self.blind.map_or(0.0, |(from, to)| {
+                (to.min(later.start_s) - from.max(earlier.end_s)).max(0.0)
+            });
+            later.start_s - earlier.start_s - blind <= RUN_PACE * longest
         };
         let older = self.recent[RUN_LEN + 1..].iter().copied().chain([None]);
         for ((slot, e), before) in lead
@@ -255,6 +263,28 @@ impl History {
             .all(|e| run.iter().filter(|r| half_shared(r, e)).count() <= 1);
         let moved_after = |r: &Excursion| kept().any(|e| e.start_s >= r.end_s);
         in_pace && one_for_one && run.iter().any(|r| !self.meets(r) && moved_after(r))
+    }
+
+    /// The period (s) of the movement under way at `t`: the mean start-to-start time of the
+    /// latest (up to `RUN_LEN`) excursions, if the newest ended within two of them of `t`;
+    /// else 0 (none under way, or too few seen to tell).
+    pub(super) fn rhythm(&self, t: f64) -> f32 {
+        let kept = self.recent[..RUN_LEN].iter().flatten();
+        let (n, newest, oldest) = kept.fold((0, None, None), |(n, newest, _), e| {
+            (n + 1, newest.or(Some(*e)), Some(*e))
+        });
+        let (Some(newest), Some(oldest)) = (newest, oldest) else {
+            return 0.0;
+        };
+        if n < 2 {
+            return 0.0;
+        }
+        let period = (newest.start_s - oldest.start_s) / f64::from(n - 1);
+        if newest.end_s >= t - 2.0 * period {
+            period as f32
+        } else {
+            0.0
+        }
     }
 
     /// Whether an excursion overlaps `e` in time by at least half of the shorter.
@@ -571,6 +601,40 @@ mod tests {
         let mut after = vec![(5.3, 6.6, 0.1)];
         after.extend(spans);
         assert_eq!(led(&after, TRAVEL_FROM_REST), 0);
+    }
+
+    #[test]
+    fn movements_before_a_blind_span_still_lead_into_the_run_after_it() {
+        // Strokes every 0.5 s; a hole and the travel's recovery from it blinded the channel
+        // from 3.6 to 4.65 s, and the two strokes made then were lost to it.
+        let spans = [
+            (2.0, 2.35, 0.1),
+            (2.5, 2.85, 0.1),
+            (3.0, 3.35, 0.1),
+            (4.7, 5.05, 0.1),
+            (5.2, 5.55, 0.1),
+            (5.7, 6.05, 0.1),
+            (6.2, 6.55, 0.1),
+        ];
+        let mut h = history(&spans);
+        let run = h.steady_run(0.015).expect("a run");
+        // Not knowing why, 1.7 s between two strokes is a break in the set.
+        assert_eq!(h.lead_in(&run, 1.0).iter().flatten().count(), 0);
+        h.blind = Some((3.6, 4.65));
+        assert_eq!(h.lead_in(&run, 1.0).iter().flatten().count(), 3);
+        // A blind span elsewhere explains nothing.
+        h.blind = Some((7.0, 8.0));
+        assert_eq!(h.lead_in(&run, 1.0).iter().flatten().count(), 0);
+    }
+
+    #[test]
+    fn the_rhythm_under_way_is_the_latest_movements_period() {
+        let h = history(&[(2.0, 2.35, 0.1), (2.5, 2.85, 0.1), (3.1, 3.4, 0.1)]);
+        assert!((h.rhythm(3.6) - 0.55).abs() < 1e-6);
+        // Two periods after the newest ended, no movement is under way.
+        assert_eq!(h.rhythm(4.6), 0.0);
+        // One movement has no period.
+        assert_eq!(history(&[(2.0, 2.35, 0.1)]).rhythm(2.5), 0.0);
     }
 
     #[test]

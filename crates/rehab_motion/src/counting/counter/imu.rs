@@ -64,6 +64,42 @@ pub(super) struct ImuFront {
     pub(super) shadow_dt: f32,
     pub(super) shadow_acc: [f32; 3],
     pub(super) shadow_rot: [f32; 3],
+    pub(super) recovery: Recovery,
+}
+
+/// Holes in the samples (a watch's dropped packets, a busy phone: longer than `MAX_GAP_S`)
+/// on the travel channel. The rotation integrates across a hole from the rate before it to
+/// the rate after, and comes back with the limb; the travel cannot. What the hand did in
+/// the hole is not measured: the two samples either side are single readings carrying the
+/// jerk and tremor of a moving hand, and the line between them says nothing of a stroke
+/// made in between. Integrated, that line left a velocity error that the band-limiting
+/// rang through the displacement for seconds, several times the size of the strokes: it
+/// merged them and raised the running amplitude over all that came after (a single 0.3 s
+/// hole lost all 24 strokes of a set at 3 per second; one of 0.5 s, all 16 presses at 2 a
+/// second).
+///
+/// So over a hole gravity is not corrected (nothing measured it) and the velocity carries
+/// on: for a hole short against the movement, the best guess of its velocity after. From
+/// half the movement's period on, the velocity after a hole is unrelated to the velocity
+/// before (a stroke has reversed by then): it restarts from zero (the mean of an
+/// oscillation), the displacement stays where it was, and the channel is not read for
+/// one period (`window_s`; the period of the travel's latest movements, see
+/// `History::rhythm`). Over a whole period the true band-limited
+/// velocity and displacement of a rhythm average to zero, so their averages over the
+/// window show the errors the restart left: a velocity error decaying with the
+/// band-limiting, and the displacement it and the restart left. Both are solved for and
+/// taken out at the window's end, and the channel is read again from there. Repetitions in
+/// the hole and the window are lost to the travel (see `History::blind`): a 0.5 s hole in
+/// strokes at 3 per second costs 3-4 of them.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Recovery {
+    /// Length of the window (s); 0 when not recovering.
+    pub(super) window_s: f32,
+    /// Time (s) into the window.
+    pub(super) elapsed_s: f32,
+    /// The velocity (m) and displacement (m·s) integrated over the window so far.
+    pub(super) sum_v: [f32; 3],
+    pub(super) sum_d: [f32; 3],
 }
 
 impl ImuFront {
@@ -118,20 +154,66 @@ impl ImuFront {
     /// m/s²; `turn`: the rotation over it, rad). The orientation in the fixed frame turns
     /// gravity out of the acceleration; what is left is integrated twice, each integral
     /// leaking with time constant `TRAVEL_TAU_S` so that drift and the tilt error never
-    /// build up: a displacement band-limited to movements of ~0.15 Hz and faster.
-    // One index over the five per-axis arrays reads plainer than a five-way zip.
-    #[allow(clippy::needless_range_loop)]
+    /// build up: a displacement band-limited to movements of ~0.15 Hz and faster. Steps
+    /// with a hole in them, and those of a recovery from one, take
+    /// `acc_step_recovering`.
     #[inline]
     pub(super) fn acc_step(&mut self, acc: [f32; 3], turn: [f32; 3], dt: f32, inv_dt: f32) {
+        let a = self.turn_frame(acc, turn, dt, inv_dt);
+        let speed2 = self.integrate(a, dt);
+        self.read_travel(speed2, dt, inv_dt);
+    }
+
+    /// `acc_step` at a step with `hole_s` of it not covered by samples, or in a recovery
+    /// window (see `Recovery`); `period_s` is the period of the movement under way (0 if
+    /// none). While the channel recovers it shows no movement: its position stays where
+    /// the hole found it.
+    #[cold]
+    #[inline(never)]
+    pub(super) fn acc_step_recovering(
+        &mut self,
+        acc: [f32; 3],
+        turn: [f32; 3],
+        dt: f32,
+        inv_dt: f32,
+        hole_s: f32,
+        period_s: f32,
+    ) {
+        let a = self.turn_frame(acc, turn, dt, inv_dt);
+        let (speed2, recovering) = if hole_s > 0.0 {
+            self.hole_step(a, dt, hole_s, period_s)
+        } else {
+            (self.integrate(a, dt), self.recover(dt))
+        };
+        if recovering {
+            self.travel_still = true;
+            self.acc_speed = 0.0;
+        } else {
+            self.read_travel(speed2, dt, inv_dt);
+        }
+    }
+
+    /// Turn the fixed frame by the step's rotation; the step's acceleration in it.
+    #[inline(always)]
+    fn turn_frame(&mut self, acc: [f32; 3], turn: [f32; 3], dt: f32, inv_dt: f32) -> [f32; 3] {
         self.frame.rotate(turn.map(|a| a * inv_dt), dt);
         let a = self.frame.apply(acc);
         if !self.acc_primed {
             self.acc_primed = true;
             self.gravity = a;
         }
-        // Gravity follows with a critically damped second-order tracker: a drift of its
-        // direction (a gyroscope bias not yet learned turns the frame steadily) is followed
-        // without lag, which a plain low-pass would leave as a steady false acceleration.
+        a
+    }
+
+    /// Take gravity out of `a` (fixed frame) and integrate the rest over `dt`; returns the
+    /// squared speed. Gravity follows with a critically damped second-order tracker: a drift
+    /// of its direction (a gyroscope bias not yet learned turns the frame steadily) is
+    /// followed without lag, which a plain low-pass would leave as a steady false
+    /// acceleration.
+    // One index over the per-axis arrays reads plainer than a many-way zip.
+    #[allow(clippy::needless_range_loop)]
+    #[inline(always)]
+    fn integrate(&mut self, a: [f32; 3], dt: f32) -> f32 {
         let kg = (dt * (2.0 / GRAVITY_TAU_S)).min(1.0);
         let ki = dt * (1.0 / (GRAVITY_TAU_S * GRAVITY_TAU_S));
         let kv = (dt * (1.0 / TRAVEL_TAU_S)).min(1.0);
@@ -145,6 +227,13 @@ impl ImuFront {
             self.displacement[i] += self.velocity[i] * dt - kv * self.displacement[i];
             speed2 += self.velocity[i] * self.velocity[i];
         }
+        speed2
+    }
+
+    /// From the integrated velocity (`speed2`, its square) and displacement: whether the
+    /// hand travels, the direction it moves, and its position and speed along it.
+    #[inline(always)]
+    fn read_travel(&mut self, speed2: f32, dt: f32, inv_dt: f32) {
         let d = self.displacement;
         self.travel_still = speed2 < TRAVEL_STILL_M_S * TRAVEL_STILL_M_S;
         if !self.travel_still {
@@ -162,6 +251,76 @@ impl ImuFront {
         let p = f64::from(d[0] * axis[0] + d[1] * axis[1] + d[2] * axis[2]);
         self.acc_speed = (p - self.acc_pos) as f32 * inv_dt;
         self.acc_pos = p;
+    }
+
+    /// A step with `hole_s` of it not covered by samples (see `Recovery`): gravity is
+    /// corrected by what the samples measured, and nothing measured the hole. The velocity
+    /// carries on over a hole shorter than half the period of the movement under way
+    /// (`period_s`, 0 if none), and restarts after a longer one. Returns the squared speed
+    /// and whether the channel recovers at this step.
+    #[allow(clippy::needless_range_loop)]
+    fn hole_step(&mut self, a: [f32; 3], dt: f32, hole_s: f32, period_s: f32) -> (f32, bool) {
+        let measured = (dt - hole_s).max(0.0);
+        let kg = (measured * (2.0 / GRAVITY_TAU_S)).min(1.0);
+        let ki = measured * (1.0 / (GRAVITY_TAU_S * GRAVITY_TAU_S));
+        let kv = (dt * (1.0 / TRAVEL_TAU_S)).min(1.0);
+        let restart = period_s > 0.0 && hole_s >= 0.5 * period_s;
+        let mut speed2 = 0.0;
+        for i in 0..3 {
+            let e = a[i] - self.gravity[i];
+            self.gravity_drift[i] += ki * e;
+            self.gravity[i] += kg * e + self.gravity_drift[i] * dt;
+            if restart {
+                self.velocity[i] = 0.0;
+            } else {
+                self.velocity[i] -= kv * self.velocity[i];
+                self.displacement[i] += self.velocity[i] * dt - kv * self.displacement[i];
+            }
+            speed2 += self.velocity[i] * self.velocity[i];
+        }
+        if restart {
+            self.recovery = Recovery {
+                window_s: period_s.clamp(RECOVER_MIN_S, RECOVER_MAX_S),
+                ..Recovery::default()
+            };
+            (speed2, true)
+        } else {
+            (speed2, self.recovery.window_s > 0.0 && self.recover(dt))
+        }
+    }
+
+    /// One step of `dt` into an open recovery window (see `Recovery`): add the velocity and
+    /// displacement to their integrals, and at the window's end take out the errors they
+    /// show. Returns whether the window is still open.
+    #[allow(clippy::needless_range_loop)]
+    fn recover(&mut self, dt: f32) -> bool {
+        let r = &mut self.recovery;
+        r.elapsed_s += dt;
+        for i in 0..3 {
+            r.sum_v[i] += self.velocity[i] * dt;
+            r.sum_d[i] += self.displacement[i] * dt;
+        }
+        if r.elapsed_s < r.window_s {
+            return true;
+        }
+        // The velocity restarted e0 off its true value and the displacement d0 off. Both
+        // integrals leak with τ: from the restart, e0 leaves e0·exp(-t/τ) in the velocity
+        // and e0·t·exp(-t/τ) in the displacement, d0 leaves d0·exp(-t/τ). Over the window
+        // W their means are e0·A and d0·A + e0·B (A and B the means of exp(-t/τ) and
+        // t·exp(-t/τ)); at its end, e0·E and (d0 + e0·W)·E, E = exp(-W/τ).
+        let w = r.elapsed_s;
+        let tau = TRAVEL_TAU_S;
+        let end = (-w / tau).exp();
+        let a = tau / w * (1.0 - end);
+        let b = tau * tau / w * (1.0 - (1.0 + w / tau) * end);
+        for i in 0..3 {
+            let e0 = r.sum_v[i] / w / a;
+            let d0 = (r.sum_d[i] / w - e0 * b) / a;
+            self.velocity[i] -= e0 * end;
+            self.displacement[i] -= (d0 + e0 * w) * end;
+        }
+        *r = Recovery::default();
+        false
     }
 
     /// Position, speed and stillness of the travel channel (`acc`) or of the rotation
@@ -220,6 +379,9 @@ pub(super) struct ImuStep {
     /// Whether a gap longer than `GAP_ENDS_REP_S` came before this step: the movement in
     /// progress ends there (on both channels).
     pub(super) long_gap: bool,
+    /// Time (s) in the step that no sample covered: the span of a gap longer than
+    /// `MAX_GAP_S` (see `Recovery`).
+    pub(super) hole_s: f32,
 }
 
 impl RepCounter {
@@ -288,6 +450,7 @@ impl RepCounter {
         let mut step_dt = self.imu.step_dt;
         let mut step_sum = self.imu.step_sum;
         let mut long_gap = false;
+        let mut hole_s = 0.0f32;
         let (mut n, mut used) = (0, t_s.len());
         for (i, (&t, s)) in t_s.iter().zip(samples.chunks_exact(6)).enumerate() {
             let sample: [f32; 6] = std::array::from_fn(|i| s[i]);
@@ -304,6 +467,7 @@ impl RepCounter {
             let dt = dt as f32;
             if gap {
                 self.imu.acc.reset();
+                hole_s += span as f32;
             }
             let a2 = acc[0] * acc[0] + acc[1] * acc[1] + acc[2] * acc[2];
             if a2 < FREE_FALL_MS2 * FREE_FALL_MS2 {
@@ -383,8 +547,10 @@ impl RepCounter {
                 dt,
                 held: t < imu.hold_until,
                 long_gap,
+                hole_s,
             };
             long_gap = false;
+            hole_s = 0.0;
             n += 1;
             if n == STEP_BUFFER {
                 used = i + 1;
@@ -411,6 +577,7 @@ impl RepCounter {
             dt,
             held,
             long_gap,
+            hole_s,
         } = step;
         if self.imu.bias_learned() && !self.rest.drift_released {
             // The bias is learned: the drift the first seconds showed is gone, and the floor
@@ -519,17 +686,23 @@ impl RepCounter {
             imu.shadow_acc[i] += acc[i] * dt;
             imu.shadow_rot[i] += turn[i] * dt;
         }
-        let due = imu.use_acc || imu.shadow_dt >= SHADOW_STEP_S;
+        // A hole is the travel's at once (see `Recovery`).
+        let due = imu.use_acc || imu.shadow_dt >= SHADOW_STEP_S || hole_s > 0.0;
         let shadow_dt = (due && imu.shadow_dt > 0.0).then_some(imu.shadow_dt);
         if let Some(sdt) = shadow_dt {
             let inv = 1.0 / sdt;
             let mean = imu.shadow_acc.map(|a| a * inv);
-            imu.acc_step(mean, imu.shadow_rot, sdt, inv);
+            let rot = imu.shadow_rot;
             imu.shadow_dt = 0.0;
             imu.shadow_acc = [0.0; 3];
             imu.shadow_rot = [0.0; 3];
+            if hole_s > 0.0 || imu.recovery.window_s > 0.0 {
+                self.travel_recovery_step(t, mean, rot, sdt, hole_s);
+            } else {
+                imu.acc_step(mean, rot, sdt, inv);
+            }
         }
-        self.position = imu.channel(imu.use_acc, w, still).0;
+        self.position = self.imu.channel(self.imu.use_acc, w, still).0;
         if self.rest.active {
             self.learn_rest(t, speed2.sqrt(), None);
         }
@@ -541,5 +714,162 @@ impl RepCounter {
         let (p, v, s) = self.imu.channel(self.imu.use_acc, w, still);
         self.position = p;
         self.detect(t, v, s, held, dt, out);
+    }
+
+    /// The travel channel at a step with a hole (`hole_s` of it) or in a recovery window
+    /// (see `Recovery`). When it restarts, what its detector had in progress is forgotten
+    /// (the hole cut through it), and the time until the window ends is a blind span of
+    /// its history; when the window closes, its position jumps by the errors taken out, and
+    /// its detector rests from there.
+    #[cold]
+    #[inline(never)]
+    fn travel_recovery_step(
+        &mut self,
+        t: f64,
+        acc: [f32; 3],
+        turn: [f32; 3],
+        dt: f32,
+        hole_s: f32,
+    ) {
+        let period_s = if hole_s > 0.0 {
+            self.history[1].rhythm(t)
+        } else {
+            0.0
+        };
+        let was = self.imu.recovery.window_s > 0.0;
+        self.imu
+            .acc_step_recovering(acc, turn, dt, 1.0 / dt, hole_s, period_s);
+        let r = self.imu.recovery;
+        let open = r.window_s > 0.0;
+        let restarted = hole_s > 0.0 && open && r.elapsed_s == 0.0;
+        if restarted {
+            let from = t - f64::from(hole_s);
+            self.history[1].blind = Some((from, t + f64::from(r.window_s)));
+        }
+        if restarted || (was && !open) {
+            self.imu.acc_speed = 0.0;
+            let p = self.imu.acc_pos;
+            let detector = if self.imu.use_acc {
+                &mut self.detector
+            } else {
+                &mut self.shadow.detector
+            };
+            detector.rest_at(t, p);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A hand moving `x = A·sin(ωt)` along the first axis: the acceleration at `t`.
+    fn acc(a_m: f32, omega: f32, t: f32) -> [f32; 3] {
+        [-a_m * omega * omega * (omega * t).sin(), 0.0, 9.81]
+    }
+
+    /// One step of the travel channel, as `imu_step` takes it.
+    fn step(imu: &mut ImuFront, acc: [f32; 3], dt: f32, hole_s: f32, period_s: f32) {
+        if hole_s > 0.0 || imu.recovery.window_s > 0.0 {
+            imu.acc_step_recovering(acc, [0.0; 3], dt, 1.0 / dt, hole_s, period_s);
+        } else {
+            imu.acc_step(acc, [0.0; 3], dt, 1.0 / dt);
+        }
+    }
+
+    /// A travel channel that has followed that hand for `settle_s`, sampled every `dt`;
+    /// returns it and the time reached.
+    fn following(a_m: f32, omega: f32, dt: f32, settle_s: f32) -> (ImuFront, f32) {
+        let mut imu = RepCounter::new(CounterConfig::default(), None).imu;
+        let mut t = 0.0;
+        while t < settle_s {
+            t += dt;
+            step(&mut imu, acc(a_m, omega, t), dt, 0.0, 0.0);
+        }
+        (imu, t)
+    }
+
+    #[test]
+    fn a_hole_of_half_a_period_restarts_the_travel_and_a_shorter_one_carries_it_on() {
+        // Strokes of ±5 cm at 1.5 per second (a period of 0.67 s), followed long enough for
+        // the band-limiting to forget how they began.
+        let (a_m, omega, dt) = (0.05f32, 1.5 * std::f32::consts::TAU, 0.01f32);
+        let period = std::f32::consts::TAU / omega;
+        let (settled, t0) = following(a_m, omega, dt, 30.0);
+        let lose = |imu: &mut ImuFront, hole: f32, period: f32| {
+            let (before, after) = (acc(a_m, omega, t0), acc(a_m, omega, t0 + hole));
+            let mean = [0.5 * (before[0] + after[0]), 0.0, 9.81];
+            step(imu, mean, hole, hole, period);
+            // Whether it recovers: its position held where the hole found it.
+            let recovering = imu.recovery.window_s > 0.0;
+            assert_eq!(recovering, imu.acc_pos == settled.acc_pos);
+            recovering
+        };
+        // 0.2 s lost (0.3 of a period): the velocity carries on (leaking), the
+        // displacement with it, and the channel is read on.
+        let mut imu = settled;
+        assert!(!lose(&mut imu, 0.2, period));
+        let kv = 0.2 / TRAVEL_TAU_S;
+        assert!((imu.velocity[0] - settled.velocity[0] * (1.0 - kv)).abs() < 1e-6);
+        assert_eq!(imu.recovery.window_s, 0.0);
+        // 0.4 s lost (0.6 of a period): the velocity restarts from zero, the displacement
+        // stays, and the channel is held for a window of one period.
+        let mut imu = settled;
+        assert!(lose(&mut imu, 0.4, period));
+        assert_eq!(imu.velocity, [0.0; 3]);
+        assert_eq!(imu.displacement, settled.displacement);
+        assert_eq!(imu.recovery.window_s, period);
+        // With no movement under way to measure the hole against, it carries on.
+        let mut imu = settled;
+        assert!(!lose(&mut imu, 0.4, 0.0));
+        assert_eq!(imu.recovery.window_s, 0.0);
+    }
+
+    #[test]
+    fn the_recovery_window_takes_out_the_velocity_and_displacement_errors_it_shows() {
+        // The same strokes, followed long enough for the band-limiting and gravity to forget
+        // how they began (their means over a period are then zero).
+        let (a_m, omega, dt) = (0.05f32, 1.5 * std::f32::consts::TAU, 0.01f32);
+        let period = std::f32::consts::TAU / omega;
+        let (mut reference, mut t) = following(a_m, omega, dt, 30.0);
+        // The same channel with its velocity 0.3 m/s and its displacement 3 cm off (as a
+        // restart leaves them: the stroke's peak speed is 0.47 m/s), recovering.
+        let mut off = reference;
+        off.velocity[0] += 0.3;
+        off.displacement[0] -= 0.03;
+        off.recovery = Recovery {
+            window_s: period,
+            ..Recovery::default()
+        };
+        let gap = |a: &ImuFront, b: &ImuFront| {
+            (
+                (a.velocity[0] - b.velocity[0]).abs(),
+                (a.displacement[0] - b.displacement[0]).abs(),
+            )
+        };
+        // Held through the window, the errors decaying only with the band-limiting...
+        let mut before = (0.0, 0.0);
+        let held_at = off.acc_pos;
+        while off.recovery.window_s > 0.0 {
+            assert_eq!(
+                off.acc_pos, held_at,
+                "the position is held through the window"
+            );
+            t += dt;
+            before = gap(&off, &reference);
+            step(&mut reference, acc(a_m, omega, t), dt, 0.0, 0.0);
+            step(&mut off, acc(a_m, omega, t), dt, 0.0, 0.0);
+        }
+        assert!(before.0 > 0.15 && before.1 > a_m, "{before:?}");
+        // ... then taken out: read again, within a tenth of the stroke's speed and size of
+        // the channel that had no error, and staying there.
+        for _ in 0..200 {
+            let (dv, dd) = gap(&off, &reference);
+            assert!(dv < 0.05 && dd < 0.1 * a_m, "{dv} m/s, {dd} m off at {t} s");
+            t += dt;
+            step(&mut reference, acc(a_m, omega, t), dt, 0.0, 0.0);
+            step(&mut off, acc(a_m, omega, t), dt, 0.0, 0.0);
+            assert_eq!(off.recovery.window_s, 0.0);
+        }
     }
 }

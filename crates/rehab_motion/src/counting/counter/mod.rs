@@ -29,7 +29,7 @@ mod target;
 mod validate;
 
 use channels::{History, Shadow};
-use imu::ImuFront;
+use imu::{ImuFront, Recovery};
 use onset::Onset;
 use rhythm::Rhythm;
 use segment::{relax, running_amplitude};
@@ -157,6 +157,10 @@ const GRAVITY_TAU_S: f32 = 1.5;
 const TRAVEL_TAU_S: f32 = 1.0;
 /// The hand is travelling above this speed (m/s).
 const TRAVEL_STILL_M_S: f32 = 0.03;
+/// Shortest and longest window (s) the travel channel recovers over after a hole (see
+/// `Recovery`): a stroke at 3 per second; a repetition as slow as `TRAVEL_SLOW_S`.
+const RECOVER_MIN_S: f32 = 0.3;
+const RECOVER_MAX_S: f32 = 3.0;
 /// Floors of the travel channel: a repetition moves the hand at least this far (m), above
 /// the jitter of a hand-held or wrist-worn phone, ...
 const TRAVEL_FLOOR_M: f64 = 0.015;
@@ -350,6 +354,7 @@ impl RepCounter {
                 shadow_dt: 0.0,
                 shadow_acc: [0.0; 3],
                 shadow_rot: [0.0; 3],
+                recovery: Recovery::default(),
             },
             scalar: ScalarFront {
                 lp: LowPass2::default(),
