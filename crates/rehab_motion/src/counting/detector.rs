@@ -8,6 +8,16 @@
 //! `Returning`: the low point is tracked; going out again in the same direction starts the
 //! next repetition from it, and stillness returns to `Idle`.
 //!
+//! A repetition sets off from rest. A movement from rest whose return carries on past the
+//! rest level by so much more than the movement itself that the detector would not have
+//! seen it beside what followed (`Thresholds::wind_up`) was a wind-up: a small
+//! counter-movement before the first repetition. The movement is then the other way, and
+//! an excursion that way starts from the rest level. (Counted the first way, the set ran
+//! from the far side of its repetitions, each measured from the top of the one before, and
+//! the last one, whose return stops at rest, never came back far enough to count.) The
+//! detector's first movement of all is reported only when its return has shown it was no
+//! wind-up.
+//!
 //! A movement into a new posture (raising the arm to where the exercise starts, picking a
 //! weight up) goes out and never comes back: the repetitions then swing about the new
 //! posture. Two swings at the far side (back by `hysteresis` and out again, with no new
@@ -30,6 +40,12 @@ pub(crate) struct Thresholds {
     /// the time they are integrated over.
     pub floor_per_s2: f64,
     pub return_fraction: f64,
+    /// A movement from rest smaller than this fraction of how far its return carries on
+    /// past rest was a wind-up (see `Returning` in `Detector::step`); 0: never. The
+    /// counter's detection fraction: beside the movement that followed, the detector would
+    /// not have seen it. 0 on a band-limited channel (the travel), whose position rings
+    /// past rest after every movement from it.
+    pub wind_up: f64,
     pub min_rep_s: f64,
     pub max_rep_s: f64,
 }
@@ -110,6 +126,16 @@ pub(crate) struct Detector {
     queued: Option<Excursion>,
     /// Time still within `hysteresis` of the extreme during `Out` (s).
     far_still_s: f32,
+    /// Whether the excursion under way set off from rest (`Idle`); after it completed, the
+    /// rest level it set off from, its amplitude, and the last time the signal was on its
+    /// side of that level (see `Returning` in `step`).
+    from_rest: bool,
+    rest_level: f64,
+    rest_amplitude: f64,
+    rest_side_t: f64,
+    /// A completed excursion that set off from rest, not reported until its return shows
+    /// it was no wind-up (see `Returning` in `step`).
+    tentative: Option<Excursion>,
 }
 
 impl Default for Detector {
@@ -140,6 +166,11 @@ impl Default for Detector {
             first_swing: None,
             queued: None,
             far_still_s: 0.0,
+            from_rest: false,
+            rest_level: 0.0,
+            rest_amplitude: 0.0,
+            rest_side_t: 0.0,
+            tentative: None,
         }
     }
 }
@@ -152,6 +183,9 @@ impl Detector {
 
     /// Forget any excursion in progress and rest at `p` (after a disturbance or a set's end).
     pub fn rest_at(&mut self, t: f64, p: f64) {
+        if let Some(e) = self.tentative.take() {
+            self.queued = Some(e);
+        }
         self.phase = Phase::Idle;
         self.anchor(t, p);
         self.still_s = 0.0;
@@ -267,18 +301,29 @@ impl Detector {
             self.hi_t = self.peak_t;
             return None;
         }
+        let first = self.last_end_t == f64::NEG_INFINITY;
         self.phase = Phase::Returning;
         self.trough = p;
         self.trough_t = t;
         self.last_end_t = t;
-        Some(Excursion {
+        self.rest_level = self.start;
+        self.rest_amplitude = amplitude;
+        self.rest_side_t = t;
+        let e = Excursion {
             start_s: self.start_t,
             end_s: t,
             amplitude,
             peak_speed: self.peak_speed,
             dir: self.dir,
             far_rest_s: self.far_still_s,
-        })
+        };
+        if self.from_rest && th.wind_up > 0.0 && first {
+            // The first movement of all: whether it was a wind-up shows on its return, and
+            // it is reported when that return ends (or the set does).
+            self.tentative = Some(e);
+            return None;
+        }
+        Some(e)
     }
 
     /// The excursion under way (not yet come back), as it stands: its extreme so far is the
@@ -296,7 +341,7 @@ impl Detector {
 
     /// End of the set: an excursion that has come back by `fraction` counts; then rest.
     pub fn finish(&mut self, t: f64, p: f64, fraction: f64, th: &Thresholds) -> Option<Excursion> {
-        let e = if let Some(e) = self.queued.take() {
+        let e = if let Some(e) = self.queued.take().or(self.tentative.take()) {
             Some(e)
         } else if self.phase == Phase::Out {
             self.complete(t, p, fraction, th)
@@ -354,8 +399,10 @@ impl Detector {
                 }
                 if p - self.lo >= th.hysteresis {
                     self.start_out(1.0, self.lo, self.lo_t, p);
+                    self.from_rest = true;
                 } else if self.hi - p >= th.hysteresis {
                     self.start_out(-1.0, self.hi, self.hi_t, p);
+                    self.from_rest = true;
                 }
                 None
             }
@@ -384,11 +431,30 @@ impl Detector {
                     self.trough = p;
                     self.trough_t = t;
                 }
+                let past_rest = self.dir * (self.rest_level - p);
+                if past_rest <= 0.0 {
+                    self.rest_side_t = t;
+                } else if self.from_rest && th.wind_up * past_rest > self.rest_amplitude {
+                    // A repetition sets off from rest. This movement did, and its return
+                    // carries on past the rest level by more than the detector would have
+                    // seen beside it: it was a wind-up (a small counter-movement before the
+                    // first repetition), and the movement is the other way. Without this,
+                    // the set was counted from the far side of its repetitions, each from
+                    // the top of the one before, and the last, whose return stops at rest,
+                    // never came back far enough to count.
+                    self.start_out(-self.dir, self.rest_level, self.rest_side_t, p);
+                    self.from_rest = false;
+                    self.tentative = None;
+                    return None;
+                }
                 if self.dir * (p - self.trough) >= th.hysteresis {
                     self.start_out(self.dir, self.trough, self.trough_t, p);
+                    self.from_rest = false;
+                    return self.tentative.take();
                 } else if self.still_s >= STILL_TO_IDLE_S {
                     self.phase = Phase::Idle;
                     self.anchor(t, p);
+                    return self.tentative.take();
                 }
                 None
             }

@@ -1237,3 +1237,68 @@ fn fidgets_in_a_pause_do_not_count_and_the_set_goes_on_after_it() {
         assert_eq!(count_imu(&imu.record(55.0, last)).len(), 9, "{rate_hz} Hz");
     }
 }
+
+/// A smooth path through `knots` (time s, angle rad): a half cosine from each to the next,
+/// flat before the first and after the last.
+fn path(knots: Vec<(f64, f64)>) -> impl Fn(f64) -> f64 {
+    move |t| {
+        let next = knots.iter().position(|&(kt, _)| kt > t);
+        match next {
+            None => knots.last().map_or(0.0, |k| k.1),
+            Some(0) => knots[0].1,
+            Some(i) => {
+                let ((t0, a0), (t1, a1)) = (knots[i - 1], knots[i]);
+                let u = (t - t0) / (t1 - t0);
+                a0 + (a1 - a0) * 0.5 * (1.0 - (std::f64::consts::PI * u).cos())
+            }
+        }
+    }
+}
+
+#[test]
+fn a_wind_up_before_the_first_repetition_is_none_and_turns_none_inside_out() {
+    // Ten repetitions of 1 rad, one after another, each swinging back 0.35 rad past rest
+    // before the next, the last coming back to rest; begun with a wind-up, 0.2 rad the
+    // other way (a PT recording's second block). Counted from the wind-up's side, the set
+    // ran from the top of each repetition to the top of the next: the wind-up was one, and
+    // the last repetition, whose return stops at rest, never came back far enough.
+    let mut knots = vec![(0.0, 0.0), (2.0, 0.0), (2.6, -0.2)];
+    for k in 0..10 {
+        let t = 4.1 + 3.0 * f64::from(k);
+        knots.extend([(t, 1.0), (t + 1.5, -0.35)]);
+    }
+    knots.push((34.6, 0.0));
+    let f = path(knots);
+    for rate_hz in [25.0, 50.0, 100.0] {
+        let rec = Imu {
+            rate_hz,
+            ..Imu::default()
+        }
+        .record(40.0, &f);
+        let out = count_imu(&rec);
+        assert_eq!(out.len(), 10, "{rate_hz} Hz: {out:?}");
+        assert!(
+            out.iter().all(|e| e.amplitude > 0.9),
+            "{rate_hz} Hz: {out:?}"
+        );
+    }
+}
+
+#[test]
+fn a_fidget_in_the_rhythm_of_the_repetitions_after_a_pause_does_not_lead_into_them() {
+    // Eight repetitions, a 24 s rest, eight more. Three seconds before the second eight
+    // (one repetition's period) the hand shifts by a fifth of a repetition: in their rhythm
+    // by chance, but a movement the detector would not have seen beside them.
+    let f = |t: f64| {
+        reps(8, 1.0, 2.0, 1.0, 2.0)(t) + bump(0.2, 1.0, 47.0)(t) + reps(8, 1.0, 2.0, 1.0, 50.0)(t)
+    };
+    for rate_hz in [25.0, 50.0, 100.0] {
+        let rec = Imu {
+            rate_hz,
+            ..Imu::default()
+        }
+        .record(78.0, f);
+        let out = count_imu(&rec);
+        assert_eq!(out.len(), 16, "{rate_hz} Hz: {out:?}");
+    }
+}

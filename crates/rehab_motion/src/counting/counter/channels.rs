@@ -324,6 +324,7 @@ impl RepCounter {
         let floor = self.channel_floor(!self.imu.use_acc);
         let floor_speed = self.channel_floor_speed(!self.imu.use_acc);
         let base = self.thresholds();
+        let wind_up = self.wind_up(!self.imu.use_acc);
         let floor_per_s2 = self.channel_floor_per_s2(!self.imu.use_acc);
         let sh = &mut self.shadow;
         if held {
@@ -338,6 +339,7 @@ impl RepCounter {
             floor_amplitude: floor,
             floor_speed,
             floor_per_s2,
+            wind_up,
             ..base
         };
         if let Some(e) = sh.detector.step(t, p, speed, still, dt, &th) {

@@ -830,6 +830,15 @@ impl RepCounter {
     }
 
     #[inline]
+    /// `Thresholds::wind_up` for the travel channel (`acc`) or the rotation (or a scalar).
+    fn wind_up(&self, acc: bool) -> f64 {
+        if acc && self.kind != Some(SignalKind::Scalar) {
+            0.0
+        } else {
+            self.limits.detect_fraction
+        }
+    }
+
     fn thresholds(&self) -> Thresholds {
         let floor = self.floor_amplitude();
         Thresholds {
@@ -842,6 +851,7 @@ impl RepCounter {
                 self.channel_floor_speed(self.imu.use_acc)
             },
             return_fraction: self.limits.return_fraction,
+            wind_up: self.wind_up(self.imu.use_acc),
             min_rep_s: self.limits.min_rep_s,
             max_rep_s: self.limits.max_rep_s,
         }

@@ -76,9 +76,10 @@ fn alike_to(a: &Excursion, (db, ab): (f64, f64)) -> bool {
 }
 
 impl Onset {
-    /// Hold `e`; returns how many of the held movements (the newest) begin the set now,
-    /// or 0 while it has not begun. The caller reports `held[n - k..n]` and clears.
-    pub(super) fn hold(&mut self, e: Excursion) -> usize {
+    /// Hold `e` (counted on the travel channel: `travel`); returns how many of the held
+    /// movements (the newest) begin the set now, or 0 while it has not begun. The caller
+    /// reports `held[n - k..n]` and clears.
+    pub(super) fn hold(&mut self, e: Excursion, travel: bool) -> usize {
         self.held[self.n] = e;
         self.n += 1;
         if self.n == HELD_LEN {
@@ -106,13 +107,19 @@ impl Onset {
         // first repetitions may be unlike the rest (a partial first one, a warm-up).
         let gap = gap(longest);
         // After a pause in the set, what leads into the new run is as large as its
-        // movements, or comes in its rhythm (a fidget in the rest does neither).
+        // movements, or comes in its rhythm (a fidget in the rest does neither); and, always,
+        // no smaller than the detector would see beside them.
         let (smallest, period) = (smallest(run), period(run));
         let leads = |h: &Excursion, next: &Excursion| {
             let interval = next.start_s - h.start_s;
             let paced =
                 interval * RHYTHM_TOLERANCE >= period && interval <= period * RHYTHM_TOLERANCE;
-            self.resumed.is_none() || paced || h.amplitude * ALIKE_SIZE >= smallest
+            // A lead-in the detector would have seen beside the run's repetitions (the
+            // hysteresis is this fraction of their size): a smaller one is a fidget or a
+            // wind-up, wherever it falls. Not on the travel channel, which shows a movement
+            // from rest at about a quarter of the rhythm's swing (see `TRAVEL_FROM_REST`).
+            let seen = travel || h.amplitude >= f64::from(config::DETECT_FRACTION) * smallest;
+            seen && (self.resumed.is_none() || paced || h.amplitude * ALIKE_SIZE >= smallest)
         };
         // Nor does a movement into the starting posture (see `moved_into_posture`).
         let posture = |h: &Excursion| moved_into_posture(h, run);

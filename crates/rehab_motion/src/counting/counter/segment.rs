@@ -111,7 +111,7 @@ impl RepCounter {
         } else {
             e
         };
-        let k = self.onset.hold(e);
+        let k = self.onset.hold(e, self.imu.use_acc);
         if k > 0 {
             let Onset { held, n, .. } = self.onset;
             self.onset.n = 0;
