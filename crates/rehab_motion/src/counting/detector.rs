@@ -198,8 +198,10 @@ impl Detector {
         self.hi_t = t;
     }
 
+    /// Go out in `dir` from `start` (at `start_t`). Not from rest: `Idle` says so after.
     fn start_out(&mut self, dir: f64, start: f64, start_t: f64, p: f64) {
         self.phase = Phase::Out;
+        self.from_rest = false;
         self.dir = dir;
         self.start = start;
         self.start_t = start_t;
@@ -267,6 +269,7 @@ impl Detector {
         // The far side is the new rest: what went out to it was a change of posture. The
         // signal is on its way back there from the swing, as after any repetition.
         self.phase = Phase::Returning;
+        self.from_rest = false;
         self.dir = -d;
         self.trough = p;
         self.trough_t = t;
@@ -341,10 +344,12 @@ impl Detector {
 
     /// End of the set: an excursion that has come back by `fraction` counts; then rest.
     pub fn finish(&mut self, t: f64, p: f64, fraction: f64, th: &Thresholds) -> Option<Excursion> {
-        let e = if let Some(e) = self.queued.take().or(self.tentative.take()) {
+        let e = if let Some(e) = self.queued.take().or_else(|| self.tentative.take()) {
             Some(e)
         } else if self.phase == Phase::Out {
+            // Completed now, a first movement of all is held as `tentative`: the set is over.
             self.complete(t, p, fraction, th)
+                .or_else(|| self.tentative.take())
         } else {
             None
         };
@@ -443,13 +448,11 @@ impl Detector {
                     // the top of the one before, and the last, whose return stops at rest,
                     // never came back far enough to count.
                     self.start_out(-self.dir, self.rest_level, self.rest_side_t, p);
-                    self.from_rest = false;
                     self.tentative = None;
                     return None;
                 }
                 if self.dir * (p - self.trough) >= th.hysteresis {
                     self.start_out(self.dir, self.trough, self.trough_t, p);
-                    self.from_rest = false;
                     return self.tentative.take();
                 } else if self.still_s >= STILL_TO_IDLE_S {
                     self.phase = Phase::Idle;

@@ -1302,3 +1302,75 @@ fn a_fidget_in_the_rhythm_of_the_repetitions_after_a_pause_does_not_lead_into_th
         assert_eq!(out.len(), 16, "{rate_hz} Hz: {out:?}");
     }
 }
+
+#[test]
+fn swings_about_a_posture_after_a_raise_are_the_repetitions_whatever_their_number() {
+    // The arm raised 1.4 rad, three swings of 0.4 rad down from there, then lowered. The
+    // swings make the raised arm the rest; the raise is no repetition. (The swings' path
+    // into `Returning` kept the raise's "from rest": the wind-up rule then fired on stale
+    // levels, counted the raise and lost the third swing.)
+    let f = move |t: f64| {
+        let u = (t - 3.0) / 1.3;
+        let swing = if (0.0..3.0).contains(&u) {
+            0.4 * 0.5 * (1.0 - (2.0 * std::f64::consts::PI * u.fract()).cos())
+        } else {
+            0.0
+        };
+        1.4 * ease(t - 1.0) * (1.0 - ease((t - 4.0 - 1.3 * 3.0) / 1.5)) - swing
+    };
+    for rate_hz in [25.0, 50.0, 100.0] {
+        let out = count_imu(
+            &Imu {
+                rate_hz,
+                ..Imu::default()
+            }
+            .record(15.9, f),
+        );
+        assert_eq!(out.len(), 3, "{rate_hz} Hz: {out:?}");
+        assert!(
+            out.iter().all(|e| e.start_s > 2.0 && e.amplitude < 0.6),
+            "{rate_hz} Hz: {out:?}"
+        );
+    }
+}
+
+#[test]
+fn a_set_of_one_repetition_cut_on_its_way_back_counts_it() {
+    // One repetition, the recording ending when it has come 30% of the way back: the
+    // detector's first movement of all waits for its return to end, and the end of the set
+    // is its end.
+    let f = |t: f64| ease(t - 2.0) - 0.3 * ease((t - 3.5) / 0.5);
+    for rate_hz in [25.0, 50.0, 100.0] {
+        let rec = Imu {
+            rate_hz,
+            ..Imu::default()
+        }
+        .record(4.2, f);
+        assert_eq!(count_imu(&rec).len(), 1, "{rate_hz} Hz");
+    }
+    let t: Vec<f64> = (0..420).map(|i| f64::from(i) * 0.01).collect();
+    let v: Vec<f32> = t.iter().map(|&t| 10.0 * f(t) as f32).collect();
+    assert_eq!(count_scalar(&t, &v, None).len(), 1);
+}
+
+#[test]
+fn a_reset_keeps_a_scalar_counters_floors() {
+    // A scalar stream (a force, in its own units) with repetitions of 0.03: counted before a
+    // reset and after it (the limits were rebuilt for radians by the reset: 0 after).
+    let f = reps(8, 0.03, 2.0, 1.0, 3.0);
+    let t: Vec<f64> = (0..3000).map(|i| f64::from(i) * 0.01).collect();
+    let v: Vec<f32> = t.iter().map(|&t| f(t) as f32).collect();
+    let mut c = RepCounter::new(CounterConfig::default(), None);
+    let mut out = Vec::new();
+    c.push_scalar(&t, &v, &mut out).expect("valid");
+    c.finish(&mut out);
+    assert_eq!(out.len(), 8);
+    let floor = c.floor();
+    c.reset();
+    assert_eq!(c.floor(), floor);
+    let later: Vec<f64> = t.iter().map(|t| t + 30.0).collect();
+    let mut out = Vec::new();
+    c.push_scalar(&later, &v, &mut out).expect("valid");
+    c.finish(&mut out);
+    assert_eq!(out.len(), 8);
+}

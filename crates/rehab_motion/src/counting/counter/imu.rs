@@ -467,6 +467,8 @@ impl RepCounter {
             let dt = dt as f32;
             if gap {
                 self.imu.acc.reset();
+            }
+            if hole {
                 hole_s += span as f32;
             }
             let a2 = acc[0] * acc[0] + acc[1] * acc[1] + acc[2] * acc[2];
@@ -731,6 +733,9 @@ impl RepCounter {
         dt: f32,
         hole_s: f32,
     ) {
+        // The movement under way as the samples resume: its newest movement ended within two
+        // of its periods of now. (Measured from the hole's start instead, more holes restart
+        // the travel, and strokes at 3/s lost more to them.)
         let period_s = if hole_s > 0.0 {
             self.history[1].rhythm(t)
         } else {
@@ -743,8 +748,13 @@ impl RepCounter {
         let open = r.window_s > 0.0;
         let restarted = hole_s > 0.0 && open && r.elapsed_s == 0.0;
         if restarted {
-            let from = t - f64::from(hole_s);
-            self.history[1].blind = Some((from, t + f64::from(r.window_s)));
+            // A hole within the last blind span extends it.
+            let to = t + f64::from(r.window_s);
+            let from = match self.history[1].blind {
+                Some((from, end)) if end >= t - f64::from(hole_s) => from,
+                _ => t - f64::from(hole_s),
+            };
+            self.history[1].blind = Some((from, to));
         }
         if restarted || (was && !open) {
             self.imu.acc_speed = 0.0;

@@ -543,6 +543,9 @@ impl RepCounter {
         fresh.rest = self.rest;
         fresh.rest.active = false;
         fresh.reference = self.reference;
+        // The limits follow the kind and the rest kept (built for neither by `new`: a scalar
+        // counter without a hint had radian floors after a reset).
+        fresh.refresh_limits();
         *self = fresh;
     }
 
