@@ -344,15 +344,14 @@ impl Detector {
 
     /// End of the set: an excursion that has come back by `fraction` counts; then rest.
     pub fn finish(&mut self, t: f64, p: f64, fraction: f64, th: &Thresholds) -> Option<Excursion> {
-        let e = if let Some(e) = self.queued.take().or_else(|| self.tentative.take()) {
-            Some(e)
-        } else if self.phase == Phase::Out {
-            // Completed now, a first movement of all is held as `tentative`: the set is over.
-            self.complete(t, p, fraction, th)
-                .or_else(|| self.tentative.take())
-        } else {
-            None
+        let e = match self.queued.take() {
+            Some(e) => Some(e),
+            None if self.phase == Phase::Out => self.complete(t, p, fraction, th),
+            None => None,
         };
+        // A first movement of all, held as `tentative` (completed earlier, or just now):
+        // the set is over.
+        let e = e.or_else(|| self.tentative.take());
         self.rest_at(t, p);
         e
     }

@@ -84,13 +84,13 @@ pub(super) struct ImuFront {
 /// before (a stroke has reversed by then): it restarts from zero (the mean of an
 /// oscillation), the displacement stays where it was, and the channel is not read for
 /// one period (`window_s`; the period of the travel's latest movements, see
-/// `History::rhythm`). Over a whole period the true band-limited
-/// velocity and displacement of a rhythm average to zero, so their averages over the
-/// window show the errors the restart left: a velocity error decaying with the
-/// band-limiting, and the displacement it and the restart left. Both are solved for and
-/// taken out at the window's end, and the channel is read again from there. Repetitions in
-/// the hole and the window are lost to the travel (see `History::blind`): a 0.5 s hole in
-/// strokes at 3 per second costs 3-4 of them.
+/// `History::rhythm`). Over a whole period the true band-limited velocity and displacement
+/// of a rhythm average to zero, so their averages over the window show the errors the
+/// restart left: a velocity error decaying with the band-limiting, and the displacement it
+/// and the restart left. Both are solved for and taken out at the window's end, and the
+/// channel is read again from there. Repetitions in the hole and the window are lost to the
+/// travel (see `History::blind`): a 0.5 s hole in strokes at 3 per second costs 3-4 of
+/// them.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Recovery {
     /// Length of the window (s); 0 when not recovering.
@@ -100,6 +100,16 @@ pub(super) struct Recovery {
     /// The velocity (m) and displacement (m·s) integrated over the window so far.
     pub(super) sum_v: [f32; 3],
     pub(super) sum_d: [f32; 3],
+}
+
+/// Gains of gravity's critically damped tracker (proportional, integral) for `measured`
+/// seconds of samples.
+#[inline(always)]
+fn gravity_gains(measured: f32) -> (f32, f32) {
+    (
+        (measured * (2.0 / GRAVITY_TAU_S)).min(1.0),
+        measured * (1.0 / (GRAVITY_TAU_S * GRAVITY_TAU_S)),
+    )
 }
 
 impl ImuFront {
@@ -214,20 +224,27 @@ impl ImuFront {
     #[allow(clippy::needless_range_loop)]
     #[inline(always)]
     fn integrate(&mut self, a: [f32; 3], dt: f32) -> f32 {
-        let kg = (dt * (2.0 / GRAVITY_TAU_S)).min(1.0);
-        let ki = dt * (1.0 / (GRAVITY_TAU_S * GRAVITY_TAU_S));
+        let gains = gravity_gains(dt);
         let kv = (dt * (1.0 / TRAVEL_TAU_S)).min(1.0);
         let mut speed2 = 0.0;
         for i in 0..3 {
-            let e = a[i] - self.gravity[i];
-            self.gravity_drift[i] += ki * e;
-            self.gravity[i] += kg * e + self.gravity_drift[i] * dt;
-            let linear = a[i] - self.gravity[i];
+            let linear = self.track_gravity(i, a[i], gains, dt);
             self.velocity[i] += linear * dt - kv * self.velocity[i];
             self.displacement[i] += self.velocity[i] * dt - kv * self.displacement[i];
             speed2 += self.velocity[i] * self.velocity[i];
         }
         speed2
+    }
+
+    /// One axis of gravity's tracker (see `integrate`): corrected toward the acceleration
+    /// `a` with `gains` (`gravity_gains`), and carried on by its drift over `dt`. Returns
+    /// what is left of `a`: the linear acceleration.
+    #[inline(always)]
+    fn track_gravity(&mut self, i: usize, a: f32, (kg, ki): (f32, f32), dt: f32) -> f32 {
+        let e = a - self.gravity[i];
+        self.gravity_drift[i] += ki * e;
+        self.gravity[i] += kg * e + self.gravity_drift[i] * dt;
+        a - self.gravity[i]
     }
 
     /// From the integrated velocity (`speed2`, its square) and displacement: whether the
@@ -260,16 +277,12 @@ impl ImuFront {
     /// and whether the channel recovers at this step.
     #[allow(clippy::needless_range_loop)]
     fn hole_step(&mut self, a: [f32; 3], dt: f32, hole_s: f32, period_s: f32) -> (f32, bool) {
-        let measured = (dt - hole_s).max(0.0);
-        let kg = (measured * (2.0 / GRAVITY_TAU_S)).min(1.0);
-        let ki = measured * (1.0 / (GRAVITY_TAU_S * GRAVITY_TAU_S));
+        let gains = gravity_gains((dt - hole_s).max(0.0));
         let kv = (dt * (1.0 / TRAVEL_TAU_S)).min(1.0);
         let restart = period_s > 0.0 && hole_s >= 0.5 * period_s;
         let mut speed2 = 0.0;
         for i in 0..3 {
-            let e = a[i] - self.gravity[i];
-            self.gravity_drift[i] += ki * e;
-            self.gravity[i] += kg * e + self.gravity_drift[i] * dt;
+            self.track_gravity(i, a[i], gains, dt);
             if restart {
                 self.velocity[i] = 0.0;
             } else {
@@ -400,10 +413,10 @@ impl RepCounter {
     /// The IMU pipeline on a (validated) batch, in two passes over up to `STEP_BUFFER`
     /// steps at a time: `imu_front` turns samples into steps (the mean acceleration and the
     /// bias-corrected rate over each), then `imu_step` runs the rest of the pipeline on
-    /// each. Nothing in the second half feeds
-    /// back into the first, so this is the same arithmetic in the same order per state as
-    /// one pass; but apart, the divisions and low-pass of consecutive steps overlap in the
-    /// CPU instead of heading each step's long chain of dependent operations.
+    /// each. Nothing in the second half feeds back into the first, so this is the same
+    /// arithmetic in the same order per state as one pass; but apart, the divisions and
+    /// low-pass of consecutive steps overlap in the CPU instead of heading each step's long
+    /// chain of dependent operations.
     pub(super) fn feed_imu(&mut self, t_s: &[f64], samples: &[f32], out: &mut Vec<RepEvent>) {
         let mut steps = [ImuStep::default(); STEP_BUFFER];
         let mut done = 0;
@@ -418,7 +431,8 @@ impl RepCounter {
 
     /// The first half of the IMU pipeline, up to a full `steps` buffer: advance time, watch
     /// for free fall, sum the rate and the acceleration over each step; per step, low-pass
-    /// the mean rate and track the gyroscope bias. Returns the number of steps and of samples used.
+    /// the mean rate and track the gyroscope bias. Returns the number of steps and of
+    /// samples used.
     ///
     /// Same arithmetic as advancing `last_t` sample by sample, but the time, the step's
     /// sums and the free-fall timer live in locals (registers) across the samples and are
@@ -699,7 +713,7 @@ impl RepCounter {
             imu.shadow_acc = [0.0; 3];
             imu.shadow_rot = [0.0; 3];
             if hole_s > 0.0 || imu.recovery.window_s > 0.0 {
-                self.travel_recovery_step(t, mean, rot, sdt, hole_s);
+                self.travel_recovery_step(t, mean, rot, sdt, inv, hole_s);
             } else {
                 imu.acc_step(mean, rot, sdt, inv);
             }
@@ -731,6 +745,7 @@ impl RepCounter {
         acc: [f32; 3],
         turn: [f32; 3],
         dt: f32,
+        inv_dt: f32,
         hole_s: f32,
     ) {
         // The movement under way as the samples resume: its newest movement ended within two
@@ -743,7 +758,7 @@ impl RepCounter {
         };
         let was = self.imu.recovery.window_s > 0.0;
         self.imu
-            .acc_step_recovering(acc, turn, dt, 1.0 / dt, hole_s, period_s);
+            .acc_step_recovering(acc, turn, dt, inv_dt, hole_s, period_s);
         let r = self.imu.recovery;
         let open = r.window_s > 0.0;
         let restarted = hole_s > 0.0 && open && r.elapsed_s == 0.0;

@@ -832,8 +832,8 @@ impl RepCounter {
             .max(self.limits.detect_fraction * self.running_amplitude)
     }
 
-    #[inline]
     /// `Thresholds::wind_up` for the travel channel (`acc`) or the rotation (or a scalar).
+    #[inline]
     fn wind_up(&self, acc: bool) -> f64 {
         if acc && self.kind != Some(SignalKind::Scalar) {
             0.0
@@ -842,6 +842,7 @@ impl RepCounter {
         }
     }
 
+    #[inline]
     fn thresholds(&self) -> Thresholds {
         let floor = self.floor_amplitude();
         Thresholds {
